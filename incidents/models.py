@@ -1,0 +1,223 @@
+"""Incidents: ServiceNow's state model (ITIL.md) on the shared ticket kernel."""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+
+from kernel.models import Ticket, TimelineEntry
+from kernel.transitions import Move, MoveTable
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Status(models.IntegerChoices):
+    NEW = 1, "New"
+    IN_PROGRESS = 2, "In Progress"
+    ON_HOLD = 3, "On Hold"
+    RESOLVED = 6, "Resolved"
+    CLOSED = 7, "Closed"
+    CANCELED = 8, "Canceled"
+
+
+OPEN_STATES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD})
+WORK = "incidents.change_incident"
+
+MOVES = MoveTable(
+    Status,
+    (
+        Move(
+            "acknowledge",
+            "Acknowledge",
+            frozenset({Status.NEW}),
+            Status.IN_PROGRESS,
+            permission=WORK,
+            help="Take the incident on: stamps the acknowledged time (MTTA).",
+        ),
+        Move(
+            "hold",
+            "Put on hold",
+            frozenset({Status.NEW, Status.IN_PROGRESS}),
+            Status.ON_HOLD,
+            inputs=("hold_reason", "note"),
+            optional=("note",),
+            permission=WORK,
+        ),
+        Move(
+            "resume",
+            "Resume",
+            frozenset({Status.ON_HOLD}),
+            Status.IN_PROGRESS,
+            inputs=("note",),
+            optional=("note",),
+            permission=WORK,
+            requester_may=True,
+            help="Back to work; a caller's reply to an incident awaiting the caller does this.",
+        ),
+        Move(
+            "resolve",
+            "Resolve",
+            frozenset(OPEN_STATES),
+            Status.RESOLVED,
+            inputs=("resolution_code", "resolution_notes"),
+            permission=WORK,
+        ),
+        Move(
+            "reopen",
+            "Reopen",
+            frozenset({Status.RESOLVED}),
+            Status.IN_PROGRESS,
+            inputs=("reason",),
+            permission=WORK,
+            requester_may=True,
+            help="The caller rejects the fix ('still broken'): counts a reopen.",
+        ),
+        Move(
+            "confirm",
+            "Confirm fix",
+            frozenset({Status.RESOLVED}),
+            Status.CLOSED,
+            inputs=("note",),
+            optional=("note",),
+            permission=WORK,
+            requester_may=True,
+            help="The caller confirms the fix.",
+        ),
+        Move(
+            "close",
+            "Close",
+            frozenset({Status.RESOLVED}),
+            Status.CLOSED,
+            inputs=("note",),
+            optional=("note",),
+            permission=WORK,
+        ),
+        Move(
+            "cancel",
+            "Cancel",
+            frozenset(OPEN_STATES),
+            Status.CANCELED,
+            inputs=("reason",),
+            permission="incidents.cancel_incident",
+        ),
+    ),
+)
+
+
+class Source(models.TextChoices):
+    MONITORING = "monitoring", "Monitoring"
+    EMAIL = "email", "Email"
+    PORTAL = "portal", "Self-service portal"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    API = "api", "API"
+
+
+class Severity(models.IntegerChoices):
+    SEV1 = 1, "SEV1 - Complete outage"
+    SEV2 = 2, "SEV2 - Major impact"
+    SEV3 = 3, "SEV3 - Partial impact"
+    SEV4 = 4, "SEV4 - Minimal impact"
+
+
+class HoldReason(models.TextChoices):
+    AWAITING_CALLER = "awaiting_caller", "Awaiting Caller"
+    AWAITING_EVIDENCE = "awaiting_evidence", "Awaiting Evidence"
+    AWAITING_CHANGE = "awaiting_change", "Awaiting Change"
+    AWAITING_PROBLEM = "awaiting_problem", "Awaiting Problem"
+    AWAITING_VENDOR = "awaiting_vendor", "Awaiting Vendor"
+
+
+class ResolutionCode(models.TextChoices):
+    SOLUTION_PROVIDED = "solution_provided", "Solution provided"
+    WORKAROUND_PROVIDED = "workaround_provided", "Workaround provided"
+    KNOWN_ERROR = "known_error", "Known error"
+    RESOLVED_BY_CHANGE = "resolved_by_change", "Resolved by change"
+    RESOLVED_BY_PROBLEM = "resolved_by_problem", "Resolved by problem"
+    RESOLVED_BY_CALLER = "resolved_by_caller", "Resolved by caller"
+    USER_ERROR = "user_error", "User error"
+    DUPLICATE = "duplicate", "Duplicate"
+    NOT_REPRODUCIBLE = "not_reproducible", "Not reproducible"
+    NO_RESOLUTION = "no_resolution", "No resolution provided"
+
+
+class CloseCode(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed by caller"
+    CLOSED_BY_AGENT = "closed_by_agent", "Closed by agent"
+    AUTO_CLOSED = "auto_closed", "Closed automatically (no answer)"
+    CANCELED = "canceled", "Canceled"
+
+
+class Incident(Ticket):
+    NUMBER_PREFIX = "INC"
+    moves = MOVES
+
+    status = models.PositiveSmallIntegerField(choices=Status, default=Status.NEW, editable=False)
+    source = models.CharField(max_length=16, choices=Source, default=Source.PHONE)
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_called",
+    )
+    contact = models.CharField(
+        max_length=200, blank=True, help_text="How to reach the caller about this incident."
+    )
+    severity = models.PositiveSmallIntegerField(
+        choices=Severity, null=True, blank=True, help_text="The SRE view of the impact."
+    )
+    hold_reason = models.CharField(max_length=32, choices=HoldReason, blank=True, editable=False)
+    reopen_count = models.PositiveIntegerField(default=0, editable=False)
+    resolution_code = models.CharField(
+        max_length=32, choices=ResolutionCode, blank=True, editable=False
+    )
+    resolution_notes = models.TextField(blank=True, editable=False)
+    close_code = models.CharField(max_length=32, choices=CloseCode, blank=True, editable=False)
+    close_notes = models.TextField(blank=True, editable=False)
+
+    detected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When monitoring saw it start (defaults to reported)."
+    )
+    reported_at = models.DateTimeField(editable=False, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mitigated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        permissions = [
+            ("cancel_incident", "Can cancel incidents"),
+            ("override_priority", "Can override an incident's priority"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "priority"], name="inc_status_priority"),
+            models.Index(fields=["assignment_group", "status"], name="inc_group_status"),
+            models.Index(fields=["assigned_to", "status"], name="inc_assignee_status"),
+            models.Index(fields=["caller", "status"], name="inc_caller_status"),
+            models.Index(fields=["service", "status"], name="inc_service_status"),
+            models.Index(fields=["severity", "status"], name="inc_severity_status"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def is_major(self) -> bool:
+        """ITIL.md: a SEV1/SEV2 or P1 incident is a major incident."""
+        return self.priority == 1 or self.severity in (Severity.SEV1, Severity.SEV2)
+
+    def is_requester(self, user: "User") -> bool:
+        return self.caller_id is not None and self.caller_id == user.pk
+
+
+class IncidentTimelineEntry(TimelineEntry):
+    ticket = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+
+    class Meta(TimelineEntry.Meta):
+        verbose_name = "timeline entry"
+        verbose_name_plural = "timeline"
+        indexes = [models.Index(fields=["ticket", "created_at"], name="inc_timeline_ticket")]

@@ -1,0 +1,422 @@
+"""Every write to an incident: one function per move, plus create, update, notes and the
+priority override. Admin, API, portal and Celery call these and nothing else.
+
+Each move function's keyword arguments are the move's ``inputs`` in ``incidents.models.MOVES``,
+so adapters can call ``incident_move(incident, name, by=..., **inputs)`` generically.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kernel.enums import Priority, TimelineKind
+from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
+from kernel.numbering import next_number, reserve_up_to
+from kernel.priority import priority_for
+from kernel.transitions import Move
+from kernel.workflow import lock, perform_move, recalculate_priority, record_event, save_audited
+from incidents.models import (
+    OPEN_STATES,
+    CloseCode,
+    HoldReason,
+    Incident,
+    ResolutionCode,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from kernel.models import Ticket
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "source",
+        "caller",
+        "contact",
+        "service",
+        "category",
+        "subcategory",
+        "impact",
+        "urgency",
+        "severity",
+        "assignment_group",
+        "assigned_to",
+        "detected_at",
+    }
+)
+ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
+
+
+def _check_choice(field: str, value: str, choices: type[Any]) -> None:
+    if value and value not in choices.values:
+        raise MoveInvalid({field: [f"{value!r} is not a valid choice."]})
+
+
+def _validate(incident: Incident) -> None:
+    try:
+        incident.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise MoveInvalid(exc.message_dict) from exc
+    if (
+        incident.assigned_to_id
+        and incident.assignment_group_id
+        and not incident.assignment_group.members.filter(pk=incident.assigned_to_id).exists()
+    ):
+        raise MoveInvalid(
+            {
+                "assigned_to": [
+                    f"{incident.assigned_to} is not a member of {incident.assignment_group}."
+                ]
+            }
+        )
+    if incident.subcategory_id and incident.subcategory.parent_id != incident.category_id:
+        raise MoveInvalid({"subcategory": ["The subcategory does not belong to the category."]})
+
+
+def incident_create(
+    *,
+    by: "User | None",
+    title: str,
+    number: str | None = None,
+    reported_at: datetime | None = None,
+    **fields: Any,
+) -> Incident:
+    """Log a new incident. ``number`` and ``reported_at`` are for imports that keep the
+    source system's values; everything else in ``fields`` must be an editable field."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise MoveInvalid({name: ["This field cannot be set."] for name in sorted(unknown)})
+    now = timezone.now()
+    incident = Incident(title=title, **fields)
+    incident.reported_at = reported_at or now
+    if incident.detected_at is None:
+        incident.detected_at = incident.reported_at
+    incident.priority = priority_for(incident.impact, incident.urgency)
+    incident.number = "INC"  # placeholder so full_clean passes; replaced below
+    _validate(incident)
+    with transaction.atomic():
+        if number:
+            reserve_up_to(Incident.NUMBER_PREFIX, number)
+            incident.number = number
+        else:
+            incident.number = next_number(Incident.NUMBER_PREFIX)
+        save_audited(incident, by=by, reason="Logged")
+        record_event(
+            incident,
+            by=by,
+            verb="created",
+            data={"priority": incident.priority, "source": incident.source},
+        )
+    return incident
+
+
+def _describe(incident: Incident, field: str) -> str | None:
+    value = getattr(incident, field)
+    return None if value is None else str(value)
+
+
+def incident_update(
+    incident: Incident, *, by: "User | None", changes: dict[str, Any], reason: str = ""
+) -> Incident:
+    """Edit an open or resolved incident's fields. Records reassignments and priority
+    changes on the timeline and recomputes the priority from the matrix."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise MoveInvalid({name: ["This field cannot be changed."] for name in sorted(unknown)})
+    if by is not None and not by.has_perm("incidents.change_incident"):
+        raise MoveForbidden(f"You may not edit {incident.number}.")
+    with transaction.atomic():
+        current = lock(incident)
+        if current.status in (Status.CLOSED, Status.CANCELED):
+            raise MoveNotAllowed(f"{current.number} is {current.get_status_display()}: read-only.")
+        before = {name: getattr(current, name) for name in changes}
+        before_assignment = {name: _describe(current, name) for name in ASSIGNMENT_FIELDS}
+        had_assignment = bool(current.assignment_group_id or current.assigned_to_id)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        changed = [name for name in changes if getattr(current, name) != before[name]]
+        if not changed:
+            return current
+        _validate(current)
+        old_priority = current.priority
+        recalculate_priority(current)
+        reassigned = any(name in ASSIGNMENT_FIELDS for name in changed)
+        if reassigned and had_assignment:
+            current.reassignment_count += 1
+        save_audited(current, by=by, reason=reason or "Updated " + ", ".join(changed))
+        if reassigned:
+            after = {name: _describe(current, name) for name in ASSIGNMENT_FIELDS}
+            record_event(
+                current, by=by, verb="assigned", body=reason, data={"from": before_assignment, "to": after}
+            )
+        if current.priority != old_priority:
+            record_event(
+                current,
+                by=by,
+                verb="priority",
+                body=reason,
+                data={"from": old_priority, "to": current.priority},
+            )
+        others = [name for name in changed if name not in ASSIGNMENT_FIELDS]
+        if others:
+            record_event(current, by=by, verb="updated", body=reason, data={"fields": others})
+    return current
+
+
+def incident_override_priority(
+    incident: Incident, *, by: "User", priority: int | None, reason: str
+) -> Incident:
+    """Set the priority by hand (``None`` returns it to the matrix). Managers only, and
+    only with a recorded reason."""
+    if not by.has_perm("incidents.override_priority"):
+        raise MoveForbidden("Only managers may override the priority.")
+    if not reason.strip():
+        raise MoveInvalid({"reason": ["Say why the matrix's priority is wrong."]})
+    if priority is not None and priority not in Priority.values:
+        raise MoveInvalid({"priority": [f"{priority!r} is not a valid priority."]})
+    with transaction.atomic():
+        current = lock(incident)
+        if current.status not in OPEN_STATES:
+            raise MoveNotAllowed(f"{current.number} is {current.get_status_display()}.")
+        old = current.priority
+        if priority is None:
+            current.priority_override_reason = ""
+            recalculate_priority(current)
+        else:
+            current.priority = priority
+            current.priority_override_reason = reason.strip()
+        save_audited(current, by=by, reason=f"Priority override: {reason}")
+        record_event(
+            current,
+            by=by,
+            verb="priority",
+            body=reason,
+            data={"from": old, "to": current.priority, "override": priority is not None},
+        )
+    return current
+
+
+def incident_recalculate_priority(incident: Incident, *, by: "User | None") -> bool:
+    """Apply the current matrix to an open incident (after the matrix was edited)."""
+    with transaction.atomic():
+        current = lock(incident)
+        if current.status not in OPEN_STATES:
+            return False
+        old = current.priority
+        if not recalculate_priority(current):
+            return False
+        save_audited(current, by=by, reason="Priority matrix changed")
+        record_event(
+            current, by=by, verb="priority", body="Priority matrix changed", data={"from": old, "to": current.priority}
+        )
+    return True
+
+
+def incident_add_note(
+    incident: Incident, *, by: "User", body: str, internal: bool
+) -> "Ticket":
+    """Add a work note (``internal``, agents only) or a comment the caller sees. A caller's
+    comment on an incident awaiting the caller puts it back in progress."""
+    if not body.strip():
+        raise MoveInvalid({"body": ["Write something."]})
+    is_agent = by.has_perm("incidents.change_incident")
+    if not is_agent and (internal or not incident.is_requester(by)):
+        raise MoveForbidden("Only agents may add work notes." if internal else "Not yours.")
+    with transaction.atomic():
+        kind = TimelineKind.WORK_NOTE if internal else TimelineKind.COMMENT
+        record_event(incident, by=by, verb="note", kind=kind, body=body)
+        if (
+            not internal
+            and incident.is_requester(by)
+            and incident.status == Status.ON_HOLD
+            and incident.hold_reason == HoldReason.AWAITING_CALLER
+        ):
+            return incident_resume(incident, by=by, note="The caller replied.")
+    return incident
+
+
+# --- moves ----------------------------------------------------------------------------
+
+
+def _stamp_acknowledged(incident: Incident, now: datetime) -> None:
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at = now
+
+
+def incident_acknowledge(incident: Incident, *, by: "User | None") -> Incident:
+    def apply(ticket: "Ticket", move: Move) -> None:
+        _stamp_acknowledged(ticket, timezone.now())  # type: ignore[arg-type]
+        if by is not None and ticket.assigned_to_id is None and by.teams.filter(
+            pk=ticket.assignment_group_id
+        ).exists():
+            ticket.assigned_to = by  # the acknowledging agent takes it
+
+    return _move(incident, "acknowledge", by=by, inputs={}, reason="", apply=apply)
+
+
+def incident_hold(incident: Incident, *, by: "User | None", hold_reason: str, note: str = "") -> Incident:
+    _check_choice("hold_reason", hold_reason, HoldReason)
+
+    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
+        _stamp_acknowledged(ticket, timezone.now())  # type: ignore[arg-type]
+        ticket.hold_reason = hold_reason  # type: ignore[attr-defined]
+        return {"hold_reason": hold_reason}
+
+    label = HoldReason(hold_reason).label if hold_reason else ""
+    return _move(
+        incident,
+        "hold",
+        by=by,
+        inputs={"hold_reason": hold_reason, "note": note},
+        reason=f"{label}: {note}" if note else label,
+        apply=apply,
+    )
+
+
+def incident_resume(incident: Incident, *, by: "User | None", note: str = "") -> Incident:
+    def apply(ticket: "Ticket", move: Move) -> None:
+        ticket.hold_reason = ""  # type: ignore[attr-defined]
+
+    return _move(incident, "resume", by=by, inputs={"note": note}, reason=note, apply=apply)
+
+
+def incident_resolve(
+    incident: Incident, *, by: "User | None", resolution_code: str, resolution_notes: str
+) -> Incident:
+    _check_choice("resolution_code", resolution_code, ResolutionCode)
+
+    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
+        now = timezone.now()
+        _stamp_acknowledged(ticket, now)  # type: ignore[arg-type]
+        ticket.hold_reason = ""  # type: ignore[attr-defined]
+        ticket.resolution_code = resolution_code  # type: ignore[attr-defined]
+        ticket.resolution_notes = resolution_notes.strip()  # type: ignore[attr-defined]
+        ticket.resolved_at = now  # type: ignore[attr-defined]
+        if ticket.mitigated_at is None:  # type: ignore[attr-defined]
+            ticket.mitigated_at = now  # type: ignore[attr-defined]  # impact ended by now at the latest
+        return {"resolution_code": resolution_code}
+
+    return _move(
+        incident,
+        "resolve",
+        by=by,
+        inputs={"resolution_code": resolution_code, "resolution_notes": resolution_notes},
+        reason=resolution_notes.strip(),
+        apply=apply,
+    )
+
+
+def incident_reopen(incident: Incident, *, by: "User | None", reason: str) -> Incident:
+    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
+        ticket.reopen_count += 1  # type: ignore[attr-defined]
+        ticket.resolved_at = None  # type: ignore[attr-defined]
+        ticket.resolution_code = ""  # type: ignore[attr-defined]
+        ticket.resolution_notes = ""  # type: ignore[attr-defined]
+        return {"reopen_count": ticket.reopen_count}  # type: ignore[attr-defined]
+
+    return _move(incident, "reopen", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply)
+
+
+def _closer(code: str, notes: str) -> Callable[["Ticket", Move], dict[str, Any]]:
+    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
+        ticket.closed_at = timezone.now()  # type: ignore[attr-defined]
+        ticket.close_code = code  # type: ignore[attr-defined]
+        ticket.close_notes = notes.strip()  # type: ignore[attr-defined]
+        ticket.hold_reason = ""  # type: ignore[attr-defined]
+        return {"close_code": code}
+
+    return apply
+
+
+def incident_confirm(incident: Incident, *, by: "User | None", note: str = "") -> Incident:
+    return _move(
+        incident,
+        "confirm",
+        by=by,
+        inputs={"note": note},
+        reason=note.strip() or "Fix confirmed",
+        apply=_closer(CloseCode.CONFIRMED, note),
+    )
+
+
+def incident_close(
+    incident: Incident, *, by: "User | None", note: str = "", code: str = CloseCode.CLOSED_BY_AGENT
+) -> Incident:
+    return _move(
+        incident, "close", by=by, inputs={"note": note}, reason=note.strip(), apply=_closer(code, note)
+    )
+
+
+def incident_cancel(incident: Incident, *, by: "User | None", reason: str) -> Incident:
+    return _move(
+        incident,
+        "cancel",
+        by=by,
+        inputs={"reason": reason},
+        reason=reason.strip(),
+        apply=_closer(CloseCode.CANCELED, reason),
+    )
+
+
+def _move(
+    incident: Incident,
+    name: str,
+    *,
+    by: "User | None",
+    inputs: dict[str, Any],
+    reason: str,
+    apply: Callable[["Ticket", Move], dict[str, Any] | None],
+) -> Incident:
+    result = perform_move(incident, name, by=by, inputs=inputs, reason=reason, apply=apply)
+    assert isinstance(result, Incident)
+    return result
+
+
+MOVE_FUNCTIONS: dict[str, Callable[..., Incident]] = {
+    "acknowledge": incident_acknowledge,
+    "hold": incident_hold,
+    "resume": incident_resume,
+    "resolve": incident_resolve,
+    "reopen": incident_reopen,
+    "confirm": incident_confirm,
+    "close": incident_close,
+    "cancel": incident_cancel,
+}
+assert set(MOVE_FUNCTIONS) == set(Incident.moves.names()), "every move needs its function"
+
+
+def incident_move(incident: Incident, name: str, *, by: "User | None", **inputs: Any) -> Incident:
+    """Make move ``name`` with the inputs the move table declares for it."""
+    move = Incident.moves.get(name)
+    unknown = set(inputs) - set(move.inputs)
+    if unknown:
+        raise MoveInvalid({field: ["Not an input of this move."] for field in sorted(unknown)})
+    clean = {key: ("" if value is None else value) for key, value in inputs.items()}
+    return MOVE_FUNCTIONS[name](incident, by=by, **clean)
+
+
+def incident_auto_close_due(*, now: datetime | None = None) -> int:
+    """Close resolved incidents whose caller has not answered within the configured period.
+    Each goes through the close move, so each gets its history row and timeline event."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.INCIDENT_AUTO_CLOSE_DAYS)
+    due = Incident.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff).only("pk")
+    closed = 0
+    for incident in due.iterator(chunk_size=500):
+        try:
+            incident_close(
+                incident,
+                by=None,
+                note=f"No answer from the caller in {settings.INCIDENT_AUTO_CLOSE_DAYS} days.",
+                code=CloseCode.AUTO_CLOSED,
+            )
+        except MoveNotAllowed:
+            continue  # reopened or closed since the query: nothing to do
+        closed += 1
+    return closed

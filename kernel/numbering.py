@@ -1,0 +1,40 @@
+"""Human ticket numbers: INC0001234, PRB0001234, CHG0001234."""
+
+from django.db import transaction
+from django.db.models import F
+
+from kernel.models import NumberSequence
+
+WIDTH = 7
+
+
+def format_number(prefix: str, value: int) -> str:
+    return f"{prefix}{value:0{WIDTH}d}"
+
+
+def parse_number(prefix: str, number: str) -> int | None:
+    digits = number[len(prefix) :]
+    if not number.startswith(prefix) or not digits.isdigit():
+        return None
+    return int(digits)
+
+
+def next_number(prefix: str) -> str:
+    """Hand out the next number. The row lock serializes concurrent creators for the rest
+    of their transaction, which keeps numbers gap-free and unique on every database."""
+    with transaction.atomic():
+        NumberSequence.objects.get_or_create(prefix=prefix)
+        NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
+        last = NumberSequence.objects.values_list("last", flat=True).get(prefix=prefix)
+    return format_number(prefix, last)
+
+
+def reserve_up_to(prefix: str, number: str) -> None:
+    """Make sure the sequence never hands out ``number`` again (imports keep their
+    original numbers)."""
+    value = parse_number(prefix, number)
+    if value is None:
+        return
+    with transaction.atomic():
+        NumberSequence.objects.get_or_create(prefix=prefix)
+        NumberSequence.objects.filter(prefix=prefix, last__lt=value).update(last=value)
