@@ -38,9 +38,7 @@ class Service(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     owner_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="services")
-    criticality = models.PositiveSmallIntegerField(
-        choices=Criticality, default=Criticality.MEDIUM
-    )
+    criticality = models.PositiveSmallIntegerField(choices=Criticality, default=Criticality.MEDIUM)
     is_public = models.BooleanField(
         default=True, help_text="Shown to end users in the portal and on the status page."
     )

@@ -14,12 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kernel.enums import Priority, TimelineKind
-from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from kernel.numbering import next_number, reserve_up_to
-from kernel.priority import priority_for
-from kernel.transitions import Move
-from kernel.workflow import lock, perform_move, recalculate_priority, record_event, save_audited
 from incidents.models import (
     OPEN_STATES,
     CloseCode,
@@ -28,10 +22,15 @@ from incidents.models import (
     ResolutionCode,
     Status,
 )
+from kernel.enums import Priority, TimelineKind
+from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
+from kernel.numbering import next_number, reserve_up_to
+from kernel.priority import priority_for
+from kernel.transitions import Move
+from kernel.workflow import lock, perform_move, recalculate_priority, record_event, save_audited
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from kernel.models import Ticket
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -64,10 +63,11 @@ def _validate(incident: Incident) -> None:
         incident.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise MoveInvalid(exc.message_dict) from exc
+    group = incident.assignment_group
     if (
         incident.assigned_to_id
-        and incident.assignment_group_id
-        and not incident.assignment_group.members.filter(pk=incident.assigned_to_id).exists()
+        and group is not None
+        and not group.members.filter(pk=incident.assigned_to_id).exists()
     ):
         raise MoveInvalid(
             {
@@ -76,7 +76,8 @@ def _validate(incident: Incident) -> None:
                 ]
             }
         )
-    if incident.subcategory_id and incident.subcategory.parent_id != incident.category_id:
+    sub = incident.subcategory
+    if sub is not None and sub.parent_id != incident.category_id:
         raise MoveInvalid({"subcategory": ["The subcategory does not belong to the category."]})
 
 
@@ -154,7 +155,11 @@ def incident_update(
         if reassigned:
             after = {name: _describe(current, name) for name in ASSIGNMENT_FIELDS}
             record_event(
-                current, by=by, verb="assigned", body=reason, data={"from": before_assignment, "to": after}
+                current,
+                by=by,
+                verb="assigned",
+                body=reason,
+                data={"from": before_assignment, "to": after},
             )
         if current.priority != old_priority:
             record_event(
@@ -214,14 +219,16 @@ def incident_recalculate_priority(incident: Incident, *, by: "User | None") -> b
             return False
         save_audited(current, by=by, reason="Priority matrix changed")
         record_event(
-            current, by=by, verb="priority", body="Priority matrix changed", data={"from": old, "to": current.priority}
+            current,
+            by=by,
+            verb="priority",
+            body="Priority matrix changed",
+            data={"from": old, "to": current.priority},
         )
     return True
 
 
-def incident_add_note(
-    incident: Incident, *, by: "User", body: str, internal: bool
-) -> "Ticket":
+def incident_add_note(incident: Incident, *, by: "User", body: str, internal: bool) -> Incident:
     """Add a work note (``internal``, agents only) or a comment the caller sees. A caller's
     comment on an incident awaiting the caller puts it back in progress."""
     if not body.strip():
@@ -251,22 +258,28 @@ def _stamp_acknowledged(incident: Incident, now: datetime) -> None:
 
 
 def incident_acknowledge(incident: Incident, *, by: "User | None") -> Incident:
-    def apply(ticket: "Ticket", move: Move) -> None:
-        _stamp_acknowledged(ticket, timezone.now())  # type: ignore[arg-type]
-        if by is not None and ticket.assigned_to_id is None and by.teams.filter(
-            pk=ticket.assignment_group_id
-        ).exists():
+    def apply(ticket: Incident, move: Move) -> None:
+        _stamp_acknowledged(ticket, timezone.now())
+        group_id = ticket.assignment_group_id
+        if (
+            by is not None
+            and group_id is not None
+            and ticket.assigned_to_id is None
+            and by.teams.filter(pk=group_id).exists()
+        ):
             ticket.assigned_to = by  # the acknowledging agent takes it
 
     return _move(incident, "acknowledge", by=by, inputs={}, reason="", apply=apply)
 
 
-def incident_hold(incident: Incident, *, by: "User | None", hold_reason: str, note: str = "") -> Incident:
+def incident_hold(
+    incident: Incident, *, by: "User | None", hold_reason: str, note: str = ""
+) -> Incident:
     _check_choice("hold_reason", hold_reason, HoldReason)
 
-    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
-        _stamp_acknowledged(ticket, timezone.now())  # type: ignore[arg-type]
-        ticket.hold_reason = hold_reason  # type: ignore[attr-defined]
+    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
+        _stamp_acknowledged(ticket, timezone.now())
+        ticket.hold_reason = hold_reason
         return {"hold_reason": hold_reason}
 
     label = HoldReason(hold_reason).label if hold_reason else ""
@@ -281,8 +294,8 @@ def incident_hold(incident: Incident, *, by: "User | None", hold_reason: str, no
 
 
 def incident_resume(incident: Incident, *, by: "User | None", note: str = "") -> Incident:
-    def apply(ticket: "Ticket", move: Move) -> None:
-        ticket.hold_reason = ""  # type: ignore[attr-defined]
+    def apply(ticket: Incident, move: Move) -> None:
+        ticket.hold_reason = ""
 
     return _move(incident, "resume", by=by, inputs={"note": note}, reason=note, apply=apply)
 
@@ -292,15 +305,15 @@ def incident_resolve(
 ) -> Incident:
     _check_choice("resolution_code", resolution_code, ResolutionCode)
 
-    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
+    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
         now = timezone.now()
-        _stamp_acknowledged(ticket, now)  # type: ignore[arg-type]
-        ticket.hold_reason = ""  # type: ignore[attr-defined]
-        ticket.resolution_code = resolution_code  # type: ignore[attr-defined]
-        ticket.resolution_notes = resolution_notes.strip()  # type: ignore[attr-defined]
-        ticket.resolved_at = now  # type: ignore[attr-defined]
-        if ticket.mitigated_at is None:  # type: ignore[attr-defined]
-            ticket.mitigated_at = now  # type: ignore[attr-defined]  # impact ended by now at the latest
+        _stamp_acknowledged(ticket, now)
+        ticket.hold_reason = ""
+        ticket.resolution_code = resolution_code
+        ticket.resolution_notes = resolution_notes.strip()
+        ticket.resolved_at = now
+        if ticket.mitigated_at is None:
+            ticket.mitigated_at = now  # impact ended by now at the latest
         return {"resolution_code": resolution_code}
 
     return _move(
@@ -314,22 +327,24 @@ def incident_resolve(
 
 
 def incident_reopen(incident: Incident, *, by: "User | None", reason: str) -> Incident:
-    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
-        ticket.reopen_count += 1  # type: ignore[attr-defined]
-        ticket.resolved_at = None  # type: ignore[attr-defined]
-        ticket.resolution_code = ""  # type: ignore[attr-defined]
-        ticket.resolution_notes = ""  # type: ignore[attr-defined]
-        return {"reopen_count": ticket.reopen_count}  # type: ignore[attr-defined]
+    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
+        ticket.reopen_count += 1
+        ticket.resolved_at = None
+        ticket.resolution_code = ""
+        ticket.resolution_notes = ""
+        return {"reopen_count": ticket.reopen_count}
 
-    return _move(incident, "reopen", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply)
+    return _move(
+        incident, "reopen", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply
+    )
 
 
-def _closer(code: str, notes: str) -> Callable[["Ticket", Move], dict[str, Any]]:
-    def apply(ticket: "Ticket", move: Move) -> dict[str, Any]:
-        ticket.closed_at = timezone.now()  # type: ignore[attr-defined]
-        ticket.close_code = code  # type: ignore[attr-defined]
-        ticket.close_notes = notes.strip()  # type: ignore[attr-defined]
-        ticket.hold_reason = ""  # type: ignore[attr-defined]
+def _closer(code: str, notes: str) -> Callable[[Incident, Move], dict[str, Any]]:
+    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
+        ticket.closed_at = timezone.now()
+        ticket.close_code = code
+        ticket.close_notes = notes.strip()
+        ticket.hold_reason = ""
         return {"close_code": code}
 
     return apply
@@ -350,7 +365,12 @@ def incident_close(
     incident: Incident, *, by: "User | None", note: str = "", code: str = CloseCode.CLOSED_BY_AGENT
 ) -> Incident:
     return _move(
-        incident, "close", by=by, inputs={"note": note}, reason=note.strip(), apply=_closer(code, note)
+        incident,
+        "close",
+        by=by,
+        inputs={"note": note},
+        reason=note.strip(),
+        apply=_closer(code, note),
     )
 
 
@@ -372,11 +392,9 @@ def _move(
     by: "User | None",
     inputs: dict[str, Any],
     reason: str,
-    apply: Callable[["Ticket", Move], dict[str, Any] | None],
+    apply: Callable[[Incident, Move], dict[str, Any] | None],
 ) -> Incident:
-    result = perform_move(incident, name, by=by, inputs=inputs, reason=reason, apply=apply)
-    assert isinstance(result, Incident)
-    return result
+    return perform_move(incident, name, by=by, inputs=inputs, reason=reason, apply=apply)
 
 
 MOVE_FUNCTIONS: dict[str, Callable[..., Incident]] = {

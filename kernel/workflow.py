@@ -47,27 +47,28 @@ def require_inputs(move: Move, values: dict[str, Any]) -> None:
     missing = {
         name: ["This field is required to " + move.label.lower() + "."]
         for name in move.required
-        if values.get(name) in (None, "") or (isinstance(values.get(name), str) and not values[name].strip())
+        if values.get(name) in (None, "")
+        or (isinstance(values.get(name), str) and not values[name].strip())
     }
     if missing:
         raise MoveInvalid(missing)
 
 
-def lock(ticket: Ticket) -> Ticket:
+def lock[T: Ticket](ticket: T) -> T:
     """Re-read the ticket under a row lock. Two agents moving the same ticket at once
     serialize here, and the second sees the state the first left behind."""
     return type(ticket)._default_manager.select_for_update(of=("self",)).get(pk=ticket.pk)
 
 
-def perform_move(
-    ticket: Ticket,
+def perform_move[T: Ticket](
+    ticket: T,
     name: str,
     *,
     by: "User | None",
     inputs: dict[str, Any],
     reason: str,
-    apply: Callable[[Ticket, Move], dict[str, Any] | None] | None = None,
-) -> Ticket:
+    apply: Callable[[T, Move], dict[str, Any] | None] | None = None,
+) -> T:
     """Make move ``name`` on ``ticket`` and return the saved, locked copy.
 
     ``apply`` sets the move's own fields (codes, notes, milestones) on the locked copy and

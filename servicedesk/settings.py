@@ -18,7 +18,7 @@ env = environ.Env()
 DEBUG: bool = env.bool("DEBUG", default=False)
 
 # A development key is acceptable only while DEBUG is on; production must supply one.
-_DEV_SECRET_KEY = "django-insecure-servicedesk-development-only"  # noqa: S105
+_DEV_SECRET_KEY = "django-insecure-servicedesk-development-only"
 SECRET_KEY: str = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
@@ -188,9 +188,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://")
-}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 LOGGING = {
     "version": 1,

@@ -41,7 +41,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None  # a real bug: let Django answer 500 and log it
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
         response.data = {
             "code": "invalid",
             "message": "The request has invalid fields.",

@@ -55,12 +55,26 @@ def test_walk_new_to_closed_with_a_reopen(incident, agent, caller):
     assert incident.acknowledged_at == acknowledged  # stamped once, never moved
 
     assert verbs(incident) == [
-        "created", "acknowledge", "hold", "resume", "resolve", "reopen", "resolve", "confirm",
+        "created",
+        "acknowledge",
+        "hold",
+        "resume",
+        "resolve",
+        "reopen",
+        "resolve",
+        "confirm",
     ]
     history = list(incident.history.order_by("history_id"))
     assert [h.status for h in history] == [1, 2, 3, 2, 6, 2, 6, 7]
     assert [h.history_user for h in history] == [
-        agent, agent, agent, caller, agent, caller, agent, caller,
+        agent,
+        agent,
+        agent,
+        caller,
+        agent,
+        caller,
+        agent,
+        caller,
     ]
     assert history[2].history_change_reason == "Awaiting Caller: Which PC?"
     assert history[5].history_change_reason == "Still broken"
