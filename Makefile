@@ -1,10 +1,16 @@
 # The two commands: `make run` and `make test`. Everything else is a helper for them.
-PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+URL := http://$(HOST):$(PORT)
+
+# The first Python 3.12+ found: plain python3.1x, or a pyenv-installed one.
+PYTHON ?= $(shell for py in python3.12 python3.13 python3.14 python3; do \
+	for pv in "" $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[2-9](\.|$$)' | sort -V); do \
+	if env $${pv:+PYENV_VERSION=$$pv} $$py -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	2>/dev/null; then echo "env $${pv:+PYENV_VERSION=$$pv} $$py"; exit 0; fi; done; done)
 
 # Tests run against the real services on this machine unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/servicedesk
@@ -13,7 +19,8 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 .PHONY: run test lint typecheck pytest install clean
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || PYENV_VERSION=$${PYENV_VERSION:-3.12.1} $(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -23,6 +30,10 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "  Admin (agents' console):  $(URL)/admin/"
+	@echo "  REST API:                 $(URL)/api/v1/"
+	@echo "  API docs (Swagger UI):    $(URL)/api/docs/"
+	@echo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

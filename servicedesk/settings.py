@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kernel",
     "catalog",
     "incidents",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -108,10 +109,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 LOGIN_URL = "admin:login"
 
-# Mail: EMAIL_URL (smtp+tls://user:pass@host:587); by default mail is written to files
-# under var/mail, so the embedded default needs no mail server.
-if "EMAIL_URL" in env:
-    _mail = env.email_url("EMAIL_URL")
+# Mail: EMAIL_URL (smtp+tls://user:pass@host:587). In development mail is written to files
+# under var/mail, so the embedded default needs no mail server; in production the default
+# is the local MTA.
+if "EMAIL_URL" in env or not DEBUG:
+    _mail = env.email_url("EMAIL_URL", default="smtp://localhost:25")
     MAILERS = {
         "default": {
             "BACKEND": _mail["EMAIL_BACKEND"],

@@ -117,3 +117,9 @@ def manager_api(manager: User) -> APIClient:
 @pytest.fixture
 def caller_api(caller: User) -> APIClient:
     return api_for(caller)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Password hashing is deliberately slow; tests create many users and prove nothing by it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

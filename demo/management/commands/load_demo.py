@@ -1,0 +1,169 @@
+"""Fill an empty database with a demo desk: people, catalog and ~200 incidents in every
+state, all made through the workflow so each has a real timeline and history.
+
+Runs once: when the demo admin exists already it only prints the login again."""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AGENTS_GROUP, MANAGERS_GROUP, User
+from catalog.models import Category, Service, Team
+from demo import data
+from incidents.models import HoldReason, Incident, ResolutionCode, Source
+from incidents.workflow import (
+    incident_acknowledge,
+    incident_add_note,
+    incident_cancel,
+    incident_close,
+    incident_confirm,
+    incident_create,
+    incident_hold,
+    incident_reopen,
+    incident_resolve,
+)
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "servicedesk-demo"
+STAFF_PASSWORD = "agent-demo"
+USER_PASSWORD = "user-demo"
+# Where each demo incident stops: (share of incidents, path of moves).
+PATHS: list[tuple[int, tuple[str, ...]]] = [
+    (20, ()),
+    (30, ("acknowledge",)),
+    (15, ("acknowledge", "hold")),
+    (20, ("acknowledge", "resolve")),
+    (5, ("acknowledge", "resolve", "reopen")),
+    (80, ("acknowledge", "resolve", "confirm")),
+    (20, ("acknowledge", "resolve", "close")),
+    (10, ("cancel",)),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo desk once (people, catalog, ~200 incidents) and print the logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--incidents", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, incidents: int, seed: int, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo data has known passwords: run it with DEBUG=1 only.")
+        if User.objects.filter(username=ADMIN_USERNAME).exists():
+            self.stdout.write("Demo data is loaded already.")
+        else:
+            with transaction.atomic():
+                self._load(incidents, random.Random(seed))  # noqa: S311 (not security)
+            self.stdout.write(self.style.SUCCESS(f"Loaded the demo desk: {incidents} incidents."))
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write(
+            "\n"
+            f"  Admin (superuser):  {ADMIN_USERNAME} / {ADMIN_PASSWORD}\n"
+            f"  Manager:            {data.MANAGER} / {STAFF_PASSWORD}\n"
+            f"  Agent:              {data.TEAMS['Service Desk'][0]} / {STAFF_PASSWORD}\n"
+            f"  End user:           {data.END_USERS[0]} / {USER_PASSWORD}\n"
+        )
+
+    def _load(self, count: int, rng: random.Random) -> None:
+        User.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
+        agents_group = Group.objects.get(name=AGENTS_GROUP)
+        managers_group = Group.objects.get(name=MANAGERS_GROUP)
+        manager = self._person(data.MANAGER, staff=True)
+        manager.groups.add(managers_group)
+        teams: dict[str, Team] = {}
+        for name, members in data.TEAMS.items():
+            team = Team.objects.create(
+                name=name, email=f"{name.lower().replace(' ', '-')}@example.com", manager=manager
+            )
+            for username in members:
+                agent = self._person(username, staff=True)
+                agent.groups.add(agents_group)
+                team.members.add(agent)
+            team.members.add(manager)
+            teams[name] = team
+        services = [
+            Service.objects.create(
+                name=name, owner_team=teams[team], criticality=criticality, description=text
+            )
+            for name, team, criticality, text in data.SERVICES
+        ]
+        categories: list[tuple[Category, Category]] = []
+        for parent_name, children in data.CATEGORIES.items():
+            parent = Category.objects.create(name=parent_name)
+            categories += [
+                (parent, Category.objects.create(name=c, parent=parent)) for c in children
+            ]
+        callers = [self._person(username, staff=False) for username in data.END_USERS]
+
+        paths = [path for weight, path in PATHS for _ in range(weight)]
+        now = timezone.now()
+        for index in range(count):
+            service = rng.choice(services)
+            team = service.owner_team
+            team_agents: list[User] = list(team.members.exclude(pk=manager.pk))
+            agent = rng.choice(team_agents)
+            category, subcategory = rng.choice(categories)
+            caller = rng.choice(callers)
+            incident = incident_create(
+                by=agent,
+                title=rng.choice(data.TITLES[service.name]),
+                description=f"Reported by {caller}. Demo incident {index + 1}.",
+                caller=caller,
+                source=rng.choice(Source.values),
+                service=service,
+                category=category,
+                subcategory=subcategory,
+                impact=rng.choice((1, 2, 2, 3, 3, 3)),
+                urgency=rng.choice((1, 2, 2, 3, 3, 3)),
+                assignment_group=team,
+                assigned_to=agent if rng.random() < 0.7 else None,
+                reported_at=now - timedelta(days=rng.uniform(0, 60)),
+            )
+            self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
+
+    def _walk(
+        self, incident: Incident, path: tuple[str, ...], *, agent: User, caller: User, manager: User
+    ) -> None:
+        for move in path:
+            if move == "acknowledge":
+                incident = incident_acknowledge(incident, by=agent)
+                incident_add_note(incident, by=agent, body="Looking into it.", internal=True)
+            elif move == "hold":
+                incident = incident_hold(
+                    incident, by=agent, hold_reason=HoldReason.AWAITING_CALLER, note="Which device?"
+                )
+                incident_add_note(incident, by=agent, body="Which device is it?", internal=False)
+            elif move == "resolve":
+                incident = incident_resolve(
+                    incident,
+                    by=agent,
+                    resolution_code=ResolutionCode.SOLUTION_PROVIDED,
+                    resolution_notes="Restarted the service and verified with the caller.",
+                )
+            elif move == "reopen":
+                incident = incident_reopen(incident, by=caller, reason="Still broken this morning.")
+            elif move == "confirm":
+                incident = incident_confirm(incident, by=caller, note="Works now, thanks.")
+            elif move == "close":
+                incident = incident_close(incident, by=agent, note="No answer from the caller.")
+            elif move == "cancel":
+                incident = incident_cancel(incident, by=manager, reason="Logged twice.")
+
+    def _person(self, username: str, *, staff: bool) -> User:
+        return User.objects.create_user(
+            username=username,
+            email=f"{username}@example.com",
+            password=STAFF_PASSWORD if staff else USER_PASSWORD,
+            first_name=username.capitalize(),
+            last_name="Demo",
+            is_staff=staff,
+        )
