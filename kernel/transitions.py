@@ -83,6 +83,18 @@ class MoveTable:
     def describe_sources(self, move: Move) -> str:
         return ", ".join(self.status(s).label for s in sorted(move.sources))
 
+    def mermaid(self) -> str:
+        """The table as a Mermaid state diagram; the README embeds it (a test keeps it true)."""
+
+        def node(status: int) -> str:
+            return self.status(status).name.title().replace("_", "")
+
+        lines = ["stateDiagram-v2", f"    [*] --> {node(self.status.values[0])}"]
+        for move in self.moves:
+            for source in sorted(move.sources):
+                lines.append(f"    {node(source)} --> {node(move.target)}: {move.name}")
+        return "\n".join(lines)
+
     def rows(self) -> Iterable[tuple[str, str, str]]:
         """(move, from, to) rows for documentation and tests."""
         for move in self.moves:
