@@ -16,7 +16,9 @@ PYTHON ?= $(shell for py in python3.12 python3.13 python3.14 python3; do \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/servicedesk
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint typecheck pytest install clean
+BENCH_INCIDENTS ?= 1000000
+
+.PHONY: run test lint typecheck pytest install clean bench
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -49,6 +51,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/incident_lists.py --incidents $(BENCH_INCIDENTS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
