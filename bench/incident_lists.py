@@ -72,19 +72,19 @@ INSERT INTO incidents_incident (
 )
 SELECT 'INC' || lpad(g::text, 7, '0'),
        'Bench incident ' || g, '',
-       1 + g % 3, 1 + (g / 3) % 3, 1 + g % 3 + (g / 3) % 3, '',
-       g % 4, t, t,
-       CASE WHEN g % 20 = 0 THEN 1 WHEN g % 20 = 1 THEN 2 WHEN g % 40 = 2 THEN 3
-            WHEN g % 20 = 3 THEN 6 WHEN g % 50 = 4 THEN 8 ELSE 7 END,
+       1 + g %% 3, 1 + (g / 3) %% 3, 1 + g %% 3 + (g / 3) %% 3, '',
+       g %% 4, t, t,
+       CASE WHEN g %% 20 = 0 THEN 1 WHEN g %% 20 = 1 THEN 2 WHEN g %% 40 = 2 THEN 3
+            WHEN g %% 20 = 3 THEN 6 WHEN g %% 50 = 4 THEN 8 ELSE 7 END,
        'phone', '', NULL,
-       CASE WHEN g % 40 = 2 THEN 'awaiting_caller' ELSE '' END, 0,
+       CASE WHEN g %% 40 = 2 THEN 'awaiting_caller' ELSE '' END, 0,
        '', '', '', '',
        t, t, t + interval '10 minutes', NULL, NULL,
-       CASE WHEN g % 3 = 0 THEN NULL ELSE agents.ids[1 + g % cardinality(agents.ids)] END,
-       teams.ids[1 + g % cardinality(teams.ids)],
-       callers.ids[1 + g % cardinality(callers.ids)],
-       cats.ids[1 + g % cardinality(cats.ids)],
-       services.ids[1 + g % cardinality(services.ids)]
+       CASE WHEN g %% 3 = 0 THEN NULL ELSE agents.ids[1 + g %% cardinality(agents.ids)] END,
+       teams.ids[1 + g %% cardinality(teams.ids)],
+       callers.ids[1 + g %% cardinality(callers.ids)],
+       cats.ids[1 + g %% cardinality(cats.ids)],
+       services.ids[1 + g %% cardinality(services.ids)]
 FROM generate_series(%(start)s, %(stop)s) AS g,
      LATERAL (SELECT now() - (%(stop)s - g) * interval '30 seconds' AS t) AS ts,
      teams, services, cats, callers, agents
