@@ -187,7 +187,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Impact and urgency share one choice set; name it once for API clients.
+    "ENUM_NAME_OVERRIDES": {"ImpactUrgencyEnum": "kernel.enums.Impact"},
 }
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -1,5 +1,37 @@
 """The one API router. Each app registers its ViewSets here."""
 
-from rest_framework.routers import DefaultRouter
+from typing import Any, NoReturn
 
-router = DefaultRouter()
+from django.urls import URLPattern, URLResolver, re_path
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
+from incidents.api.views import IncidentViewSet
+
+
+class UnknownEndpoint(APIView):
+    """Any path under the API the router does not know (an unknown move, a typo) gets the
+    same JSON 404 as an unknown record, instead of Django's HTML page."""
+
+    permission_classes = (AllowAny,)
+    schema = None
+
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> NoReturn:
+        raise exceptions.NotFound("There is no such endpoint.")
+
+
+class Router(DefaultRouter):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        # Only paths ending in a slash: slashless ones still get APPEND_SLASH's redirect.
+        return [*super().get_urls(), re_path(r"^.+/$", UnknownEndpoint.as_view())]
+
+
+router = Router()
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("services", ServiceViewSet, basename="service")
+router.register("teams", TeamViewSet, basename="team")
+router.register("categories", CategoryViewSet, basename="category")

@@ -1,0 +1,78 @@
+"""Query parameters of ``GET /api/v1/incidents/``."""
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+
+from catalog.models import Service, Team
+from incidents.models import OPEN_STATES, Incident, Severity, Status
+from kernel.enums import Priority
+
+# "me", "none" or a user id: integrations ask for "my queue" without knowing their id.
+USER_REF = RegexValidator(r"^(me|none|[0-9]+)$", "Use a user id, 'me' or 'none'.")
+
+
+class IncidentFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Repeat to match any of several states."
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, help_text="Repeat to match any of several priorities."
+    )
+    severity = django_filters.ChoiceFilter(choices=Severity.choices)
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
+    assignment_group = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    assigned_to = django_filters.CharFilter(
+        method="filter_user",
+        validators=[USER_REF],
+        help_text="A user id, `me` for the requesting user, or `none` for unassigned.",
+    )
+    caller = django_filters.CharFilter(
+        method="filter_user",
+        validators=[USER_REF],
+        help_text="A user id, `me` for the requesting user, or `none`.",
+    )
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    open = django_filters.BooleanFilter(
+        method="filter_open", help_text="true: New, In Progress or On Hold; false: the rest."
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="A number or its prefix, words of the title, or the caller's username.",
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_user(
+        self, queryset: QuerySet[Incident], name: str, value: str
+    ) -> QuerySet[Incident]:
+        if value == "none":
+            return queryset.filter(**{f"{name}__isnull": True})
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            return queryset.filter(**{name: getattr(user, "pk", None)})
+        return queryset.filter(**{f"{name}_id": int(value)})
+
+    def filter_open(
+        self, queryset: QuerySet[Incident], name: str, value: bool
+    ) -> QuerySet[Incident]:
+        if value:
+            return queryset.filter(status__in=OPEN_STATES)
+        return queryset.exclude(status__in=OPEN_STATES)
+
+    def filter_search(
+        self, queryset: QuerySet[Incident], name: str, value: str
+    ) -> QuerySet[Incident]:
+        term = value.strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(number__istartswith=term)
+            | Q(title__icontains=term)
+            | Q(caller__username__iexact=term)
+        )

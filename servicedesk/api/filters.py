@@ -1,0 +1,48 @@
+"""Filter backends the API shares."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+UNIQUE_FIELDS = frozenset({"id", "pk"})
+
+
+class StableOrderingFilter(OrderingFilter):
+    """``?ordering=`` that cursor pagination can page through.
+
+    Cursor pagination positions on the first ordering field and pages through ties by
+    offset; a trailing ``id`` in the same direction makes the order of ties, and so the
+    pages, deterministic. ``CursorPagination.get_ordering`` asks this filter, so the list
+    and the pages agree. Views may name extra unique fields in ``unique_ordering_fields``.
+    """
+
+    def get_ordering(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> Sequence[str] | None:
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        unique = UNIQUE_FIELDS | set(getattr(view, "unique_ordering_fields", ()))
+        if any(field.lstrip("-") in unique for field in ordering):
+            return list(ordering)
+        tie_breaker = "-id" if ordering[0].startswith("-") else "id"
+        return [*ordering, tie_breaker]
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if not isinstance(fields, list | tuple):
+            return parameters
+        choices = ", ".join(f"`{name}`" for field in fields for name in (field, "-" + field))
+        return [
+            {
+                **parameter,
+                "description": f"Sort by {choices}; several comma-separated. "
+                "Ties are broken by id.",
+            }
+            for parameter in parameters
+        ]

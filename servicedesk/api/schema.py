@@ -1,0 +1,31 @@
+"""OpenAPI pieces every endpoint shares: the ``Error`` component and its responses."""
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+DESCRIPTIONS: dict[int, str] = {
+    400: "The input is invalid: `errors` maps each field to its messages (code `invalid`).",
+    401: "No valid token or session (code `not_authenticated`).",
+    403: "The user may not do this (code `forbidden`).",
+    404: "No such record, or not one this user may see (code `not_found`).",
+    409: "The record's state does not allow this (code `move_not_allowed`).",
+}
+
+
+class ErrorSerializer(serializers.Serializer[dict[str, object]]):
+    """The body of every error answer; ``code`` is stable, ``message`` is for people."""
+
+    code = serializers.CharField(help_text="Stable machine-readable code.")
+    message = serializers.CharField(help_text="Human-readable explanation.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per-field messages; present on `invalid` answers only.",
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    return {
+        code: OpenApiResponse(response=ErrorSerializer, description=DESCRIPTIONS[code])
+        for code in statuses
+    }
