@@ -1,0 +1,85 @@
+"""Bulk actions on the incident list. Each loops over a workflow call per incident and
+reports every refusal by number; none touches the rows directly."""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from catalog.models import Team
+from incidents.forms import AssignGroupForm
+from incidents.models import Incident
+from incidents.workflow import incident_update
+from kernel.admin_actions import ask, for_each, move_action
+from kernel.admin_mixins import acting_user
+
+if TYPE_CHECKING:
+    from incidents.admin.incident import IncidentAdmin
+
+
+@admin.action(description="Assign to me", permissions=["change"])
+def assign_to_me(
+    modeladmin: "IncidentAdmin", request: HttpRequest, queryset: QuerySet[Incident]
+) -> None:
+    me = acting_user(request)
+    for_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda incident: incident_update(
+            incident, by=me, changes={"assigned_to": me}, reason="Taken from the list"
+        ),
+        "Assigned {count} incident(s) to you.",
+    )
+
+
+def _to_team(team: Team, members: set[int]) -> Callable[[Incident], dict[str, Any]]:
+    def changes(incident: Incident) -> dict[str, Any]:
+        # An assignee outside the new group cannot keep the incident: the group triages it.
+        keep = incident.assigned_to_id in members
+        return {"assignment_group": team, **({} if keep else {"assigned_to": None})}
+
+    return changes
+
+
+@admin.action(description="Assign to group…", permissions=["change"])
+def assign_to_group(
+    modeladmin: "IncidentAdmin", request: HttpRequest, queryset: QuerySet[Incident]
+) -> HttpResponse | None:
+    answer = ask(
+        modeladmin,
+        request,
+        queryset,
+        AssignGroupForm,
+        f"Assign {queryset.count()} incident(s) to a group",
+    )
+    if isinstance(answer, HttpResponse):
+        return answer
+    team: Team = answer.cleaned_data["team"]
+    changes = _to_team(team, set(team.members.values_list("pk", flat=True)))
+    for_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda incident: incident_update(
+            incident,
+            by=acting_user(request),
+            changes=changes(incident),
+            reason=f"Assigned to {team}",
+        ),
+        f"Assigned {{count}} incident(s) to {team}.",
+    )
+    return None
+
+
+resolve_selected = move_action(
+    "resolve", description="Resolve…", done="Resolved {count} incident(s)."
+)
+cancel_selected = move_action(
+    "cancel",
+    description="Cancel…",
+    done="Canceled {count} incident(s).",
+    permissions=["cancel"],
+)

@@ -1,0 +1,175 @@
+"""The incident admin: the agents' console. Declarations first; the hooks below only
+route writes to ``incidents.workflow``."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+
+from incidents.admin import actions as bulk
+from incidents.admin.filters import AssigneeFilter, OpenFilter, QueueFilter
+from incidents.forms import MOVE_FORMS
+from incidents.models import OPEN_STATES, Incident, Status
+from incidents.workflow import (
+    EDITABLE_FIELDS,
+    incident_add_note,
+    incident_create,
+    incident_move,
+    incident_override_priority,
+    incident_update,
+)
+from kernel.admin_mixins import TicketAdmin, acting_user, priority_badge
+
+_STATE = (
+    "status",
+    "hold_reason",
+    "reopen_count",
+    "resolution_code",
+    "resolution_notes",
+    "close_code",
+    "close_notes",
+)
+_MILESTONES = (
+    "reported_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+)
+
+
+@admin.register(Incident)
+class IncidentAdmin(TicketAdmin[Incident]):
+    list_display = (
+        "number",
+        "title",
+        "priority_badge",
+        "status",
+        "service",
+        "assignment_group",
+        "assigned_to",
+        "age",
+    )
+    list_display_links = ("number", "title")
+    list_filter = (
+        QueueFilter,
+        OpenFilter,
+        "status",
+        "priority",
+        "severity",
+        ("service", admin.RelatedOnlyFieldListFilter),
+        ("assignment_group", admin.RelatedOnlyFieldListFilter),
+        AssigneeFilter,
+    )
+    search_fields = ("number", "title", "caller__username", "caller__email")
+    date_hierarchy = "reported_at"
+    list_select_related = ("service", "assignment_group", "assigned_to")
+    autocomplete_fields = (
+        "caller",
+        "service",
+        "category",
+        "subcategory",
+        "assignment_group",
+        "assigned_to",
+    )
+    readonly_fields = (
+        "number",
+        "priority",
+        "priority_override_reason",
+        "reassignment_count",
+        *_STATE,
+        *_MILESTONES,
+    )
+    fieldsets = (
+        (None, {"fields": ("number", "title", "description", "caller", "contact", "source")}),
+        (
+            "Classification",
+            {
+                "fields": (
+                    "service",
+                    ("category", "subcategory"),
+                    ("impact", "urgency"),
+                    ("priority", "priority_override_reason"),
+                    "severity",
+                )
+            },
+        ),
+        ("Assignment", {"fields": ("assignment_group", "assigned_to", "reassignment_count")}),
+        ("State", {"fields": _STATE}),
+        ("Milestones", {"fields": ("detected_at", *_MILESTONES)}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("title", "description", "caller", "contact", "source")}),
+        (
+            "Classification",
+            {
+                "fields": (
+                    "service",
+                    ("category", "subcategory"),
+                    ("impact", "urgency"),
+                    "severity",
+                )
+            },
+        ),
+        ("Assignment", {"fields": ("assignment_group", "assigned_to")}),
+        ("Milestones", {"fields": ("detected_at",)}),
+    )
+    actions = (
+        bulk.assign_to_me,
+        bulk.assign_to_group,
+        bulk.resolve_selected,
+        bulk.cancel_selected,
+    )
+    change_list_template = "admin/incidents/incident/change_list.html"
+    move_forms = MOVE_FORMS
+    override_permission = "incidents.override_priority"
+
+    @admin.display(description="Priority", ordering="priority")
+    def priority_badge(self, obj: Incident) -> SafeString:
+        return priority_badge(obj.priority)
+
+    @admin.display(description="Age", ordering="reported_at")
+    def age(self, obj: Incident) -> str:
+        return timesince(obj.reported_at, depth=1)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None) -> Any:
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None) -> Any:
+        if obj is not None and obj.status in (Status.CLOSED, Status.CANCELED):
+            # The workflow refuses edits to finished incidents; do not offer them.
+            return (*self.readonly_fields, *sorted(EDITABLE_FIELDS))
+        return self.readonly_fields
+
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("incidents.cancel_incident")
+
+    def can_override_priority(self, request: HttpRequest, ticket: Incident) -> bool:
+        return ticket.status in OPEN_STATES and super().can_override_priority(request, ticket)
+
+    # --- writes, all through incidents.workflow ---------------------------------------
+
+    def create_ticket(self, request: HttpRequest, fields: dict[str, Any]) -> Incident:
+        return incident_create(by=acting_user(request), **fields)
+
+    def update_ticket(
+        self, request: HttpRequest, ticket: Incident, changes: dict[str, Any]
+    ) -> Incident:
+        return incident_update(ticket, by=acting_user(request), changes=changes)
+
+    def make_move(
+        self, request: HttpRequest, ticket: Incident, name: str, inputs: dict[str, Any]
+    ) -> Incident:
+        return incident_move(ticket, name, by=acting_user(request), **inputs)
+
+    def add_note(self, request: HttpRequest, ticket: Incident, body: str, internal: bool) -> None:
+        incident_add_note(ticket, by=acting_user(request), body=body, internal=internal)
+
+    def override_priority(
+        self, request: HttpRequest, ticket: Incident, priority: int | None, reason: str
+    ) -> Incident:
+        return incident_override_priority(
+            ticket, by=acting_user(request), priority=priority, reason=reason
+        )
