@@ -1,0 +1,84 @@
+"""Editing an incident in the admin goes through incident_update; a refusal shows on the
+form and saves nothing; workflow fields are read-only."""
+
+import pytest
+
+from catalog.models import Team
+from incidents.models import Status
+from tests.admin.conftest import audit_counts, change_url
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_data(incident, **changes):
+    data = {
+        "title": incident.title,
+        "description": incident.description,
+        "caller": incident.caller_id or "",
+        "contact": incident.contact,
+        "source": incident.source,
+        "service": incident.service_id or "",
+        "category": "",
+        "subcategory": "",
+        "impact": incident.impact,
+        "urgency": incident.urgency,
+        "severity": "",
+        "assignment_group": incident.assignment_group_id or "",
+        "assigned_to": incident.assigned_to_id or "",
+        "detected_at_0": incident.detected_at.strftime("%Y-%m-%d"),
+        "detected_at_1": incident.detected_at.strftime("%H:%M:%S"),
+        "_continue": "1",
+    }
+    return {**data, **changes}
+
+
+def test_an_edit_goes_through_the_workflow(agent_client, agent, incident):
+    response = agent_client.post(change_url(incident), edit_data(incident, impact=1, urgency=1))
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.impact, incident.urgency, incident.priority) == (1, 1, 1)
+    latest = incident.history.latest("history_id")
+    assert latest.history_user == agent
+    assert latest.history_change_reason == "Updated impact, urgency"
+    assert {"priority", "updated"} <= set(incident.timeline.values_list("verb", flat=True))
+
+
+def test_status_and_milestones_are_read_only(agent_client, incident):
+    form = agent_client.get(change_url(incident)).context["adminform"].form
+
+    for name in ("status", "priority", "acknowledged_at", "resolution_code", "number"):
+        assert name not in form.fields
+
+    response = agent_client.post(change_url(incident), edit_data(incident, status=7))
+    incident.refresh_from_db()
+    assert response.status_code == 302 and incident.status == Status.NEW
+
+
+def test_a_refused_edit_shows_on_the_form_and_saves_nothing(agent_client, other_agent, incident):
+    network = Team.objects.create(name="Network")
+    before = audit_counts(incident)
+
+    response = agent_client.post(
+        change_url(incident),
+        edit_data(
+            incident, title="Renamed", assignment_group=network.pk, assigned_to=other_agent.pk
+        ),
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["assigned_to"] == ["Bob is not a member of Network."]
+    assert form["title"].value() == "Renamed"  # the agent keeps what they typed
+    assert audit_counts(incident) == before
+    incident.refresh_from_db()
+    assert incident.title == "Cannot send email"
+
+
+def test_a_closed_incident_is_read_only(agent_client, incident_in):
+    closed = incident_in(Status.CLOSED)
+
+    response = agent_client.get(change_url(closed))
+
+    assert {"title", "assigned_to"} <= set(response.context["adminform"].readonly_fields)
+    assert response.context["move_links"] == []
