@@ -158,7 +158,7 @@ class HistoryRecordSerializer(serializers.Serializer[Any]):
 
 # --- input ----------------------------------------------------------------------------
 
-CREATE_FIELDS = (
+CREATE_FIELDS: tuple[str, ...] = (
     "title",
     "description",
     "caller",

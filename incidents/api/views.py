@@ -49,11 +49,13 @@ AGENT_ACTIONS = frozenset({"partial_update", "work_notes", "history"})
 
 
 class TimelinePagination(CursorPagination):
-    ordering = ("created_at", "id")
+    # DRF takes a tuple of fields here; its stubs admit only one.
+    ordering = ("created_at", "id")  # type: ignore[assignment]
 
 
 class HistoryPagination(CursorPagination):
-    ordering = ("-history_date", "-history_id")
+    # DRF takes a tuple of fields here; its stubs admit only one.
+    ordering = ("-history_date", "-history_id")  # type: ignore[assignment]
 
 
 def acting_user(request: Request) -> User:

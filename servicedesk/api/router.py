@@ -2,10 +2,10 @@
 
 from typing import Any, NoReturn
 
+from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, re_path
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
@@ -20,7 +20,7 @@ class UnknownEndpoint(APIView):
     permission_classes = (AllowAny,)
     schema = None
 
-    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> NoReturn:
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> NoReturn:
         raise exceptions.NotFound("There is no such endpoint.")
 
 

@@ -1,6 +1,6 @@
 """OpenAPI pieces every endpoint shares: the ``Error`` component and its responses."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 DESCRIPTIONS: dict[int, str] = {
@@ -11,21 +11,23 @@ DESCRIPTIONS: dict[int, str] = {
     409: "The record's state does not allow this (code `move_not_allowed`).",
 }
 
-
-class ErrorSerializer(serializers.Serializer[dict[str, object]]):
-    """The body of every error answer; ``code`` is stable, ``message`` is for people."""
-
-    code = serializers.CharField(help_text="Stable machine-readable code.")
-    message = serializers.CharField(help_text="Human-readable explanation.")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Per-field messages; present on `invalid` answers only.",
-    )
+# Inline because a Serializer subclass cannot declare a field named ``errors``: the name
+# belongs to Serializer.errors.
+ERROR = inline_serializer(
+    name="Error",
+    fields={
+        "code": serializers.CharField(help_text="Stable machine-readable code."),
+        "message": serializers.CharField(help_text="Human-readable explanation."),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Per-field messages; present on `invalid` answers only.",
+        ),
+    },
+)
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     return {
-        code: OpenApiResponse(response=ErrorSerializer, description=DESCRIPTIONS[code])
-        for code in statuses
+        code: OpenApiResponse(response=ERROR, description=DESCRIPTIONS[code]) for code in statuses
     }
