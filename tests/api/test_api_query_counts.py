@@ -1,0 +1,114 @@
+"""The list, the detail and the timeline cost the same number of queries at 5 rows as at
+500: every foreign key is joined, nothing is fetched per row."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.models import Category, Service, Team
+from incidents.models import Incident, IncidentTimelineEntry
+from tests.api.conftest import url
+from tests.conftest import api_for
+
+pytestmark = pytest.mark.django_db
+
+LIST_BOUND = 8
+DETAIL_BOUND = 6
+
+
+@pytest.fixture
+def catalog(team):
+    """Several rows of each kind, so that a per-row lookup could not hide in one cache."""
+    users = [User.objects.create(username=f"user{i}", is_active=True) for i in range(5)]
+    teams = [Team.objects.create(name=f"Team {i}") for i in range(5)]
+    services = [Service.objects.create(name=f"Svc {i}", owner_team=teams[i]) for i in range(5)]
+    parents = [Category.objects.create(name=f"Cat {i}") for i in range(5)]
+    children = [Category.objects.create(name="Sub", parent=parent) for parent in parents]
+    return users, teams, services, parents, children
+
+
+def seed(count: int, catalog, caller: User) -> None:
+    """Rows straight into the table: this test measures reading, not the workflow."""
+    users, teams, services, parents, children = catalog
+    now = timezone.now()
+    incidents = Incident.objects.bulk_create(
+        Incident(
+            number=f"INC9{i:06d}",
+            title=f"Bulk {i}",
+            reported_at=now - timedelta(minutes=i),
+            detected_at=now - timedelta(minutes=i),
+            impact=1 + i % 3,
+            urgency=1 + i % 3,
+            priority=1 + i % 5,
+            caller=caller if i % 2 else users[i % 5],
+            assigned_to=users[(i + 1) % 5],
+            assignment_group=teams[i % 5],
+            service=services[i % 5],
+            category=parents[i % 5],
+            subcategory=children[i % 5],
+        )
+        for i in range(count)
+    )
+    IncidentTimelineEntry.objects.bulk_create(
+        IncidentTimelineEntry(ticket=incident, verb="created", author=users[n % 5])
+        for n, incident in enumerate(incidents)
+    )
+
+
+def queries(client, path: str, **params) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.json()
+    return len(context.captured_queries)
+
+
+def measure_lists(catalog, caller, agent, count: int) -> tuple[int, int]:
+    seed(count, catalog, caller)
+    agent_api, caller_api = api_for(agent), api_for(caller)
+    agent_api.get("/api/v1/incidents/")  # warm the permission cache, as any real client has
+    caller_api.get("/api/v1/incidents/")
+    agent_count = queries(agent_api, "/api/v1/incidents/", page_size=500)
+    caller_count = queries(caller_api, "/api/v1/incidents/", page_size=500)
+    return agent_count, caller_count
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_list_is_constant(catalog, caller, agent, count, django_assert_max_num_queries):
+    seed(count, catalog, caller)
+    for client in (api_for(agent), api_for(caller)):
+        with django_assert_max_num_queries(LIST_BOUND):
+            response = client.get("/api/v1/incidents/", {"page_size": 500})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) in (count, count // 2)
+
+
+def test_list_costs_the_same_at_5_and_500(catalog, caller, agent):
+    small = measure_lists(catalog, caller, agent, 5)
+    Incident.objects.filter(number__startswith="INC9").delete()
+    large = measure_lists(catalog, caller, agent, 500)
+    assert small == large, (small, large)
+    print(f"list queries (agent, caller) at 5: {small}, at 500: {large}")
+
+
+def test_detail_and_timeline_cost_the_same_at_5_and_500_entries(agent, catalog, incident):
+    users = catalog[0]
+    client = api_for(agent)
+    client.get(url(incident))
+    measured = []
+    for total in (5, 500):
+        have = incident.timeline.count()
+        IncidentTimelineEntry.objects.bulk_create(
+            IncidentTimelineEntry(ticket=incident, kind="comment", body="hi", author=users[n % 5])
+            for n in range(total - have)
+        )
+        detail = queries(client, url(incident))
+        timeline = queries(client, url(incident, "timeline"), page_size=500)
+        comments = queries(client, url(incident, "comments"), page_size=500)
+        measured.append((detail, timeline, comments))
+    assert measured[0] == measured[1], measured
+    print(f"detail, timeline, comments queries at 5 and 500 entries: {measured}")
+    assert max(measured[1]) <= DETAIL_BOUND

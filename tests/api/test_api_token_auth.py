@@ -1,0 +1,36 @@
+"""Integrations authenticate with a token; a wrong token is a 401, not a 403."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from incidents.models import Status
+from tests.api.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_auth_lists_and_moves(agent, incident):
+    token = Token.objects.create(user=agent)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = client.get("/api/v1/incidents/")
+    assert response.status_code == 200
+    assert [row["number"] for row in response.json()["results"]] == [incident.number]
+    response = client.post(url(incident, "acknowledge"), format="json")
+    assert response.status_code == 200 and response.json()["status"] == Status.IN_PROGRESS
+    assert incident.history.order_by("-history_id")[0].history_user == agent
+
+
+def test_wrong_token_is_401(incident):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = client.get("/api/v1/incidents/")
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+
+
+def test_session_auth_works(agent, incident):
+    client = APIClient()
+    client.force_login(agent)
+    assert client.get(url(incident)).status_code == 200
