@@ -24,6 +24,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from kernel.enums import Priority
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed, WorkflowError
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 _REFUSAL = "_ticket_admin_refusal"
+_BOOKKEEPING = frozenset({"created_at", "updated_at"})
 
 # Red for P1 down to grey for planning, wherever a priority is shown.
 PRIORITY_COLOURS = {1: "#ba2121", 2: "#e67e22", 3: "#b7950b", 4: "#2874a6", 5: "#7f8c8d"}
@@ -95,6 +98,27 @@ def refusal_of(ticket: Ticket, move: Move, user: User) -> WorkflowError | None:
     return None
 
 
+def _workflow_changes(older: Any, newer: Any) -> list[ModelChange]:
+    """Changes to the fields only the workflow writes, which ``diff_against`` skips."""
+    return [
+        ModelChange(field.name, getattr(older, field.attname), getattr(newer, field.attname))
+        for field in newer.tracked_fields
+        if not field.editable
+        and field.name not in _BOOKKEEPING
+        and getattr(older, field.attname) != getattr(newer, field.attname)
+    ]
+
+
+class TicketHistoryContext(HistoricalRecordContextHelper):
+    """History diffs with choice labels ("In Progress") rather than stored values (2)."""
+
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        field = self.model._meta.get_field(change.field)
+        if getattr(field, "choices", None) and value not in (None, ""):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
     """Base admin for a ticket type. ``move_forms`` maps each move to the form asking
     for exactly that move's inputs."""
@@ -147,6 +171,27 @@ class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
             request, object_id, version_id, extra_context
         )
         return response
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> TicketHistoryContext:
+        return TicketHistoryContext(self.model, historical_record)
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
+    ) -> None:
+        # simple_history diffs editable fields only; on a ticket the workflow's fields
+        # (status, priority, codes, milestones) are the history worth reading.
+        newer = None
+        for older in historical_records:
+            if newer is not None:
+                delta = newer.diff_against(older, foreign_keys_are_objs=foreign_keys_are_objs)
+                changes = [*delta.changes, *_workflow_changes(older, newer)]
+                changes.sort(key=lambda change: change.field)
+                full = ModelDelta(changes, [c.field for c in changes], older, newer)
+                helper = self.get_historical_record_context_helper(request, newer)
+                newer.history_delta_changes = helper.context_for_delta_changes(full)
+            newer = older
 
     # --- saving through the workflow -------------------------------------------------
 

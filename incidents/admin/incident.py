@@ -23,20 +23,13 @@ from incidents.workflow import (
 from kernel.admin_mixins import TicketAdmin, acting_user, priority_badge
 
 _STATE = (
-    "status",
-    "hold_reason",
-    "reopen_count",
-    "resolution_code",
-    "resolution_notes",
-    "close_code",
-    "close_notes",
+    ("status", "hold_reason", "reopen_count"),
+    ("resolution_code", "resolution_notes"),
+    ("close_code", "close_notes"),
 )
 _MILESTONES = (
-    "reported_at",
-    "acknowledged_at",
-    "mitigated_at",
-    "resolved_at",
-    "closed_at",
+    ("reported_at", "acknowledged_at", "mitigated_at"),
+    ("resolved_at", "closed_at"),
 )
 
 
@@ -79,8 +72,7 @@ class IncidentAdmin(TicketAdmin[Incident]):
         "priority",
         "priority_override_reason",
         "reassignment_count",
-        *_STATE,
-        *_MILESTONES,
+        *(name for row in (*_STATE, *_MILESTONES) for name in row),
     )
     fieldsets = (
         (None, {"fields": ("number", "title", "description", "caller", "contact", "source")}),
