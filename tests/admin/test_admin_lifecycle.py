@@ -112,3 +112,18 @@ def test_the_move_page_only_answers_post_with_a_csrf_token(agent, incident):
     assert response.status_code == 403
     incident.refresh_from_db()
     assert incident.status == Status.NEW
+
+
+def test_history_shows_who_changed_what_and_why(agent_client, agent, incident):
+    from django.urls import reverse
+
+    agent_client.post(move_url(incident, "hold"), {"hold_reason": "awaiting_vendor"})
+
+    response = agent_client.get(reverse("admin:incidents_incident_history", args=[incident.pk]))
+
+    (newest, *_rest) = response.context["page_obj"].object_list
+    assert (newest.history_user, newest.history_change_reason) == (agent, "Awaiting Vendor")
+    changes = {c["field"]: (c["old"], c["new"]) for c in newest.history_delta_changes}
+    assert changes["Status"] == ("New", "On Hold")
+    assert changes["Hold reason"] == ("", "Awaiting Vendor")
+    assert "Revert" not in response.content.decode()

@@ -10,6 +10,7 @@ import itertools
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Category, Service, Team
@@ -102,3 +103,15 @@ def test_change_form_with_a_long_timeline_and_a_big_catalog(
     assert big == small
     assert incident.timeline.count() == 500
     assert Service.objects.count() >= 500 and Category.objects.count() >= 500
+
+
+def test_add_form_with_a_big_catalog(agent_client, django_assert_max_num_queries):
+    url = reverse("admin:incidents_incident_add")
+    add_catalog(5)
+    warm_up(agent_client, url)
+    small = count(agent_client, url, django_assert_max_num_queries)
+    add_catalog(495, start=5)
+    big = count(agent_client, url, django_assert_max_num_queries)
+
+    print(f"add form: {small} queries at 5 catalog rows, {big} at 500")
+    assert big == small
