@@ -17,9 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servicedesk_bench"
-)
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servicedesk_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
 import django  # noqa: E402
@@ -60,7 +58,8 @@ from kernel.numbering import format_number, reserve_up_to  # noqa: E402
 SEED_SQL = """
 WITH teams AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_team),
      services AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_service),
-     cats AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_category WHERE parent_id IS NULL),
+     cats AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_category
+              WHERE parent_id IS NULL),
      callers AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts_user WHERE NOT is_staff),
      agents AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts_user WHERE is_staff)
 INSERT INTO incidents_incident (
