@@ -3,9 +3,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-AGENTS_GROUP = "Agents"
-MANAGERS_GROUP = "Managers"
-
 
 class User(AbstractUser):
     phone = models.CharField(max_length=40, blank=True)

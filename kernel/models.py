@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kernel.enums import Impact, Priority, TimelineKind, Urgency
+from kernel.querysets import TicketQuerySet
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -93,11 +94,19 @@ class Ticket(models.Model):
 
     history = HistoricalRecords(inherit=True)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @classmethod
+    def search_q(cls, term: str) -> models.Q | None:
+        """What else free-text search matches for this ticket type (besides number and
+        title). Keep it to indexed columns or id subqueries: it runs on every search."""
+        return None
 
     @property
     def priority_overridden(self) -> bool:

@@ -6,7 +6,7 @@ the user's rights, saves with an audit row, and writes the timeline event.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
@@ -57,7 +57,8 @@ def require_inputs(move: Move, values: dict[str, Any]) -> None:
 def lock[T: Ticket](ticket: T) -> T:
     """Re-read the ticket under a row lock. Two agents moving the same ticket at once
     serialize here, and the second sees the state the first left behind."""
-    return type(ticket)._default_manager.select_for_update(of=("self",)).get(pk=ticket.pk)
+    locked = type(ticket)._default_manager.select_for_update(of=("self",)).get(pk=ticket.pk)
+    return cast(T, locked)
 
 
 def perform_move[T: Ticket](

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AGENTS_GROUP, MANAGERS_GROUP, User
+from accounts.models import User
+from accounts.roles import AGENTS, MANAGERS
 from catalog.models import Category, Service, Team
 from demo import data
 from incidents.models import HoldReason, Incident, ResolutionCode, Source
@@ -75,8 +76,8 @@ class Command(BaseCommand):
 
     def _load(self, count: int, rng: random.Random) -> None:
         User.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
-        agents_group = Group.objects.get(name=AGENTS_GROUP)
-        managers_group = Group.objects.get(name=MANAGERS_GROUP)
+        agents_group = Group.objects.get(name=AGENTS)
+        managers_group = Group.objects.get(name=MANAGERS)
         manager = self._person(data.MANAGER, staff=True)
         manager.groups.add(managers_group)
         teams: dict[str, Team] = {}
