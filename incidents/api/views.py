@@ -88,7 +88,9 @@ class IncidentViewSet(
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilter
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
-    ordering_fields = ["reported_at", "priority", "updated_at", "number"]
+    # Not priority: cursor pages position on the first ordering field, and five values
+    # with a million rows cannot be paged. Filter by priority instead.
+    ordering_fields = ["reported_at", "updated_at", "number"]
     unique_ordering_fields = ("number",)
     ordering = ["-reported_at"]
 
