@@ -140,7 +140,7 @@ class IncidentViewSet(
             fields.update(caller=user, source=Source.PORTAL)
         incident = incident_create(by=user, **fields)
         response = self.render(incident, status_code=status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
+        response["Location"] = str(response.data["url"])  # a Hyperlink; WSGI wants str
         return response
 
     @extend_schema(
