@@ -100,6 +100,9 @@ def incident_create(
     if incident.detected_at is None:
         incident.detected_at = incident.reported_at
     incident.priority = priority_for(incident.impact, incident.urgency)
+    if incident.assignment_group_id is None and incident.service is not None:
+        # Routing: an incident on a service lands in the queue of the team that owns it.
+        incident.assignment_group_id = incident.service.owner_team_id
     incident.number = "INC"  # placeholder so full_clean passes; replaced below
     _validate(incident)
     with transaction.atomic():

@@ -115,3 +115,11 @@ def test_unconfirmed_resolutions_close_by_themselves(make_incident, agent, manag
     assert old.status == Status.CLOSED and old.close_code == CloseCode.AUTO_CLOSED
     assert old.history.latest().history_user is None
     assert old.timeline.last().verb == "close"
+
+
+def test_new_incident_on_a_service_is_routed_to_its_owner_team(agent, service, team):
+    incident = incident_create(by=agent, title="VPN drops", service=service)
+    assert incident.assignment_group == team == service.owner_team
+    network = Team.objects.create(name="Network")
+    chosen = incident_create(by=agent, title="VPN drops", service=service, assignment_group=network)
+    assert chosen.assignment_group == network
