@@ -12,6 +12,7 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from incidents.models import Incident
 from incidents.workflow import incident_create
+from tests.factories import bring_to
 
 
 def _user(username: str, *, groups: tuple[str, ...] = (), staff: bool = False) -> User:
@@ -95,6 +96,19 @@ def make_incident(
 @pytest.fixture
 def incident(make_incident: Callable[..., Incident]) -> Incident:
     return make_incident()
+
+
+@pytest.fixture
+def incident_in(
+    make_incident: Callable[..., Incident], agent: User, manager: User
+) -> Callable[..., Incident]:
+    """A factory: ``incident_in(status, **fields)`` makes an incident and brings it to
+    ``status`` through the workflow."""
+
+    def make(status: int, **fields: Any) -> Incident:
+        return bring_to(make_incident(**fields), status, agent=agent, manager=manager)
+
+    return make
 
 
 def api_for(user: User | None) -> APIClient:

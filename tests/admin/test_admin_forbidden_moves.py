@@ -4,15 +4,13 @@ nothing written; so are moves missing an input."""
 import pytest
 
 from incidents.models import Incident, Status
-from tests.admin.conftest import MOVE_INPUTS, audit_counts, change_url, messages_of, move_url
+from tests.admin.conftest import audit_counts, change_url, messages_of, move_url
+from tests.factories import FORBIDDEN_MOVES, MOVE_INPUTS
 
 pytestmark = pytest.mark.django_db
 
 FORBIDDEN = [
-    pytest.param(move.name, status, id=f"{move.name}-from-{status.name}")
-    for move in Incident.moves
-    for status in Status
-    if status not in move.sources
+    pytest.param(name, status, id=f"{name}-from-{status.name}") for status, name in FORBIDDEN_MOVES
 ]
 
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from incidents.models import Status
 from tests.admin.conftest import (
-    MOVE_INPUTS,
     audit_counts,
     change_url,
     changelist_url,
@@ -14,6 +13,7 @@ from tests.admin.conftest import (
     messages_of,
     move_url,
 )
+from tests.factories import MOVE_INPUTS
 
 pytestmark = pytest.mark.django_db
 

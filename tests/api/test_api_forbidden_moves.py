@@ -2,25 +2,11 @@
 
 import pytest
 
-from incidents.models import Incident, Status
+from incidents.models import Incident
 from tests.api.conftest import url
+from tests.factories import FORBIDDEN_MOVES, MOVE_INPUTS
 
 pytestmark = pytest.mark.django_db
-
-# Complete bodies, so that only the state can be the reason for the refusal.
-BODIES = {
-    "hold": {"hold_reason": "awaiting_caller"},
-    "resolve": {"resolution_code": "solution_provided", "resolution_notes": "Done"},
-    "reopen": {"reason": "Still broken"},
-    "cancel": {"reason": "Duplicate"},
-}
-
-REFUSED = [
-    (status, move.name)
-    for move in Incident.moves
-    for status in Status.values
-    if status not in move.sources
-]
 
 
 def snapshot(incident: Incident) -> tuple:
@@ -29,19 +15,19 @@ def snapshot(incident: Incident) -> tuple:
     return row, fresh.history.count(), fresh.timeline.count()
 
 
-@pytest.mark.parametrize(("status", "move"), REFUSED)
+@pytest.mark.parametrize(("status", "move"), FORBIDDEN_MOVES)
 def test_move_from_wrong_state_is_409(manager_api, incident_in, status, move):
     incident = incident_in(status)
     before = snapshot(incident)
 
-    response = manager_api.post(url(incident, move), BODIES.get(move, {}), format="json")
+    response = manager_api.post(url(incident, move), MOVE_INPUTS[move], format="json")
 
     assert response.status_code == 409, response.json()
     assert response.json()["code"] == "move_not_allowed"
     assert snapshot(incident) == before
 
 
-@pytest.mark.parametrize(("status", "move"), REFUSED)
+@pytest.mark.parametrize(("status", "move"), FORBIDDEN_MOVES)
 def test_refused_even_with_an_empty_body(manager_api, incident_in, status, move):
     """The state is checked before the input: no 400 for a move that cannot happen."""
     incident = incident_in(status)

@@ -15,7 +15,7 @@ from incidents.workflow import (
     incident_update,
 )
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from tests.incidents.states import bring_to
+from tests.factories import bring_to
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from incidents.models import Incident
 from incidents.workflow import incident_move, incident_resolve
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from tests.incidents.states import ALLOWED, FORBIDDEN, VALID_INPUTS, bring_to
+from tests.factories import ALLOWED_MOVES, FORBIDDEN_MOVES, MOVE_INPUTS, bring_to
 
 pytestmark = pytest.mark.django_db
 
@@ -20,22 +20,22 @@ def snapshot(incident: Incident) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize(("status", "move"), FORBIDDEN)
+@pytest.mark.parametrize(("status", "move"), FORBIDDEN_MOVES)
 def test_forbidden_move_is_refused_and_saves_nothing(incident, manager, agent, status, move):
     incident = bring_to(incident, status, agent=agent, manager=manager)
     before = snapshot(incident)
     with pytest.raises(MoveNotAllowed) as refused:
-        incident_move(incident, move, by=manager, **VALID_INPUTS[move])
+        incident_move(incident, move, by=manager, **MOVE_INPUTS[move])
     assert refused.value.http_status == 409
     assert "Cannot" in refused.value.message
     assert snapshot(incident) == before
 
 
-@pytest.mark.parametrize(("status", "move"), ALLOWED)
+@pytest.mark.parametrize(("status", "move"), ALLOWED_MOVES)
 def test_allowed_move_succeeds_with_an_event(incident, manager, agent, status, move):
     incident = bring_to(incident, status, agent=agent, manager=manager)
     events = incident.timeline.count()
-    moved = incident_move(incident, move, by=manager, **VALID_INPUTS[move])
+    moved = incident_move(incident, move, by=manager, **MOVE_INPUTS[move])
     assert moved.status == Incident.moves.get(move).target
     assert moved.timeline.count() == events + 1
     assert moved.history.latest().history_user == manager
@@ -64,8 +64,8 @@ def test_only_managers_cancel(incident, agent, manager):
 
 def test_caller_may_confirm_or_reopen_but_not_resolve(incident, agent, caller, stranger):
     with pytest.raises(MoveForbidden):
-        incident_move(incident, "resolve", by=caller, **VALID_INPUTS["resolve"])
-    incident = incident_move(incident, "resolve", by=agent, **VALID_INPUTS["resolve"])
+        incident_move(incident, "resolve", by=caller, **MOVE_INPUTS["resolve"])
+    incident = incident_move(incident, "resolve", by=agent, **MOVE_INPUTS["resolve"])
     with pytest.raises(MoveForbidden):
         incident_move(incident, "confirm", by=stranger)
     assert incident_move(incident, "reopen", by=caller, reason="No").reopen_count == 1
