@@ -32,23 +32,22 @@ from kernel.workflow import lock, perform_move, recalculate_priority, record_eve
 if TYPE_CHECKING:
     from accounts.models import User
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "source",
-        "caller",
-        "contact",
-        "service",
-        "category",
-        "subcategory",
-        "impact",
-        "urgency",
-        "severity",
-        "assignment_group",
-        "assigned_to",
-        "detected_at",
-    }
+# In the order the API schema lists them; a tuple so the serializers can use it as is.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "caller",
+    "contact",
+    "source",
+    "service",
+    "category",
+    "subcategory",
+    "impact",
+    "urgency",
+    "severity",
+    "assignment_group",
+    "assigned_to",
+    "detected_at",
 )
 ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
 
@@ -91,7 +90,7 @@ def incident_create(
 ) -> Incident:
     """Log a new incident. ``number`` and ``reported_at`` are for imports that keep the
     source system's values; everything else in ``fields`` must be an editable field."""
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields).difference(EDITABLE_FIELDS)
     if unknown:
         raise MoveInvalid({name: ["This field cannot be set."] for name in sorted(unknown)})
     now = timezone.now()
@@ -131,7 +130,7 @@ def incident_update(
 ) -> Incident:
     """Edit an open or resolved incident's fields. Records reassignments and priority
     changes on the timeline and recomputes the priority from the matrix."""
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise MoveInvalid({name: ["This field cannot be changed."] for name in sorted(unknown)})
     if by is not None and not by.has_perm("incidents.change_incident"):

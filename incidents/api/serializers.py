@@ -158,24 +158,6 @@ class HistoryRecordSerializer(serializers.Serializer[Any]):
 
 # --- input ----------------------------------------------------------------------------
 
-CREATE_FIELDS: tuple[str, ...] = (
-    "title",
-    "description",
-    "caller",
-    "contact",
-    "source",
-    "service",
-    "category",
-    "subcategory",
-    "impact",
-    "urgency",
-    "severity",
-    "assignment_group",
-    "assigned_to",
-    "detected_at",
-)
-assert set(CREATE_FIELDS) == EDITABLE_FIELDS, "the API must offer exactly the editable fields"
-
 # What an end user reporting through the API may not decide for themselves.
 AGENT_ONLY_FIELDS = frozenset(
     {"caller", "source", "impact", "severity", "assignment_group", "assigned_to"}
@@ -188,7 +170,7 @@ class IncidentCreateSerializer(serializers.ModelSerializer[Incident]):
 
     class Meta:
         model = Incident
-        fields = CREATE_FIELDS
+        fields = EDITABLE_FIELDS
         extra_kwargs = {
             "caller": {"queryset": User.objects.filter(is_active=True)},
             "assigned_to": {"queryset": User.objects.filter(is_active=True)},
@@ -211,7 +193,7 @@ class IncidentUpdateSerializer(IncidentCreateSerializer):
     )
 
     class Meta(IncidentCreateSerializer.Meta):
-        fields = (*CREATE_FIELDS, "reason")
+        fields = (*EDITABLE_FIELDS, "reason")
 
 
 class NoteSerializer(StrictSerializer):
