@@ -19,7 +19,7 @@ def call(url: str, token: str, body: dict | None = None) -> tuple[int, dict, dic
         method="POST" if body is not None else "GET",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), json.loads(error.read())
