@@ -1,4 +1,5 @@
-"""Two agents resolving the same incident at the same moment: exactly one wins.
+"""Two agents resolving the same incident through the API at the same moment: exactly one
+wins, the other gets 409, and the move is recorded once.
 
 Needs real PostgreSQL row locks, so it refuses to run on anything else rather than
 passing vacuously."""
@@ -10,43 +11,37 @@ import pytest
 from django.db import connection, connections, transaction
 
 from incidents.models import Incident, Status
-from incidents.workflow import incident_resolve
-from kernel.errors import MoveNotAllowed
+from tests.conftest import api_for
+
+BODY = {"resolution_code": "solution_provided"}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_resolves_exactly_one_wins(make_incident, agent, other_agent):
     assert connection.vendor == "postgresql", "this test needs PostgreSQL (DATABASE_URL)"
     incident = make_incident()
+    url = f"/api/v1/incidents/{incident.number}/resolve/"
     first_holds_lock = threading.Event()
-    outcomes: dict[str, object] = {}
+    answers: dict[str, tuple[int, dict]] = {}
 
     def first() -> None:
         try:
             with transaction.atomic():
-                # Take the row lock first and hold it, so the second call must queue
-                # behind us; without the workflow's lock both would read "New".
+                # Take the row lock first and hold it, so the second request must queue
+                # behind this one; without the workflow's lock both would read "New".
                 Incident.objects.select_for_update().get(pk=incident.pk)
                 first_holds_lock.set()
                 time.sleep(0.5)
-                incident_resolve(
-                    incident, by=agent, resolution_code="solution_provided", resolution_notes="A"
-                )
-            outcomes["first"] = "resolved"
-        except MoveNotAllowed as exc:
-            outcomes["first"] = exc
+                response = api_for(agent).post(url, {**BODY, "resolution_notes": "A"})
+            answers["first"] = (response.status_code, response.json())
         finally:
             connections.close_all()
 
     def second() -> None:
         first_holds_lock.wait(5)
         try:
-            incident_resolve(
-                incident, by=other_agent, resolution_code="solution_provided", resolution_notes="B"
-            )
-            outcomes["second"] = "resolved"
-        except MoveNotAllowed as exc:
-            outcomes["second"] = exc
+            response = api_for(other_agent).post(url, {**BODY, "resolution_notes": "B"})
+            answers["second"] = (response.status_code, response.json())
         finally:
             connections.close_all()
 
@@ -56,9 +51,9 @@ def test_concurrent_resolves_exactly_one_wins(make_incident, agent, other_agent)
     for thread in threads:
         thread.join(20)
 
-    assert outcomes["first"] == "resolved"
-    refused = outcomes["second"]
-    assert isinstance(refused, MoveNotAllowed) and refused.http_status == 409
+    assert answers["first"][0] == 200
+    status, body = answers["second"]
+    assert status == 409 and body["code"] == "move_not_allowed"
     incident.refresh_from_db()
     assert incident.status == Status.RESOLVED and incident.resolution_notes == "A"
     assert incident.history.filter(status=Status.RESOLVED).count() == 1
