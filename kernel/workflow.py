@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
+from kernel import events
 from kernel.enums import TimelineKind
 from kernel.errors import MoveForbidden, MoveInvalid
 from kernel.models import Ticket, TimelineEntry
@@ -36,9 +37,12 @@ def record_event(
     kind: str = TimelineKind.EVENT,
     data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
+    """Write one timeline entry and tell ``kernel.events`` handlers about it, in the
+    caller's transaction (so their outbox rows commit or roll back with the change)."""
     entry: TimelineEntry = ticket.timeline.create(  # type: ignore[attr-defined]
         kind=kind, verb=verb, body=body, data=data or {}, author=by
     )
+    events.publish(ticket, entry)
     return entry
 
 

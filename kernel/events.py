@@ -1,0 +1,42 @@
+"""The kernel's one extension point: handlers told about every timeline event.
+
+``record_event`` calls :func:`publish` right after it writes the timeline entry, inside the
+caller's transaction. Handlers therefore see the change and the entry that describes it,
+and whatever they write (an outbox row, an escalation) commits or rolls back with them.
+That is the point of the hook: apps such as ``notifications`` and ``oncall`` react to ticket
+events without the kernel importing them, and without ``post_save`` receivers.
+
+Register in ``AppConfig.ready()``::
+
+    events.subscribe(handle_ticket_event, dispatch_uid="notifications")
+
+A handler takes ``(ticket, entry)`` and returns nothing. It must be quick (no network: queue
+work with ``transaction.on_commit``) and may raise only to veto the change: an exception
+rolls the whole change back.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kernel.models import Ticket, TimelineEntry
+
+Handler = Callable[["Ticket", "TimelineEntry"], None]
+
+_handlers: dict[str, Handler] = {}
+
+
+def subscribe(handler: Handler, *, dispatch_uid: str) -> None:
+    """Call ``handler`` for every timeline event; the same uid registers once (ready() may
+    run more than once in tests)."""
+    _handlers[dispatch_uid] = handler
+
+
+def unsubscribe(dispatch_uid: str) -> None:
+    _handlers.pop(dispatch_uid, None)
+
+
+def publish(ticket: "Ticket", entry: "TimelineEntry") -> None:
+    """Tell every handler, in registration order."""
+    for handler in list(_handlers.values()):
+        handler(ticket, entry)
