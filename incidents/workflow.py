@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,12 +21,20 @@ from incidents.models import (
     ResolutionCode,
     Status,
 )
-from kernel.enums import Priority, TimelineKind
-from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from kernel.numbering import next_number, reserve_up_to
+from kernel.dispatch import TicketWorkflow, check_complete, dispatch_move
+from kernel.editing import (
+    TicketRules,
+    refuse_unknown,
+    ticket_add_note,
+    ticket_override_priority,
+    ticket_recalculate_priority,
+    ticket_save_new,
+    ticket_update,
+)
+from kernel.errors import MoveInvalid, MoveNotAllowed
 from kernel.priority import priority_for
 from kernel.transitions import Move
-from kernel.workflow import lock, perform_move, recalculate_priority, record_event, save_audited
+from kernel.workflow import perform_move
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,35 +56,18 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "assigned_to",
     "detected_at",
 )
-ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
+RULES = TicketRules(
+    editable=EDITABLE_FIELDS,
+    work_permission="incidents.change_incident",
+    override_permission="incidents.override_priority",
+    finished=frozenset({Status.CLOSED, Status.CANCELED}),
+    open=OPEN_STATES,
+)
 
 
 def _check_choice(field: str, value: str, choices: type[Any]) -> None:
     if value and value not in choices.values:
         raise MoveInvalid({field: [f"{value!r} is not a valid choice."]})
-
-
-def _validate(incident: Incident) -> None:
-    try:
-        incident.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        raise MoveInvalid(exc.message_dict) from exc
-    group = incident.assignment_group
-    if (
-        incident.assigned_to_id
-        and group is not None
-        and not group.members.filter(pk=incident.assigned_to_id).exists()
-    ):
-        raise MoveInvalid(
-            {
-                "assigned_to": [
-                    f"{incident.assigned_to} is not a member of {incident.assignment_group}."
-                ]
-            }
-        )
-    sub = incident.subcategory
-    if sub is not None and sub.parent_id != incident.category_id:
-        raise MoveInvalid({"subcategory": ["The subcategory does not belong to the category."]})
 
 
 def incident_create(
@@ -90,91 +80,23 @@ def incident_create(
 ) -> Incident:
     """Log a new incident. ``number`` and ``reported_at`` are for imports that keep the
     source system's values; everything else in ``fields`` must be an editable field."""
-    unknown = set(fields).difference(EDITABLE_FIELDS)
-    if unknown:
-        raise MoveInvalid({name: ["This field cannot be set."] for name in sorted(unknown)})
-    now = timezone.now()
+    refuse_unknown(RULES, fields)
     incident = Incident(title=title, **fields)
-    incident.reported_at = reported_at or now
+    incident.reported_at = reported_at or timezone.now()
     if incident.detected_at is None:
         incident.detected_at = incident.reported_at
     incident.priority = priority_for(incident.impact, incident.urgency)
     if incident.assignment_group_id is None and incident.service is not None:
         # Routing: an incident on a service lands in the queue of the team that owns it.
         incident.assignment_group_id = incident.service.owner_team_id
-    incident.number = "INC"  # placeholder so full_clean passes; replaced below
-    _validate(incident)
-    with transaction.atomic():
-        if number:
-            reserve_up_to(Incident.NUMBER_PREFIX, number)
-            incident.number = number
-        else:
-            incident.number = next_number(Incident.NUMBER_PREFIX)
-        save_audited(incident, by=by, reason="Logged")
-        record_event(
-            incident,
-            by=by,
-            verb="created",
-            data={"priority": incident.priority, "source": incident.source},
-        )
-    return incident
-
-
-def _describe(incident: Incident, field: str) -> str | None:
-    value = getattr(incident, field)
-    return None if value is None else str(value)
+    return ticket_save_new(incident, by=by, number=number, data={"source": incident.source})
 
 
 def incident_update(
     incident: Incident, *, by: "User | None", changes: dict[str, Any], reason: str = ""
 ) -> Incident:
-    """Edit an open or resolved incident's fields. Records reassignments and priority
-    changes on the timeline and recomputes the priority from the matrix."""
-    unknown = set(changes).difference(EDITABLE_FIELDS)
-    if unknown:
-        raise MoveInvalid({name: ["This field cannot be changed."] for name in sorted(unknown)})
-    if by is not None and not by.has_perm("incidents.change_incident"):
-        raise MoveForbidden(f"You may not edit {incident.number}.")
-    with transaction.atomic():
-        current = lock(incident)
-        if current.status in (Status.CLOSED, Status.CANCELED):
-            raise MoveNotAllowed(f"{current.number} is {current.get_status_display()}: read-only.")
-        before = {name: getattr(current, name) for name in changes}
-        before_assignment = {name: _describe(current, name) for name in ASSIGNMENT_FIELDS}
-        had_assignment = bool(current.assignment_group_id or current.assigned_to_id)
-        for name, value in changes.items():
-            setattr(current, name, value)
-        changed = [name for name in changes if getattr(current, name) != before[name]]
-        if not changed:
-            return current
-        _validate(current)
-        old_priority = current.priority
-        recalculate_priority(current)
-        reassigned = any(name in ASSIGNMENT_FIELDS for name in changed)
-        if reassigned and had_assignment:
-            current.reassignment_count += 1
-        save_audited(current, by=by, reason=reason or "Updated " + ", ".join(changed))
-        if reassigned:
-            after = {name: _describe(current, name) for name in ASSIGNMENT_FIELDS}
-            record_event(
-                current,
-                by=by,
-                verb="assigned",
-                body=reason,
-                data={"from": before_assignment, "to": after},
-            )
-        if current.priority != old_priority:
-            record_event(
-                current,
-                by=by,
-                verb="priority",
-                body=reason,
-                data={"from": old_priority, "to": current.priority},
-            )
-        others = [name for name in changed if name not in ASSIGNMENT_FIELDS]
-        if others:
-            record_event(current, by=by, verb="updated", body=reason, data={"fields": others})
-    return current
+    """Edit an open or resolved incident's fields (``kernel.editing.ticket_update``)."""
+    return ticket_update(RULES, incident, by=by, changes=changes, reason=reason)
 
 
 def incident_override_priority(
@@ -182,65 +104,19 @@ def incident_override_priority(
 ) -> Incident:
     """Set the priority by hand (``None`` returns it to the matrix). Managers only, and
     only with a recorded reason."""
-    if not by.has_perm("incidents.override_priority"):
-        raise MoveForbidden("Only managers may override the priority.")
-    if not reason.strip():
-        raise MoveInvalid({"reason": ["Say why the matrix's priority is wrong."]})
-    if priority is not None and priority not in Priority.values:
-        raise MoveInvalid({"priority": [f"{priority!r} is not a valid priority."]})
-    with transaction.atomic():
-        current = lock(incident)
-        if current.status not in OPEN_STATES:
-            raise MoveNotAllowed(f"{current.number} is {current.get_status_display()}.")
-        old = current.priority
-        if priority is None:
-            current.priority_override_reason = ""
-            recalculate_priority(current)
-        else:
-            current.priority = priority
-            current.priority_override_reason = reason.strip()
-        save_audited(current, by=by, reason=f"Priority override: {reason}")
-        record_event(
-            current,
-            by=by,
-            verb="priority",
-            body=reason,
-            data={"from": old, "to": current.priority, "override": priority is not None},
-        )
-    return current
+    return ticket_override_priority(RULES, incident, by=by, priority=priority, reason=reason)
 
 
 def incident_recalculate_priority(incident: Incident, *, by: "User | None") -> bool:
     """Apply the current matrix to an open incident (after the matrix was edited)."""
-    with transaction.atomic():
-        current = lock(incident)
-        if current.status not in OPEN_STATES:
-            return False
-        old = current.priority
-        if not recalculate_priority(current):
-            return False
-        save_audited(current, by=by, reason="Priority matrix changed")
-        record_event(
-            current,
-            by=by,
-            verb="priority",
-            body="Priority matrix changed",
-            data={"from": old, "to": current.priority},
-        )
-    return True
+    return ticket_recalculate_priority(RULES, incident, by=by)
 
 
 def incident_add_note(incident: Incident, *, by: "User", body: str, internal: bool) -> Incident:
     """Add a work note (``internal``, agents only) or a comment the caller sees. A caller's
     comment on an incident awaiting the caller puts it back in progress."""
-    if not body.strip():
-        raise MoveInvalid({"body": ["Write something."]})
-    is_agent = by.has_perm("incidents.change_incident")
-    if not is_agent and (internal or not incident.is_requester(by)):
-        raise MoveForbidden("Only agents may add work notes." if internal else "Not yours.")
     with transaction.atomic():
-        kind = TimelineKind.WORK_NOTE if internal else TimelineKind.COMMENT
-        record_event(incident, by=by, verb="note", kind=kind, body=body)
+        ticket_add_note(RULES, incident, by=by, body=body, internal=internal)
         if (
             not internal
             and incident.is_requester(by)
@@ -409,17 +285,22 @@ MOVE_FUNCTIONS: dict[str, Callable[..., Incident]] = {
     "close": incident_close,
     "cancel": incident_cancel,
 }
-assert set(MOVE_FUNCTIONS) == set(Incident.moves.names()), "every move needs its function"
+check_complete(Incident, MOVE_FUNCTIONS)
 
 
 def incident_move(incident: Incident, name: str, *, by: "User | None", **inputs: Any) -> Incident:
     """Make move ``name`` with the inputs the move table declares for it."""
-    move = Incident.moves.get(name)
-    unknown = set(inputs) - set(move.inputs)
-    if unknown:
-        raise MoveInvalid({field: ["Not an input of this move."] for field in sorted(unknown)})
-    clean = {key: ("" if value is None else value) for key, value in inputs.items()}
-    return MOVE_FUNCTIONS[name](incident, by=by, **clean)
+    return dispatch_move(MOVE_FUNCTIONS, incident, name, by=by, **inputs)
+
+
+WORKFLOW = TicketWorkflow(
+    create=incident_create,
+    update=incident_update,
+    move=incident_move,
+    add_note=incident_add_note,
+    override_priority=incident_override_priority,
+    editable_fields=EDITABLE_FIELDS,
+)
 
 
 def incident_auto_close_due(*, now: datetime | None = None) -> int:

@@ -2,9 +2,9 @@
 type's ``MoveTable``, the timeline with its note box, the priority override, saving
 through the workflow. Bulk actions over tickets live in ``kernel.admin_actions``.
 
-A ticket type's admin subclasses ``TicketAdmin`` and supplies the five calls into its own
-``workflow`` module (``create_ticket`` ... ``override_priority``); it never saves a ticket
-itself, and nothing here assigns ``status``.
+A ticket type's admin subclasses ``TicketAdmin`` and names its ``workflow`` (the bundle of
+its workflow functions); it never saves a ticket itself, and nothing here assigns
+``status``. Cross links other apps register (``kernel.links``) show as panels.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from simple_history.models import ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from kernel.admin_lists import EstimatedCountPaginator
+from kernel.admin_panels import panels_for
+from kernel.dispatch import TicketWorkflow
 from kernel.enums import Priority
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed, WorkflowError
 from kernel.models import Ticket
@@ -91,7 +93,7 @@ def refusal_of(ticket: Ticket, move: Move, user: User) -> WorkflowError | None:
     """Why ``user`` cannot make ``move`` now, read from the move table. The workflow checks
     again under the row lock; this only keeps us from offering a move it would refuse."""
     try:
-        type(ticket).moves.check(ticket.status, move.name)
+        type(ticket).moves.check_ticket(ticket, move.name)
     except MoveNotAllowed as exc:
         return exc
     if not move.permits(user, ticket):
@@ -132,25 +134,29 @@ class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
     move_form_template = "admin/ticket/move_form.html"
     move_forms: ClassVar[Mapping[str, type[forms.Form]]] = {}
     override_permission: ClassVar[str] = ""
+    workflow: ClassVar[TicketWorkflow[Any]]
 
     # --- the ticket type's workflow --------------------------------------------------
+    # Every write goes to ``workflow``, the ticket type's bundle of workflow functions.
 
     def create_ticket(self, request: HttpRequest, fields: dict[str, Any]) -> T:
-        raise NotImplementedError
+        return self.workflow.create(by=acting_user(request), **fields)
 
     def update_ticket(self, request: HttpRequest, ticket: T, changes: dict[str, Any]) -> T:
-        raise NotImplementedError
+        return self.workflow.update(ticket, by=acting_user(request), changes=changes)
 
     def make_move(self, request: HttpRequest, ticket: T, name: str, inputs: dict[str, Any]) -> T:
-        raise NotImplementedError
+        return self.workflow.move(ticket, name, by=acting_user(request), **inputs)
 
     def add_note(self, request: HttpRequest, ticket: T, body: str, internal: bool) -> None:
-        raise NotImplementedError
+        self.workflow.add_note(ticket, by=acting_user(request), body=body, internal=internal)
 
     def override_priority(
         self, request: HttpRequest, ticket: T, priority: int | None, reason: str
     ) -> T:
-        raise NotImplementedError
+        return self.workflow.override_priority(
+            ticket, by=acting_user(request), priority=priority, reason=reason
+        )
 
     def can_override_priority(self, request: HttpRequest, ticket: T) -> bool:
         return bool(self.override_permission) and request.user.has_perm(self.override_permission)
@@ -279,6 +285,7 @@ class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
                     else None
                 ),
                 timeline=self.timeline(obj),
+                panels=panels_for(request, obj),
                 note_form=TimelineNoteForm(),
                 note_url=self._url("note", obj.pk),
             )
@@ -290,7 +297,7 @@ class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
     def allowed_moves(self, request: HttpRequest, ticket: T) -> list[Move]:
         return [
             move
-            for move in type(ticket).moves.allowed_from(ticket.status)
+            for move in type(ticket).moves.allowed_for(ticket)
             if move.permits(acting_user(request), ticket)
         ]
 

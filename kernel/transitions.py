@@ -1,9 +1,9 @@
 """Allowed transitions as data. Each ticket type declares one ``MoveTable`` beside its
 ``Status`` choices; the workflow, the admin buttons, the API actions and the docs read it."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -20,7 +20,9 @@ class Move:
     """The verb: the API action (``POST .../<name>/``) and the workflow function suffix."""
     label: str
     sources: frozenset[int]
-    target: int
+    target: int | None
+    """The state the move leads to; ``None`` for a move that records something (a
+    workaround, say) without leaving the state."""
     inputs: tuple[str, ...] = ()
     """What the move asks the user for; all required unless listed in ``optional``."""
     optional: tuple[str, ...] = ()
@@ -29,6 +31,10 @@ class Move:
     requester_may: bool = False
     """The record's requester (an incident's caller) may make it without the permission."""
     help: str = ""
+    only_if: Callable[[Any], bool] | None = None
+    """A rule beyond the state, on the ticket itself (a change's type, say)."""
+    only_if_help: str = ""
+    """The rule in words, for the refusal: "normal changes only"."""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -70,6 +76,14 @@ class MoveTable:
     def allowed_from(self, status: int) -> list[Move]:
         return [move for move in self.moves if status in move.sources]
 
+    def allowed_for(self, ticket: "Ticket") -> list[Move]:
+        """The moves the ticket's state and its own rules (``only_if``) allow."""
+        return [
+            move
+            for move in self.allowed_from(ticket.status)
+            if move.only_if is None or move.only_if(ticket)
+        ]
+
     def check(self, status: int, name: str) -> Move:
         move = self.get(name)
         if status not in move.sources:
@@ -79,6 +93,16 @@ class MoveTable:
                 f"Allowed from {self.describe_sources(move)} only."
             )
         return move
+
+    def check_ticket(self, ticket: "Ticket", name: str) -> Move:
+        """``check`` on the ticket's state, then the move's own rule on the ticket."""
+        move = self.check(ticket.status, name)
+        if move.only_if is not None and not move.only_if(ticket):
+            raise MoveNotAllowed(f"Cannot {move.label.lower()}: {move.only_if_help}.")
+        return move
+
+    def target_of(self, move: Move, status: int) -> int:
+        return status if move.target is None else move.target
 
     def describe_sources(self, move: Move) -> str:
         return ", ".join(self.status(s).label for s in sorted(move.sources))
@@ -92,10 +116,14 @@ class MoveTable:
         lines = ["stateDiagram-v2", f"    [*] --> {node(self.status.values[0])}"]
         for move in self.moves:
             for source in sorted(move.sources):
-                lines.append(f"    {node(source)} --> {node(move.target)}: {move.name}")
+                target = self.target_of(move, source)
+                lines.append(f"    {node(source)} --> {node(target)}: {move.name}")
         return "\n".join(lines)
+
+    def describe_target(self, move: Move) -> str:
+        return "the same state" if move.target is None else self.status(move.target).label
 
     def rows(self) -> Iterable[tuple[str, str, str]]:
         """(move, from, to) rows for documentation and tests."""
         for move in self.moves:
-            yield move.name, self.describe_sources(move), self.status(move.target).label
+            yield move.name, self.describe_sources(move), self.describe_target(move)

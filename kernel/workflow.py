@@ -83,20 +83,20 @@ def perform_move[T: Ticket](
     table = type(ticket).moves
     with transaction.atomic():
         current = lock(ticket)
-        move = table.check(current.status, name)
+        move = table.check_ticket(current, name)
         if not move.permits(by, current):
             raise MoveForbidden(f"You may not {move.label.lower()} {current.number}.")
         require_inputs(move, inputs)
         before = current.status
         data = (apply(current, move) if apply else None) or {}
-        current.status = move.target
+        current.status = table.target_of(move, before)
         save_audited(current, by=by, reason=reason or move.label)
         record_event(
             current,
             by=by,
             verb=move.name,
             body=reason,
-            data={"from": before, "to": move.target, **data},
+            data={"from": before, "to": current.status, **data},
         )
     return current
 

@@ -1,5 +1,5 @@
 """The incident admin: the agents' console. Declarations first; the hooks below only
-route writes to ``incidents.workflow``."""
+adapt the list and form; writes go to ``incidents.workflow`` through ``WORKFLOW``."""
 
 from typing import Any
 
@@ -12,15 +12,8 @@ from incidents.admin import actions as bulk
 from incidents.admin.filters import AssigneeFilter, OpenFilter, QueueFilter
 from incidents.forms import MOVE_FORMS
 from incidents.models import OPEN_STATES, Incident, Status
-from incidents.workflow import (
-    EDITABLE_FIELDS,
-    incident_add_note,
-    incident_create,
-    incident_move,
-    incident_override_priority,
-    incident_update,
-)
-from kernel.admin_mixins import TicketAdmin, acting_user, priority_badge
+from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
+from kernel.admin_mixins import TicketAdmin, priority_badge
 
 _STATE = (
     ("status", "hold_reason", "reopen_count"),
@@ -118,6 +111,7 @@ class IncidentAdmin(TicketAdmin[Incident]):
     )
     change_list_template = "admin/incidents/incident/change_list.html"
     move_forms = MOVE_FORMS
+    workflow = WORKFLOW
     override_permission = "incidents.override_priority"
 
     @admin.display(description="Priority", ordering="priority")
@@ -142,28 +136,3 @@ class IncidentAdmin(TicketAdmin[Incident]):
 
     def can_override_priority(self, request: HttpRequest, ticket: Incident) -> bool:
         return ticket.status in OPEN_STATES and super().can_override_priority(request, ticket)
-
-    # --- writes, all through incidents.workflow ---------------------------------------
-
-    def create_ticket(self, request: HttpRequest, fields: dict[str, Any]) -> Incident:
-        return incident_create(by=acting_user(request), **fields)
-
-    def update_ticket(
-        self, request: HttpRequest, ticket: Incident, changes: dict[str, Any]
-    ) -> Incident:
-        return incident_update(ticket, by=acting_user(request), changes=changes)
-
-    def make_move(
-        self, request: HttpRequest, ticket: Incident, name: str, inputs: dict[str, Any]
-    ) -> Incident:
-        return incident_move(ticket, name, by=acting_user(request), **inputs)
-
-    def add_note(self, request: HttpRequest, ticket: Incident, body: str, internal: bool) -> None:
-        incident_add_note(ticket, by=acting_user(request), body=body, internal=internal)
-
-    def override_priority(
-        self, request: HttpRequest, ticket: Incident, priority: int | None, reason: str
-    ) -> Incident:
-        return incident_override_priority(
-            ticket, by=acting_user(request), priority=priority, reason=reason
-        )

@@ -1,0 +1,66 @@
+"""Panels under a ticket's change form: its cross links (``kernel.links``) and whatever
+else a higher app adds, such as known errors suggested for an incident. A panel is rows
+of (ticket, note, optional one-click POST action)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from kernel.links import relations_of
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    ticket: Any
+    note: str = ""
+    action_url: str = ""
+    """A POST target the row's button submits to, with ``action_label`` on the button."""
+    action_label: str = ""
+
+    @property
+    def url(self) -> str:
+        return admin_url(self.ticket)
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    rows: list[PanelRow] = field(default_factory=list)
+    empty: str = "None."
+
+
+type PanelSource = Callable[[HttpRequest, Any], Panel | None]
+
+_sources: dict[type[Model], list[PanelSource]] = {}
+
+
+def register_admin_panel(model: type[Model], source: PanelSource) -> None:
+    """Show ``source(request, ticket)`` on ``model``'s change form (``None``: nothing)."""
+    registered = _sources.setdefault(model, [])
+    if source not in registered:
+        registered.append(source)
+
+
+def admin_url(obj: Model) -> str:
+    opts = obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def panels_for(request: HttpRequest, ticket: Model) -> list[Panel]:
+    model = type(ticket)
+    panels = [
+        Panel(relation.label, [PanelRow(target) for target in relation.targets(ticket)])
+        for relation in relations_of(model)
+    ]
+    for source in _sources.get(model, ()):
+        panel = source(request, ticket)
+        if panel is not None:
+            panels.append(panel)
+    return panels
