@@ -1,6 +1,7 @@
 """The Celery app. The beat schedule lives here, in code (django-celery-beat caps Django)."""
 
 import os
+from typing import Any
 
 from celery import Celery
 
@@ -15,3 +16,14 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
     },
 }
+
+
+@app.on_after_finalize.connect
+def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
+    """Entries whose interval is a setting: read once Django's settings are loaded."""
+    from django.conf import settings
+
+    sender.conf.beat_schedule["relay-notifications"] = {
+        "task": "notifications.tasks.relay_notifications",
+        "schedule": settings.NOTIFICATIONS_RELAY_INTERVAL,
+    }

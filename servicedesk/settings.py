@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kernel",
     "catalog",
     "incidents",
+    "notifications",
     "demo",
 ]
 
@@ -132,7 +133,7 @@ else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+            "OPTIONS": {"file_path": str(env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail"))},
         }
     }
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
@@ -148,6 +149,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+
+# Notifications (docs/notifications.md). The outbox relay and the retry schedule.
+SITE_URL: str = env.str("SITE_URL", default="http://localhost:8000")
+NOTIFICATIONS_REPLY_TO: str = env.str("NOTIFICATIONS_REPLY_TO", default=DEFAULT_FROM_EMAIL)
+NOTIFICATIONS_RETRY_SCHEDULE: list[int] = env.list(
+    "NOTIFICATIONS_RETRY_SCHEDULE", cast=int, default=[5, 30, 120, 600, 1800, 3600, 10800, 21600]
+)
+NOTIFICATIONS_WEBHOOK_TIMEOUT: float = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=10.0)
+# A delivery holds its row this long; a worker killed mid-send frees it when it expires.
+NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
+NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=30.0)
+# A row handed to the broker this long ago and still undelivered is presumed lost.
+NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
 
 # Security: strict by default, relaxed only where DEBUG says we are on a laptop.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

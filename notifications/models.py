@@ -1,0 +1,194 @@
+"""The outbox and what decides who it is for.
+
+``Notification`` is the outbox: one row per (event, channel, recipient), written in the
+transaction of the change that caused it and delivered by Celery after commit. Its primary
+key is the message id receivers dedupe on (``webhook-id``, ``Message-ID``), so it never
+changes across retries.
+"""
+
+import secrets
+import uuid
+from base64 import b64encode
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from notifications.enums import Channel, DeliveryStatus, EventKind, WebhookFormat
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64."""
+    return "whsec_" + b64encode(secrets.token_bytes(32)).decode()
+
+
+class Endpoint(models.Model):
+    """An outgoing webhook: a team's chat room, a status page, an integration."""
+
+    name = models.CharField(max_length=100)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=100, default=new_webhook_secret)
+    format = models.CharField(max_length=16, choices=WebhookFormat, default=WebhookFormat.STANDARD)
+    team = models.ForeignKey(
+        "catalog.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_endpoints",
+        help_text="Only events on this team's tickets; empty for every event.",
+    )
+    kinds = models.JSONField(
+        default=list, blank=True, help_text="Event kinds to send; empty for all of them."
+    )
+    is_active = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    disabled_reason = models.CharField(max_length=300, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+class Notification(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event_key = models.CharField(
+        max_length=120, help_text="The event that caused it, e.g. incidents.incident:42/7."
+    )
+    kind = models.CharField(max_length=24, choices=EventKind)
+    channel = models.CharField(max_length=16, choices=Channel)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    endpoint = models.ForeignKey(
+        Endpoint, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # What uniqueness is on: "user:<id>" or "endpoint:<id>" (one column, so one constraint).
+    recipient_key = models.CharField(max_length=40, editable=False)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING, editable=False
+    )
+    attempts = models.PositiveIntegerField(default=0, editable=False)
+    next_attempt_at = models.DateTimeField(default=timezone.now, editable=False)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last handed to the broker."
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "channel", "recipient_key"], name="notification_once"
+            ),
+        ]
+        indexes = [
+            # The relay's scan: only undelivered rows, so it stays small whatever the log holds.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_due",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
+            models.Index(fields=["created_at"], name="notification_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.recipient or self.endpoint}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries: receivers dedupe on it."""
+        return f"msg_{self.id.hex}"
+
+
+class InboxItem(Notification):
+    """The in-app inbox: the same rows, seen by their recipient."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "inbox message"
+        verbose_name_plural = "inbox"
+
+
+class Preference(models.Model):
+    """A user's channels for one kind of event. No row means email and inbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=24, choices=EventKind)
+    email = models.BooleanField(default=True)
+    inbox = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once"),
+        ]
+        verbose_name = "notification preference"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"
+
+
+class Watch(models.Model):
+    """Anyone can watch a ticket (any type: a generic relation keeps the kernel unaware)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    ticket = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"], name="watch_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="watch_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.content_type.model} {self.object_id}"
+
+
+class ServiceSubscription(models.Model):
+    """A stakeholder who hears about incidents on a service (created, state changes)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_subscriptions"
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.CASCADE, related_name="subscriptions"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "user"], name="subscription_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.service}"

@@ -1,0 +1,150 @@
+"""Writing the outbox and handing rows to the broker.
+
+``notify`` runs inside the transaction of the change (through the ``kernel.events`` hook),
+so a notification exists exactly when its cause does. Handing rows to Celery happens after
+commit; when the broker is down the rows simply wait for the relay.
+"""
+
+import logging
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.enums import Channel, DeliveryStatus
+from notifications.events import Event, event_for
+from notifications.models import Endpoint, Notification, Preference
+
+if TYPE_CHECKING:
+    from kernel.models import Ticket, TimelineEntry
+
+logger = logging.getLogger(__name__)
+
+# After a failed publish, skip the broker for this long: a request that caused ten
+# notifications should not wait for ten connection failures.
+BROKER_BACKOFF_SECONDS = 5.0
+_broker_down_until = 0.0
+
+
+def handle_ticket_event(ticket: "Ticket", entry: "TimelineEntry") -> None:
+    """The ``kernel.events`` handler: an outbox row per channel and recipient."""
+    event = event_for(ticket, entry)
+    if event is not None:
+        notify(event)
+
+
+def notify(event: Event) -> list[Notification]:
+    """Write the event's notifications and queue their delivery for after commit."""
+    now = timezone.now()
+    users = get_user_model().objects.filter(pk__in=event.user_ids, is_active=True)
+    prefs = {
+        pref.user_id: pref
+        for pref in Preference.objects.filter(user_id__in=event.user_ids, kind=event.kind)
+    }
+    common = {
+        "event_key": event.key,
+        "kind": event.kind,
+        "subject": event.subject[:300],
+        "url": event.url,
+        "created_at": now,
+        "enqueued_at": now,
+    }
+    rows: list[Notification] = []
+    for user in users.only("pk", "email", "is_staff"):
+        pref = prefs.get(user.pk)
+        body = event.body if event.public or user.is_staff else ""
+        if user.email and (pref is None or pref.email):
+            rows.append(
+                Notification(
+                    channel=Channel.EMAIL,
+                    recipient=user,
+                    recipient_key=f"user:{user.pk}",
+                    body=body,
+                    payload=event.data,
+                    **common,
+                )
+            )
+        # The inbox lives in the admin, so only staff have one. Writing the row delivers it.
+        if user.is_staff and (pref is None or pref.inbox):
+            rows.append(
+                Notification(
+                    channel=Channel.INBOX,
+                    recipient=user,
+                    recipient_key=f"user:{user.pk}",
+                    body=body,
+                    payload=event.data,
+                    status=DeliveryStatus.DELIVERED,
+                    delivered_at=now,
+                    **common,
+                )
+            )
+    endpoints = Endpoint.objects.filter(is_active=True).filter(
+        Q(team__isnull=True) | Q(team_id=event.team_id)
+    )
+    for endpoint in endpoints:
+        if endpoint.wants(event.kind):
+            rows.append(
+                Notification(
+                    channel=Channel.WEBHOOK,
+                    endpoint=endpoint,
+                    recipient_key=f"endpoint:{endpoint.pk}",
+                    body=event.body if event.public else "",
+                    payload=event.payload(),
+                    **common,
+                )
+            )
+    # A row that exists already (the same event handled twice) is kept, not duplicated.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]
+    if pending:
+        transaction.on_commit(partial(enqueue, pending))
+    return rows
+
+
+def is_eager() -> bool:
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
+    """Hand rows to Celery; returns how many were handed. Never raises: a row the broker
+    did not take is left for the relay (``enqueued_at`` cleared so it picks it up soon)."""
+    global _broker_down_until
+    from notifications.tasks import deliver_notification
+
+    if not ids:
+        return 0
+    if at is not None and is_eager():
+        return 0  # eager tasks ignore countdowns: the relay runs the retry when it is due
+    if time.monotonic() < _broker_down_until:
+        _leave_for_relay(ids)
+        return 0
+    countdown = max(0.0, (at - timezone.now()).total_seconds()) if at else 0.0
+    sent = 0
+    try:
+        for pk in ids:
+            # No publish retries: with the broker down the request must not wait; the
+            # relay is the retry.
+            deliver_notification.apply_async((str(pk),), countdown=countdown, retry=False)
+            sent += 1
+    except Exception:
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("Broker unreachable: %d notifications left for the relay", len(ids) - sent)
+        _leave_for_relay(ids[sent:])
+    return sent
+
+
+def _leave_for_relay(ids: Sequence[UUID]) -> None:
+    try:
+        Notification.objects.filter(pk__in=ids).update(enqueued_at=None)
+    except Exception:
+        # Even this may fail (the database is what failed); the relay still finds the rows,
+        # only after NOTIFICATIONS_REDELIVER_AFTER instead of at once.
+        logger.exception("Could not mark notifications for the relay")
