@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kernel",
     "catalog",
     "incidents",
+    "problems",
     "notifications",
     "demo",
 ]
@@ -159,7 +160,7 @@ NOTIFICATIONS_RETRY_SCHEDULE: list[int] = env.list(
 NOTIFICATIONS_WEBHOOK_TIMEOUT: float = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=10.0)
 # A delivery holds its row this long; a worker killed mid-send frees it when it expires.
 NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
-NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=30.0)
+NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=10.0)
 # A row handed to the broker this long ago and still undelivered is presumed lost.
 NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
 
@@ -202,7 +203,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Impact and urgency share one choice set; name it once for API clients.
-    "ENUM_NAME_OVERRIDES": {"ImpactUrgencyEnum": "kernel.enums.Impact"},
+    "ENUM_NAME_OVERRIDES": {
+        "ImpactUrgencyEnum": "kernel.enums.Impact",
+        "IncidentStatusEnum": "incidents.models.Status",
+        "IncidentResolutionCodeEnum": "incidents.models.ResolutionCode",
+        "ProblemStatusEnum": "problems.models.Status",
+        "ProblemResolutionCodeEnum": "problems.models.ResolutionCode",
+    },
 }
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
