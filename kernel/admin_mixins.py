@@ -286,6 +286,7 @@ class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
                 ),
                 timeline=self.timeline(obj),
                 panels=panels_for(request, obj),
+                extra_tools=self.extra_tools(request, obj),
                 note_form=TimelineNoteForm(),
                 note_url=self._url("note", obj.pk),
             )
@@ -293,6 +294,10 @@ class TicketAdmin[T: Ticket](SimpleHistoryAdmin):
             request, context, add, change, form_url, obj
         )
         return response
+
+    def extra_tools(self, request: HttpRequest, ticket: T) -> list[tuple[str, str]]:
+        """(label, url) buttons beside the moves, for actions that are not moves."""
+        return []
 
     def allowed_moves(self, request: HttpRequest, ticket: T) -> list[Move]:
         return [

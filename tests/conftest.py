@@ -12,7 +12,9 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from incidents.models import Incident
 from incidents.workflow import incident_create
-from tests.factories import bring_to
+from problems.models import Problem
+from problems.workflow import problem_create
+from tests.factories import bring_problem_to, bring_to
 
 
 def _user(username: str, *, groups: tuple[str, ...] = (), staff: bool = False) -> User:
@@ -107,6 +109,36 @@ def incident_in(
 
     def make(status: int, **fields: Any) -> Incident:
         return bring_to(make_incident(**fields), status, agent=agent, manager=manager)
+
+    return make
+
+
+@pytest.fixture
+def make_problem(agent: User, service: Service, team: Team) -> Callable[..., Problem]:
+    def make(**fields: Any) -> Problem:
+        fields.setdefault("title", "Mail server drops connections")
+        fields.setdefault("description", "Users lose their mail connection hourly.")
+        fields.setdefault("service", service)
+        fields.setdefault("assignment_group", team)
+        fields.setdefault("impact", 2)
+        fields.setdefault("urgency", 2)
+        by = fields.pop("by", agent)
+        return problem_create(by=by, **fields)
+
+    return make
+
+
+@pytest.fixture
+def problem(make_problem: Callable[..., Problem]) -> Problem:
+    return make_problem()
+
+
+@pytest.fixture
+def problem_in(make_problem: Callable[..., Problem], agent: User) -> Callable[..., Problem]:
+    """``problem_in(status, **fields)``: a problem brought to ``status`` by the workflow."""
+
+    def make(status: int, **fields: Any) -> Problem:
+        return bring_problem_to(make_problem(**fields), status, agent=agent)
 
     return make
 

@@ -1,9 +1,12 @@
-"""Inputs for every incident move, the (status, move) tables the move table implies, and
+"""Inputs for every incident and problem move, the (status, move) tables the move table implies, and
 ``bring_to``, which reaches any state through the workflow only."""
 
 from accounts.models import User
 from incidents.models import Incident, Status
 from incidents.workflow import incident_move
+from problems.models import Problem
+from problems.models import Status as ProblemStatus
+from problems.workflow import problem_move
 
 # Valid inputs for each move, so a refusal can only come from the state or the user.
 MOVE_INPUTS: dict[str, dict[str, str]] = {
@@ -46,3 +49,40 @@ def bring_to(incident: Incident, status: int, *, agent: User, manager: User) -> 
         incident = incident_move(incident, name, by=by, **MOVE_INPUTS[name])
     assert incident.status == status
     return incident
+
+
+# --- problems -----------------------------------------------------------------------------
+
+PROBLEM_INPUTS: dict[str, dict[str, str]] = {
+    "assess": {},
+    "analyze": {},
+    "mark_known_error": {"workaround": "Restart the mail client"},
+    "start_fix": {"root_cause": "Certificate expired", "fix_notes": "Renew it"},
+    "resolve": {"fix_notes": "Certificate renewed, auto-renewal on"},
+    "reopen": {"reason": "Came back"},
+    "close": {"note": "Done"},
+    "close_duplicate": {"duplicate_of": "PRB0000000", "reason": "Same as the other"},
+    "accept_risk": {"reason": "Legacy system retires next month"},
+    "cancel": {"reason": "Logged by mistake"},
+}
+PROBLEM_PATHS: dict[ProblemStatus, tuple[str, ...]] = {
+    ProblemStatus.NEW: (),
+    ProblemStatus.ASSESS: ("assess",),
+    ProblemStatus.ROOT_CAUSE_ANALYSIS: ("assess", "analyze"),
+    ProblemStatus.FIX_IN_PROGRESS: ("assess", "analyze", "start_fix"),
+    ProblemStatus.RESOLVED: ("assess", "analyze", "start_fix", "resolve"),
+    ProblemStatus.CLOSED: ("assess", "analyze", "start_fix", "resolve", "close"),
+}
+PROBLEM_FORBIDDEN: list[tuple[ProblemStatus, str]] = [
+    (status, move.name)
+    for move in Problem.moves
+    for status in ProblemStatus
+    if status not in move.sources
+]
+
+
+def bring_problem_to(problem: Problem, status: int, *, agent: User) -> Problem:
+    for name in PROBLEM_PATHS[ProblemStatus(status)]:
+        problem = problem_move(problem, name, by=agent, **PROBLEM_INPUTS[name])
+    assert problem.status == status
+    return problem

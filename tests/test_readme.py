@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from incidents.models import Incident
+from problems.models import Problem
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -13,11 +16,16 @@ def test_readme_opens_with_the_two_commands():
     assert any(line.startswith("make test") for line in opening)
 
 
-def test_readme_state_diagram_matches_the_move_table():
-    assert Incident.moves.mermaid() in README.read_text()
+TICKET_TYPES = [Incident, Problem]
 
 
-def test_readme_lists_every_move():
+@pytest.mark.parametrize("model", TICKET_TYPES)
+def test_readme_state_diagram_matches_the_move_table(model):
+    assert model.moves.mermaid() in README.read_text()
+
+
+@pytest.mark.parametrize("model", TICKET_TYPES)
+def test_readme_lists_every_move(model):
     text = README.read_text()
-    for move in Incident.moves:
+    for move in model.moves:
         assert f"| {move.name} |" in text

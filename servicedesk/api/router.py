@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from incidents.api.views import IncidentViewSet
+from problems.api.views import KnownErrorViewSet, ProblemViewSet
 
 
 class UnknownEndpoint(APIView):
@@ -32,6 +33,8 @@ class Router(DefaultRouter):
 
 router = Router()
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register("categories", CategoryViewSet, basename="category")

@@ -1,0 +1,157 @@
+"""What the problem API reads and answers with, on the shared ticket serializers."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import User
+from catalog.models import Category, Service, Team
+from problems.models import Problem, ProblemTimelineEntry, Status
+from problems.workflow import EDITABLE_FIELDS
+from servicedesk.api.ticket_serializers import (
+    NamedRefSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+    TicketFieldsMixin,
+    TicketRefSerializer,
+    UserRefSerializer,
+    history_serializer,
+    move_input_serializers,
+    text_field,
+    timeline_serializer,
+)
+
+
+class ProblemSerializer(TicketFieldsMixin, serializers.ModelSerializer[Problem]):
+    """A problem. ``links`` lists its incidents and the changes that fix it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="problem-detail", lookup_field="number")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+    service = NamedRefSerializer(read_only=True, allow_null=True)
+    category = NamedRefSerializer(read_only=True, allow_null=True)
+    subcategory = NamedRefSerializer(read_only=True, allow_null=True)
+    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
+    duplicate_of = TicketRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Problem
+        fields = (
+            "url",
+            "number",
+            "title",
+            "description",
+            "status",
+            "status_display",
+            "priority",
+            "priority_display",
+            "priority_override_reason",
+            "impact",
+            "urgency",
+            "service",
+            "category",
+            "subcategory",
+            "assignment_group",
+            "assigned_to",
+            "reassignment_count",
+            "root_cause",
+            "workaround",
+            "known_error",
+            "known_error_at",
+            "fix_notes",
+            "resolution_code",
+            "close_notes",
+            "duplicate_of",
+            "resolved_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+            "allowed_moves",
+            "links",
+        )
+        read_only_fields = fields
+
+
+class KnownErrorSerializer(serializers.ModelSerializer[Problem]):
+    """A known error: the problem and the workaround agents apply meanwhile."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="problem-detail", lookup_field="number")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    service = NamedRefSerializer(read_only=True, allow_null=True)
+    category = NamedRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Problem
+        fields = (
+            "url",
+            "number",
+            "title",
+            "status",
+            "status_display",
+            "priority",
+            "service",
+            "category",
+            "workaround",
+            "known_error_at",
+        )
+        read_only_fields = fields
+
+
+class RecurringSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(read_only=True, help_text="`service` or `category`.")
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    incidents = serializers.IntegerField(read_only=True, help_text="Incidents without a problem.")
+
+
+ProblemTimelineEntrySerializer = timeline_serializer(
+    ProblemTimelineEntry, "ProblemTimelineEntrySerializer"
+)
+ProblemHistoryRecordSerializer = history_serializer(Status, "ProblemHistoryRecordSerializer")
+
+
+class ProblemCreateSerializer(StrictModelSerializer[Problem]):
+    incidents = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        help_text="Numbers of incidents this problem explains.",
+    )
+
+    class Meta:
+        model = Problem
+        fields = (*EDITABLE_FIELDS, "incidents")
+        extra_kwargs = {
+            "assigned_to": {"queryset": User.objects.filter(is_active=True)},
+            "service": {"queryset": Service.objects.filter(is_active=True)},
+            "category": {"queryset": Category.objects.filter(is_active=True)},
+            "subcategory": {"queryset": Category.objects.filter(is_active=True)},
+            "assignment_group": {"queryset": Team.objects.filter(is_active=True)},
+        }
+
+
+class ProblemUpdateSerializer(StrictModelSerializer[Problem]):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Why: kept in the history."
+    )
+
+    class Meta(ProblemCreateSerializer.Meta):
+        fields = (*EDITABLE_FIELDS, "reason")
+
+
+class IncidentNumbersSerializer(StrictSerializer):
+    incidents = serializers.ListField(
+        child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
+    )
+
+
+MOVE_INPUTS: dict[str, Any] = move_input_serializers(
+    Problem.moves,
+    {
+        "workaround": text_field("How agents get users working meanwhile."),
+        "root_cause": text_field("What causes the problem."),
+        "fix_notes": text_field("The permanent fix."),
+        "duplicate_of": text_field("The number of the problem kept open."),
+    },
+    prefix="Problem",
+)
