@@ -27,3 +27,7 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
         "task": "notifications.tasks.relay_notifications",
         "schedule": settings.NOTIFICATIONS_RELAY_INTERVAL,
     }
+    sender.conf.beat_schedule["sweep-escalations"] = {
+        "task": "oncall.tasks.sweep_escalations",
+        "schedule": settings.ESCALATION_SWEEP_INTERVAL,
+    }

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "incidents",
     "problems",
     "notifications",
+    "oncall",
     "demo",
 ]
 
@@ -163,6 +164,8 @@ NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", defaul
 NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=10.0)
 # A row handed to the broker this long ago and still undelivered is presumed lost.
 NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
+# Escalation steps fire on countdown tasks; the sweep catches any a lost task missed.
+ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=15.0)
 
 # Security: strict by default, relaxed only where DEBUG says we are on a laptop.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from incidents.api.views import IncidentViewSet
+from oncall.api import TeamOnCallViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
 
 
@@ -37,4 +38,5 @@ router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
+router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")

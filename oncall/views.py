@@ -1,0 +1,57 @@
+"""Two links that work without a login: the page email's signed acknowledge link, and a
+schedule's signed iCalendar feed (calendar apps cannot log in)."""
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from incidents.models import Status
+from incidents.workflow import incident_acknowledge
+from kernel.errors import WorkflowError
+from oncall.escalation import escalation_stop, read_ack_token
+from oncall.ical import schedule_calendar
+from oncall.models import Schedule
+
+FEED_SALT = "oncall.feed"
+
+
+def feed_url(schedule: Schedule) -> str:
+    token = signing.dumps(schedule.pk, salt=FEED_SALT)
+    return reverse("oncall:feed", args=[token])
+
+
+def schedule_feed(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        pk = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        raise Http404("No such calendar.") from None
+    schedule = get_object_or_404(Schedule, pk=pk)
+    response = HttpResponse(schedule_calendar(schedule), content_type="text/calendar")
+    response["Content-Disposition"] = f'inline; filename="oncall-{schedule.pk}.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST acknowledges: mail scanners that follow links must not
+    acknowledge pages on a human's behalf."""
+    try:
+        escalation, user = read_ack_token(token)
+    except (signing.BadSignature, LookupError):
+        raise Http404("This link is invalid or expired.") from None
+    incident = escalation.incident
+    context = {"incident": incident, "user": user, "escalation": escalation, "error": ""}
+    if request.method == "POST":
+        try:
+            if incident.status == Status.NEW:
+                # The move stamps the acknowledged milestone; the hook stops the paging.
+                incident_acknowledge(incident, by=user)
+            else:
+                escalation_stop(incident, by=user)
+        except WorkflowError as refusal:
+            context["error"] = refusal.message
+        escalation.refresh_from_db()
+    return TemplateResponse(request, "oncall/acknowledge.html", context)
