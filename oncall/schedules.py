@@ -6,7 +6,7 @@ or 167 or 169 hours (weekly) long. Counting whole local days, not elapsed hours,
 keeps it so."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from oncall.models import Override, Rotation, Schedule
@@ -21,7 +21,9 @@ class Shift:
 
 
 def _local(day: date, rotation: Rotation, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, rotation.handoff_time, tzinfo=tz)
+    """The hand-off instant on ``day``, in UTC: Python subtracts two datetimes sharing a
+    tzinfo by wall clock, which would make every shift across a DST change 24 h."""
+    return datetime.combine(day, rotation.handoff_time, tzinfo=tz).astimezone(UTC)
 
 
 def rotation_shift(
