@@ -37,6 +37,8 @@ run: $(STAMP)
 	@echo "  REST API:                 $(URL)/api/v1/"
 	@echo "  API docs (Swagger UI):    $(URL)/api/docs/"
 	@echo
+	@# No broker: tasks run in-process; run_periodic runs the beat schedule (relay, escalations).
+	DEBUG=1 $(BIN)/python manage.py run_periodic & trap 'kill $$!' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

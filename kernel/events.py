@@ -15,7 +15,9 @@ work with ``transaction.on_commit``) and may raise only to veto the change: an e
 rolls the whole change back.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Ticket", "TimelineEntry"], None]
 
 _handlers: dict[str, Handler] = {}
+_muted: ContextVar[bool] = ContextVar("kernel_events_muted", default=False)
 
 
 def subscribe(handler: Handler, *, dispatch_uid: str) -> None:
@@ -36,7 +39,20 @@ def unsubscribe(dispatch_uid: str) -> None:
     _handlers.pop(dispatch_uid, None)
 
 
+@contextmanager
+def muted() -> Iterator[None]:
+    """Write history without telling anyone: imports and the demo seed replay past events
+    that must not page people or mail them today."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def publish(ticket: "Ticket", entry: "TimelineEntry") -> None:
-    """Tell every handler, in registration order."""
+    """Tell every handler, in registration order (nobody while ``muted``)."""
+    if _muted.get():
+        return
     for handler in list(_handlers.values()):
         handler(ticket, entry)
