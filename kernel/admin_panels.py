@@ -45,7 +45,10 @@ def register_admin_panel(model: type[Model], source: PanelSource) -> None:
         registered.append(source)
 
 
-def admin_url(obj: Model) -> str:
+def admin_url(obj: object) -> str:
+    """The admin change page of ``obj``, or "" for rows that are not registered models."""
+    if not isinstance(obj, Model):
+        return ""
     opts = obj._meta
     try:
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "catalog",
     "incidents",
     "problems",
+    "changes",
     "notifications",
     "oncall",
     "demo",
@@ -212,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "IncidentResolutionCodeEnum": "incidents.models.ResolutionCode",
         "ProblemStatusEnum": "problems.models.Status",
         "ProblemResolutionCodeEnum": "problems.models.ResolutionCode",
+        "ChangeStatusEnum": "changes.models.Status",
+        "ChangeTypeEnum": "changes.models.Type",
+        "ChangeCloseCodeEnum": "changes.models.CloseCode",
     },
 }
 

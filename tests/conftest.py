@@ -2,19 +2,23 @@
 workflow (never by hand), so every test starts from states the product can reach."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from catalog.models import Category, Service, Team
+from changes.models import Change, ChangeTemplate
+from changes.workflow import change_create
 from incidents.models import Incident
 from incidents.workflow import incident_create
 from problems.models import Problem
 from problems.workflow import problem_create
-from tests.factories import bring_problem_to, bring_to
+from tests.factories import bring_change_to, bring_problem_to, bring_to
 
 
 def _user(username: str, *, groups: tuple[str, ...] = (), staff: bool = False) -> User:
@@ -139,6 +143,57 @@ def problem_in(make_problem: Callable[..., Problem], agent: User) -> Callable[..
 
     def make(status: int, **fields: Any) -> Problem:
         return bring_problem_to(make_problem(**fields), status, agent=agent)
+
+    return make
+
+
+@pytest.fixture
+def template(db: None) -> ChangeTemplate:
+    return ChangeTemplate.objects.create(
+        name="Restart the mail queue",
+        implementation_plan="systemctl restart postfix",
+        backout_plan="Nothing to back out",
+        test_plan="Send a test mail",
+    )
+
+
+@pytest.fixture
+def make_change(
+    agent: User, service: Service, team: Team, template: ChangeTemplate
+) -> Callable[..., Change]:
+    """``make_change(type=..., **fields)``: a change logged by ``agent`` on ``service``, in
+    a window a day from now unless told otherwise; standard ones from ``template``."""
+
+    def make(**fields: Any) -> Change:
+        start = timezone.now() + timedelta(days=1)
+        fields.setdefault("title", "Upgrade the mail server")
+        fields.setdefault("type", "normal")
+        fields.setdefault("services", [service])
+        fields.setdefault("assignment_group", team)
+        fields.setdefault("planned_start", start)
+        fields.setdefault("planned_end", start + timedelta(hours=2))
+        if fields["type"] == "standard":
+            fields.setdefault("template", template)
+        else:
+            fields.setdefault("implementation_plan", "apt upgrade")
+            fields.setdefault("backout_plan", "Restore the snapshot")
+        by = fields.pop("by", agent)
+        return change_create(by=by, **fields)
+
+    return make
+
+
+@pytest.fixture
+def change_in(
+    make_change: Callable[..., Change], agent: User, other_agent: User, manager: User
+) -> Callable[..., Change]:
+    """``change_in(status, type="normal", **fields)``: brought there by the workflow; the
+    other agent approves normal changes (the service's team), the manager emergency ones."""
+
+    def make(status: int, **fields: Any) -> Change:
+        change = make_change(**fields)
+        approver = manager if change.type == "emergency" else other_agent
+        return bring_change_to(change, status, agent=agent, approver=approver)
 
     return make
 

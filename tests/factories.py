@@ -1,7 +1,12 @@
-"""Inputs for every incident and problem move, the (status, move) tables the move table implies, and
-``bring_to``, which reaches any state through the workflow only."""
+"""Inputs for every incident, problem and change move, the (status, move) tables the move
+tables imply, and ``bring_to`` and friends, which reach any state through the workflow only."""
 
 from accounts.models import User
+from changes.approvals import change_approve
+from changes.models import Change
+from changes.models import Status as ChangeStatus
+from changes.models import Type as ChangeType
+from changes.workflow import change_move
 from incidents.models import Incident, Status
 from incidents.workflow import incident_move
 from problems.models import Problem
@@ -86,3 +91,75 @@ def bring_problem_to(problem: Problem, status: int, *, agent: User) -> Problem:
         problem = problem_move(problem, name, by=agent, **PROBLEM_INPUTS[name])
     assert problem.status == status
     return problem
+
+
+# --- changes ------------------------------------------------------------------------------
+
+CHANGE_INPUTS: dict[str, dict[str, str]] = {
+    "assess": {},
+    "authorize": {},
+    "schedule": {},
+    "implement": {},
+    "review": {},
+    "close": {"close_code": "successful", "close_notes": "All good"},
+    "return_to_new": {"reason": "Needs a better backout plan"},
+    "cancel": {"reason": "Not needed any more"},
+}
+# The moves (and approvals, "approve") from New to each state, per type.
+CHANGE_PATHS: dict[str, dict[ChangeStatus, tuple[str, ...]]] = {
+    ChangeType.NORMAL: {
+        ChangeStatus.NEW: (),
+        ChangeStatus.ASSESS: ("assess",),
+        ChangeStatus.AUTHORIZE: ("assess", "authorize"),
+        ChangeStatus.SCHEDULED: ("assess", "authorize", "approve", "schedule"),
+        ChangeStatus.IMPLEMENT: ("assess", "authorize", "approve", "schedule", "implement"),
+        ChangeStatus.REVIEW: ("assess", "authorize", "approve", "schedule", "implement", "review"),
+        ChangeStatus.CLOSED: (
+            "assess", "authorize", "approve", "schedule", "implement", "review", "close",
+        ),
+        ChangeStatus.CANCELED: ("cancel",),
+    },
+    ChangeType.EMERGENCY: {
+        ChangeStatus.NEW: (),
+        ChangeStatus.AUTHORIZE: ("authorize",),
+        ChangeStatus.SCHEDULED: ("authorize", "approve", "schedule"),
+        ChangeStatus.IMPLEMENT: ("authorize", "approve", "schedule", "implement"),
+        ChangeStatus.REVIEW: ("authorize", "approve", "schedule", "implement", "review"),
+        ChangeStatus.CLOSED: ("authorize", "approve", "schedule", "implement", "review", "close"),
+        ChangeStatus.CANCELED: ("cancel",),
+    },
+    ChangeType.STANDARD: {
+        ChangeStatus.NEW: (),
+        ChangeStatus.SCHEDULED: ("schedule",),
+        ChangeStatus.IMPLEMENT: ("schedule", "implement"),
+        ChangeStatus.REVIEW: ("schedule", "implement", "review"),
+        ChangeStatus.CLOSED: ("schedule", "implement", "review", "close"),
+        ChangeStatus.CANCELED: ("cancel",),
+    },
+}  # fmt: skip
+
+
+def _change_allows(kind: str, status: ChangeStatus, name: str) -> bool:
+    probe = Change(type=kind, status=status)
+    return name in {move.name for move in Change.moves.allowed_for(probe)}
+
+
+# Every (type, reachable state, move) the table and its rules refuse.
+CHANGE_FORBIDDEN: list[tuple[str, ChangeStatus, str]] = [
+    (kind, status, move.name)
+    for kind, paths in CHANGE_PATHS.items()
+    for status in paths
+    for move in Change.moves
+    if not _change_allows(kind, status, move.name)
+]
+
+
+def bring_change_to(change: Change, status: int, *, agent: User, approver: User) -> Change:
+    """Move a New change to ``status``: ``agent`` works it, ``approver`` approves it."""
+    for name in CHANGE_PATHS[change.type][ChangeStatus(status)]:
+        if name == "approve":
+            change = change_approve(change, by=approver, comment="Fine")
+        else:
+            change = change_move(change, name, by=agent, **CHANGE_INPUTS[name])
+    assert change.status == status
+    return change

@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from changes.models import BlackoutWindow, Change, ChangeTemplate
 from incidents.models import Incident, Status
+from problems.models import Problem
 
 
 @pytest.mark.django_db
@@ -18,6 +20,11 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     assert not Incident.objects.filter(timeline__verb="created").count() < 200
     assert authenticate(username="admin", password="servicedesk-demo").is_superuser
     assert authenticate(username="sam", password="agent-demo").is_agent
+    assert Problem.objects.filter(known_error=True, incidents__isnull=False).exists()
+    assert len(set(Problem.objects.values_list("status", flat=True))) >= 3
+    assert set(Change.objects.values_list("type", flat=True)) == {"standard", "normal", "emergency"}
+    assert len(set(Change.objects.values_list("status", flat=True))) >= 5
+    assert BlackoutWindow.objects.exists() and ChangeTemplate.objects.exists()
 
     call_command("load_demo")
     assert "loaded already" in capsys.readouterr().out

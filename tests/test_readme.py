@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from changes.models import Change
 from incidents.models import Incident
 from problems.models import Problem
 
@@ -16,7 +17,7 @@ def test_readme_opens_with_the_two_commands():
     assert any(line.startswith("make test") for line in opening)
 
 
-TICKET_TYPES = [Incident, Problem]
+TICKET_TYPES = [Incident, Problem, Change]
 
 
 @pytest.mark.parametrize("model", TICKET_TYPES)

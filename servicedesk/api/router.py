@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
+from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from oncall.api import TeamOnCallViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
@@ -36,6 +37,7 @@ router = Router()
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
+router.register("changes", ChangeViewSet, basename="change")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")

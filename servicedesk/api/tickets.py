@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -93,10 +93,10 @@ class TicketViewSet[T: Ticket](
         tickets: QuerySet[T] = self.model._default_manager.select_related(*self.related)  # type: ignore[assignment]
         return self.visible(with_relations(tickets), acting_user(self.request))
 
-    def get_permissions(self) -> Sequence[BasePermission]:
+    def get_permissions(self) -> Sequence[Any]:
         if self.action in self.agent_actions:
             return [IsAuthenticated(), IsAgentForRecord()]
-        return [IsAuthenticated()]
+        return super().get_permissions()  # the action's own, else IsAuthenticated
 
     # --- shared handlers ---------------------------------------------------------------
 

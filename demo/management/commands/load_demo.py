@@ -1,5 +1,6 @@
-"""Fill an empty database with a demo desk: people, catalog and ~200 incidents in every
-state, all made through the workflow so each has a real timeline and history.
+"""Fill an empty database with a demo desk: people, catalog, ~200 incidents in every
+state, and problems and changes on top (``demo.itil``), all made through the workflows so
+each has a real timeline and history.
 
 Runs once: when the demo admin exists already it only prints the login again."""
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import AGENTS, MANAGERS
 from catalog.models import Category, Service, Team
-from demo import data
+from demo import data, itil
 from incidents.models import HoldReason, Incident, ResolutionCode, Source
 from incidents.workflow import (
     incident_acknowledge,
@@ -132,6 +133,7 @@ class Command(BaseCommand):
                 reported_at=now - timedelta(days=rng.uniform(0, 60)),
             )
             self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
+        itil.load_changes(manager, itil.load_problems(manager))
 
     def _walk(
         self, incident: Incident, path: tuple[str, ...], *, agent: User, caller: User, manager: User

@@ -1,0 +1,179 @@
+"""What the change API reads and answers with, on the shared ticket serializers."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import User
+from catalog.models import Service, Team
+from changes.models import (
+    ApprovalState,
+    Change,
+    ChangeApproval,
+    ChangeTemplate,
+    ChangeTimelineEntry,
+    CloseCode,
+    Status,
+)
+from changes.workflow import EDITABLE_FIELDS
+from servicedesk.api.ticket_serializers import (
+    NamedRefSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+    TicketFieldsMixin,
+    UserRefSerializer,
+    choice_field,
+    history_serializer,
+    move_input_serializers,
+    text_field,
+    timeline_serializer,
+)
+
+
+class ApprovalSerializer(serializers.ModelSerializer[ChangeApproval]):
+    approver = UserRefSerializer(read_only=True, allow_null=True)
+    group = NamedRefSerializer(read_only=True, allow_null=True)
+    decided_by = UserRefSerializer(read_only=True, allow_null=True)
+    state = serializers.ChoiceField(choices=ApprovalState.choices, read_only=True)
+
+    class Meta:
+        model = ChangeApproval
+        fields = (
+            "id",
+            "approver",
+            "group",
+            "emergency",
+            "state",
+            "comment",
+            "decided_by",
+            "decided_at",
+            "requested_at",
+        )
+        read_only_fields = fields
+
+
+class ChangeSerializer(TicketFieldsMixin, serializers.ModelSerializer[Change]):
+    """A change with its approvals. ``links``: the problems it fixes, incidents it caused."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="change-detail", lookup_field="number")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+    requested_by = UserRefSerializer(read_only=True, allow_null=True)
+    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
+    services = NamedRefSerializer(many=True, read_only=True)
+    template = NamedRefSerializer(read_only=True, allow_null=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Change
+        fields = (
+            "url",
+            "number",
+            "type",
+            "title",
+            "description",
+            "justification",
+            "status",
+            "status_display",
+            "priority",
+            "priority_display",
+            "impact",
+            "urgency",
+            "risk",
+            "risk_answers",
+            "services",
+            "template",
+            "requested_by",
+            "assignment_group",
+            "assigned_to",
+            "implementation_plan",
+            "backout_plan",
+            "test_plan",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "conflict_override_reason",
+            "close_code",
+            "close_notes",
+            "closed_at",
+            "approvals",
+            "created_at",
+            "updated_at",
+            "allowed_moves",
+            "links",
+        )
+        read_only_fields = fields
+
+
+ChangeTimelineEntrySerializer = timeline_serializer(
+    ChangeTimelineEntry, "ChangeTimelineEntrySerializer"
+)
+ChangeHistoryRecordSerializer = history_serializer(Status, "ChangeHistoryRecordSerializer")
+
+_QUERYSETS = {
+    "assigned_to": {"queryset": User.objects.filter(is_active=True)},
+    "services": {"queryset": Service.objects.filter(is_active=True)},
+    "assignment_group": {"queryset": Team.objects.filter(is_active=True)},
+}
+
+
+class ChangeCreateSerializer(StrictModelSerializer[Change]):
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=ChangeTemplate.objects.filter(is_active=True),
+        required=False,
+        help_text="A standard change's template (id); standard changes need one.",
+    )
+
+    class Meta:
+        model = Change
+        fields = (*EDITABLE_FIELDS, "template")
+        extra_kwargs = _QUERYSETS
+
+
+class ChangeUpdateSerializer(StrictModelSerializer[Change]):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Why: kept in the history."
+    )
+
+    class Meta:
+        model = Change
+        fields = (*EDITABLE_FIELDS, "reason")
+        extra_kwargs = _QUERYSETS
+
+
+class DecisionSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=50_000, help_text="Required to reject."
+    )
+
+
+class NumbersSerializer(StrictSerializer):
+    numbers = serializers.ListField(
+        child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
+    )
+
+
+class ConflictSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(read_only=True, help_text="`change` or `blackout`.")
+    reference = serializers.CharField(read_only=True)
+    start = serializers.DateTimeField(read_only=True)
+    end = serializers.DateTimeField(read_only=True)
+
+
+class FailureRateSerializer(serializers.Serializer[Any]):
+    closed = serializers.IntegerField(read_only=True)
+    failed = serializers.IntegerField(read_only=True, help_text="Closed and caused an incident.")
+    rate = serializers.FloatField(read_only=True, allow_null=True)
+
+
+MOVE_INPUTS: dict[str, Any] = move_input_serializers(
+    Change.moves,
+    {
+        "override_reason": text_field("Managers: why schedule despite the conflicts."),
+        "close_code": choice_field(CloseCode, "How it went."),
+        "close_notes": text_field("What happened."),
+    },
+    prefix="Change",
+)

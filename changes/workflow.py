@@ -1,0 +1,308 @@
+"""Every write to a change: create (from a template for standard changes), edit, one
+function per move, notes and priority on the kernel. Approvals are in
+``changes.approvals``; links to problems and incidents in ``changes.links``.
+
+Each move function's keyword arguments are the move's ``inputs`` in ``changes.models.MOVES``.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from changes.conflicts import ScheduleConflict, conflicts_for
+from changes.models import (
+    FINISHED,
+    ApprovalState,
+    Change,
+    ChangeApproval,
+    ChangeTemplate,
+    CloseCode,
+    Risk,
+    Status,
+    Type,
+)
+from changes.risk import assess_risk, unknown_questions
+from kernel.dispatch import TicketWorkflow, check_complete, dispatch_move
+from kernel.editing import (
+    TicketRules,
+    refuse_unknown,
+    ticket_add_note,
+    ticket_override_priority,
+    ticket_save_new,
+    ticket_update,
+)
+from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
+from kernel.priority import priority_for
+from kernel.transitions import Move
+from kernel.workflow import perform_move, record_event, save_audited
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "type",
+    "title",
+    "description",
+    "justification",
+    "services",
+    "impact",
+    "urgency",
+    "risk_answers",
+    "implementation_plan",
+    "backout_plan",
+    "test_plan",
+    "planned_start",
+    "planned_end",
+    "assignment_group",
+    "assigned_to",
+)
+RULES = TicketRules(
+    editable=EDITABLE_FIELDS,
+    work_permission="changes.change_change",
+    override_permission="changes.override_priority",
+    finished=FINISHED,
+    open=frozenset(set(Status) - FINISHED),
+)
+PLANS = ("implementation_plan", "backout_plan", "test_plan")
+
+
+def _check_answers(answers: Any) -> None:
+    if not isinstance(answers, dict) or unknown_questions(answers):
+        raise MoveInvalid({"risk_answers": ["Answer the risk questions by name, true/false."]})
+
+
+def change_create(
+    *,
+    by: "User | None",
+    title: str,
+    template: ChangeTemplate | None = None,
+    services: Any = (),
+    **fields: Any,
+) -> Change:
+    """Log a change. A standard change comes only from an active template, which fills in
+    its plans and makes it low risk; normal and emergency changes never have one."""
+    refuse_unknown(RULES, fields)
+    kind = fields.get("type", Type.STANDARD if template else Type.NORMAL)
+    if (kind == Type.STANDARD) != (template is not None):
+        raise MoveInvalid({"template": ["Standard changes, and only they, come from a template."]})
+    if template is not None and not template.is_active:
+        raise MoveInvalid({"template": [f"{template} is retired."]})
+    change = Change(title=title, requested_by=by, template=template, **fields)
+    change.type = kind
+    if template is not None:
+        for name in PLANS:
+            setattr(change, name, getattr(change, name) or getattr(template, name))
+        change.risk = Risk.LOW  # pre-approved: the CAB judged the risk once
+    else:
+        _check_answers(change.risk_answers)
+        change.risk = assess_risk(change.risk_answers)
+    change.priority = priority_for(change.impact, change.urgency)
+    with transaction.atomic():
+        ticket_save_new(change, by=by, data={"type": change.type, "risk": change.risk})
+        change.services.set(services)
+    return change
+
+
+def change_update(
+    change: Change, *, by: "User | None", changes: dict[str, Any], reason: str = ""
+) -> Change:
+    """Edit a change's fields. The type changes only in New before any approval, and never
+    to or from standard (which only templates make); the risk follows the answers."""
+    changes = dict(changes)
+    services = changes.pop("services", None)
+    if "type" in changes and changes["type"] != change.type:
+        if Type.STANDARD in (changes["type"], change.type):
+            raise MoveInvalid({"type": ["Standard changes come from templates only."]})
+        if change.status != Status.NEW or change.approvals.exists():
+            raise MoveInvalid({"type": ["The type changes only in New, before any approval."]})
+    if "risk_answers" in changes:
+        _check_answers(changes["risk_answers"])
+    with transaction.atomic():
+        updated = ticket_update(RULES, change, by=by, changes=changes, reason=reason)
+        if "risk_answers" in changes and updated.type != Type.STANDARD:
+            risk = assess_risk(updated.risk_answers)
+            if risk != updated.risk:
+                old, updated.risk = updated.risk, risk
+                save_audited(updated, by=by, reason=f"Risk reassessed: {risk}")
+                record_event(updated, by=by, verb="risk", data={"from": old, "to": risk})
+        if services is not None and set(services) != set(updated.services.all()):
+            updated.services.set(services)
+            names = sorted(str(service) for service in services)
+            record_event(updated, by=by, verb="services", body=", ".join(names))
+    return updated
+
+
+def change_override_priority(
+    change: Change, *, by: "User", priority: int | None, reason: str
+) -> Change:
+    return ticket_override_priority(RULES, change, by=by, priority=priority, reason=reason)
+
+
+def change_add_note(change: Change, *, by: "User", body: str, internal: bool) -> Change:
+    ticket_add_note(RULES, change, by=by, body=body, internal=internal)
+    return change
+
+
+# --- moves ------------------------------------------------------------------------------
+
+
+def change_assess(change: Change, *, by: "User | None") -> Change:
+    return perform_move(change, "assess", by=by, inputs={}, reason="")
+
+
+def change_authorize(change: Change, *, by: "User | None") -> Change:
+    """Ask for approval: one emergency approver for an emergency change; for a normal one
+    the owner team of each affected service (the CAB for that service)."""
+
+    def apply(ticket: Change, move: Move) -> dict[str, Any]:
+        if ticket.type == Type.EMERGENCY:
+            asked = [ChangeApproval(change=ticket, emergency=True)]
+        else:
+            teams = {service.owner_team for service in ticket.services.select_related("owner_team")}
+            if not teams:
+                raise MoveInvalid({"services": ["Name the affected services first."]})
+            asked = [ChangeApproval(change=ticket, group=team) for team in teams]
+        for approval in asked:
+            approval.save()  # one by one, so each gets its history row
+        return {"approvals": [approval.approver_label for approval in asked]}
+
+    return perform_move(change, "authorize", by=by, inputs={}, reason="", apply=apply)
+
+
+def approvals_missing(change: Change) -> list[str]:
+    """Who has yet to approve the current round; empty when the change may be scheduled.
+    Standard changes are pre-approved."""
+    if change.type == Type.STANDARD:
+        return []
+    current = [a for a in change.approvals.all() if a.state != ApprovalState.CANCELED]
+    if not current:
+        return ["nobody was asked"]
+    if change.type == Type.EMERGENCY:
+        approved = any(a.state == ApprovalState.APPROVED for a in current)
+        return [] if approved else ["an emergency approver"]
+    return [a.approver_label for a in current if a.state != ApprovalState.APPROVED]
+
+
+def change_schedule(change: Change, *, by: "User | None", override_reason: str = "") -> Change:
+    """Book the change's window. Refused while approvals are missing, and on a conflict
+    (another change on one of its services, a blackout) unless a manager overrides it
+    with a reason."""
+
+    def apply(ticket: Change, move: Move) -> dict[str, Any]:
+        if ticket.planned_start is None or ticket.planned_end is None:
+            raise MoveInvalid({"planned_start": ["Plan the window before scheduling."]})
+        if not ticket.services.exists():
+            raise MoveInvalid({"services": ["Name the affected services first."]})
+        missing = approvals_missing(ticket)
+        if missing:
+            raise MoveNotAllowed(f"Cannot schedule: awaiting {', '.join(missing)}.")
+        conflicts = conflicts_for(ticket)
+        if conflicts and not override_reason.strip():
+            raise ScheduleConflict(conflicts)
+        if conflicts:
+            if by is not None and not by.has_perm("changes.override_conflict"):
+                raise MoveForbidden("Only managers may schedule over a conflict.")
+            ticket.conflict_override_reason = override_reason.strip()
+        return {"conflicts_overridden": [str(conflict) for conflict in conflicts]}
+
+    return perform_move(
+        change,
+        "schedule",
+        by=by,
+        inputs={"override_reason": override_reason},
+        reason=override_reason.strip(),
+        apply=apply,
+    )
+
+
+def change_implement(change: Change, *, by: "User | None") -> Change:
+    def apply(ticket: Change, move: Move) -> None:
+        ticket.actual_start = timezone.now()
+
+    return perform_move(change, "implement", by=by, inputs={}, reason="", apply=apply)
+
+
+def change_review(change: Change, *, by: "User | None") -> Change:
+    def apply(ticket: Change, move: Move) -> None:
+        ticket.actual_end = timezone.now()
+
+    return perform_move(change, "review", by=by, inputs={}, reason="", apply=apply)
+
+
+def change_close(change: Change, *, by: "User | None", close_code: str, close_notes: str) -> Change:
+    if close_code and close_code not in CloseCode.values:
+        raise MoveInvalid({"close_code": [f"{close_code!r} is not a valid choice."]})
+
+    def apply(ticket: Change, move: Move) -> dict[str, Any]:
+        ticket.close_code = close_code
+        ticket.close_notes = close_notes.strip()
+        ticket.closed_at = timezone.now()
+        return {"close_code": close_code}
+
+    return perform_move(
+        change,
+        "close",
+        by=by,
+        inputs={"close_code": close_code, "close_notes": close_notes},
+        reason=close_notes.strip(),
+        apply=apply,
+    )
+
+
+def _drop_pending(ticket: Change, move: Move) -> None:
+    """Approvals still open are moot once the change leaves Authorize."""
+    for approval in ticket.approvals.filter(state=ApprovalState.REQUESTED):
+        approval.state = ApprovalState.CANCELED
+        approval.save()
+
+
+def change_return_to_new(change: Change, *, by: "User | None", reason: str) -> Change:
+    return perform_move(
+        change,
+        "return_to_new",
+        by=by,
+        inputs={"reason": reason},
+        reason=reason.strip(),
+        apply=_drop_pending,
+    )
+
+
+def change_cancel(change: Change, *, by: "User | None", reason: str) -> Change:
+    def apply(ticket: Change, move: Move) -> None:
+        _drop_pending(ticket, move)
+        ticket.close_notes = reason.strip()
+        ticket.closed_at = timezone.now()
+
+    return perform_move(
+        change, "cancel", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply
+    )
+
+
+MOVE_FUNCTIONS: dict[str, Callable[..., Change]] = {
+    "assess": change_assess,
+    "authorize": change_authorize,
+    "schedule": change_schedule,
+    "implement": change_implement,
+    "review": change_review,
+    "close": change_close,
+    "return_to_new": change_return_to_new,
+    "cancel": change_cancel,
+}
+check_complete(Change, MOVE_FUNCTIONS)
+
+
+def change_move(change: Change, name: str, *, by: "User | None", **inputs: Any) -> Change:
+    """Make move ``name`` with the inputs the move table declares for it."""
+    return dispatch_move(MOVE_FUNCTIONS, change, name, by=by, **inputs)
+
+
+WORKFLOW = TicketWorkflow(
+    create=change_create,
+    update=change_update,
+    move=change_move,
+    add_note=change_add_note,
+    override_priority=change_override_priority,
+    editable_fields=EDITABLE_FIELDS,
+)
