@@ -40,7 +40,11 @@ def database_url(transactional_db: None) -> str:
 def broker_url() -> str:
     """The broker this process publishes to (CELERY_BROKER_URL), emptied first so that
     tasks other tests left behind do not count."""
+    from servicedesk.celery import app
+
     url = settings.CELERY_BROKER_URL
+    if app.conf.task_always_eager:
+        pytest.fail("Celery is eager in this process: tasks would never reach the worker")
     if not url.startswith("redis://"):
         pytest.fail("Worker tests need CELERY_BROKER_URL=redis://... (a real broker)")
     try:

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def eager(settings, tmp_path: Path) -> Iterator[Path]:
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Celery's conf reads through to Django's settings: remember it before changing them.
     was = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
     settings.MAILERS = {
         "default": {

@@ -38,7 +38,7 @@ def test_escalation_on_a_real_worker(
     )
     took = time.monotonic() - started
     assert levels(ignored) == [0, 1, 2]
-    assert 4 <= took < 12, took  # two 2 s waits, then the exhausting third
+    assert 4 <= took < 20, took  # two 2 s waits, then the exhausting third
 
     time.sleep(3)  # past the acknowledged one's next step: nothing more
     assert levels(answered) == [0, 1]
@@ -47,4 +47,4 @@ def test_escalation_on_a_real_worker(
     assert escalation.acknowledged_by == other_agent
     pages = Page.objects.filter(escalation__incident=ignored).order_by("level")
     gaps = [(b.paged_at - a.paged_at).total_seconds() for a, b in itertools.pairwise(pages)]
-    assert all(1.8 <= gap < 4 for gap in gaps), gaps
+    assert all(1.8 <= gap < 6 for gap in gaps), gaps  # 2 s, give or take a busy CI
