@@ -12,8 +12,9 @@ from changes.forms import PickChangeForm
 from changes.links import change_link_incident, change_link_problem
 from incidents.models import Incident
 from kernel.admin_actions import ask, for_each
-from kernel.admin_mixins import TicketAdmin, acting_user
+from kernel.admin_pages import acting_user
 from kernel.admin_panels import add_admin_actions
+from kernel.admin_ticket import TicketAdmin
 from problems.models import Problem
 
 

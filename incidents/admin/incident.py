@@ -13,7 +13,7 @@ from incidents.admin.filters import AssigneeFilter, OpenFilter, QueueFilter
 from incidents.forms import MOVE_FORMS
 from incidents.models import OPEN_STATES, Incident, Status
 from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
-from kernel.admin_mixins import TicketAdmin, priority_badge
+from kernel.admin_ticket import TicketAdmin, priority_badge
 
 _STATE = (
     ("status", "hold_reason", "reopen_count"),

@@ -1,0 +1,166 @@
+"""Admin plumbing every ticket type shares: move buttons read from the type's
+``MoveTable``, the timeline with its note box, the priority override, saving through the
+workflow. The move, note and priority pages are in ``kernel.admin_pages``, the history
+views in ``kernel.admin_history``; bulk actions over tickets in ``kernel.admin_actions``.
+
+A ticket type's admin subclasses ``TicketAdmin`` and names its ``workflow`` (the bundle of
+its workflow functions); it never saves a ticket itself, and nothing here assigns
+``status``. Cross links other apps register (``kernel.links``) show as panels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from kernel.admin_lists import EstimatedCountPaginator
+from kernel.admin_pages import TicketPagesAdmin, TimelineNoteForm, acting_user, attach_errors
+from kernel.admin_panels import panels_for
+from kernel.enums import Priority
+from kernel.errors import WorkflowError
+from kernel.models import Ticket
+from kernel.transitions import Move
+
+_REFUSAL = "_ticket_admin_refusal"
+
+# Red for P1 down to grey for planning, wherever a priority is shown.
+PRIORITY_COLOURS = {1: "#ba2121", 2: "#e67e22", 3: "#b7950b", 4: "#2874a6", 5: "#7f8c8d"}
+
+
+def priority_badge(priority: int) -> SafeString:
+    return format_html(
+        '<span class="priority-badge priority-{}" style="background:{};color:#fff;'
+        'padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
+        priority,
+        PRIORITY_COLOURS.get(priority, PRIORITY_COLOURS[5]),
+        Priority(priority).label,
+    )
+
+
+class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
+    """Base admin for a ticket type: its list, its change form, and saving through its
+    ``workflow``."""
+
+    change_form_template = "admin/ticket/change_form.html"
+    # A million tickets: no second COUNT(*) for "x of y", an estimated count when the
+    # list is unfiltered, and search through the ticket type's indexed search.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[T], search_term: str
+    ) -> tuple[QuerySet[T], bool]:
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False  # type: ignore[attr-defined]
+
+    # --- permissions -----------------------------------------------------------------
+
+    def has_delete_permission(self, request: HttpRequest, obj: T | None = None) -> bool:
+        return False  # tickets are the audit trail: they are canceled, never deleted
+
+    # --- saving through the workflow -------------------------------------------------
+
+    def save_model(
+        self, request: HttpRequest, obj: T, form: forms.ModelForm[T], change: bool
+    ) -> None:
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = self.update_ticket(request, obj, changes)
+        else:
+            saved = self.create_ticket(request, dict(form.cleaned_data))
+        # The admin goes on to log and redirect with ``obj``: give it the saved row.
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+        obj._state.db = saved._state.db
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            response: HttpResponse = super().changeform_view(
+                request, object_id, form_url, extra_context
+            )
+        except WorkflowError as refusal:
+            # The admin's transaction has rolled back. Run the same POST again with the
+            # refusal attached to the form: it fails validation, so nothing is saved, and
+            # the agent keeps what they typed.
+            setattr(request, _REFUSAL, refusal)
+            self.message_user(request, refusal.message, messages.ERROR)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        return response
+
+    def get_form(
+        self, request: HttpRequest, obj: T | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[T]]:
+        form: type[forms.ModelForm[T]] = super().get_form(request, obj, change, **kwargs)
+        refusal: WorkflowError | None = getattr(request, _REFUSAL, None)
+        if refusal is None:
+            return form
+
+        def clean(self: forms.ModelForm[T]) -> dict[str, Any] | None:
+            cleaned = form.clean(self)
+            attach_errors(self, refusal)
+            return cleaned
+
+        return type(form.__name__, (form,), {"clean": clean})
+
+    # --- the change form: move buttons and timeline ----------------------------------
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: T | None = None,
+    ) -> HttpResponse:
+        if obj is not None and obj.pk:
+            context.update(
+                move_links=[
+                    (move, self._url("move", obj.pk, move.name))
+                    for move in self.allowed_moves(request, obj)
+                ],
+                override_url=(
+                    self._url("priority", obj.pk)
+                    if self.can_override_priority(request, obj)
+                    else None
+                ),
+                timeline=self.timeline(obj),
+                panels=panels_for(request, obj),
+                extra_tools=self.extra_tools(request, obj),
+                note_form=TimelineNoteForm(),
+                note_url=self._url("note", obj.pk),
+            )
+        response: HttpResponse = super().render_change_form(
+            request, context, add, change, form_url, obj
+        )
+        return response
+
+    def extra_tools(self, request: HttpRequest, ticket: T) -> list[tuple[str, str]]:
+        """(label, url) buttons beside the moves, for actions that are not moves."""
+        return []
+
+    def allowed_moves(self, request: HttpRequest, ticket: T) -> list[Move]:
+        return [
+            move
+            for move in type(ticket).moves.allowed_for(ticket)
+            if move.permits(acting_user(request), ticket)
+        ]
+
+    def timeline(self, ticket: T) -> QuerySet[Any]:
+        # One query however long the timeline: the author is the only relation shown.
+        timeline: QuerySet[Any] = ticket.timeline.select_related("author")  # type: ignore[attr-defined]
+        return timeline.order_by("-created_at", "-id")
