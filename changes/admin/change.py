@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from django.utils.safestring import SafeString
 
 from changes.admin.calendar import calendar_view
+from changes.admin.from_template import from_template_view
 from changes.approvals import change_approve, change_reject, changes_awaiting, may_decide
 from changes.conflicts import conflicts_for
 from changes.forms import MOVE_FORMS, DecisionForm
@@ -138,7 +139,8 @@ class ChangeAdmin(TicketAdmin[Change]):
     ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         if obj is None and "type" in form.base_fields:
-            # Standard changes come from templates (the API's `template`), not this form.
+            # Standard changes come from templates (the template list's link, the API's
+            # `template`), not this form.
             field = form.base_fields["type"]
             field.choices = [c for c in field.choices if c[0] != "standard"]  # type: ignore[attr-defined]
         return form
@@ -165,6 +167,11 @@ class ChangeAdmin(TicketAdmin[Change]):
                 "calendar/",
                 wrap(lambda request: calendar_view(self, request)),
                 name="changes_change_calendar",
+            ),
+            path(
+                "from-template/<int:template_id>/",
+                wrap(lambda request, template_id: from_template_view(self, request, template_id)),
+                name="changes_change_from_template",
             ),
             path(
                 "<path:object_id>/decide/<slug:verdict>/",
