@@ -7,6 +7,7 @@ from django import forms
 
 from catalog.models import Team
 from incidents.models import HoldReason, ResolutionCode
+from kernel.move_forms import team
 
 _TEXT = forms.Textarea(attrs={"rows": 4})
 
@@ -37,6 +38,15 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=_TEXT)
 
 
+class EscalateGroupForm(forms.Form):
+    assignment_group = team("To group", "The group that takes the incident over.")(True)
+    reason = forms.CharField(widget=_TEXT, help_text="Why this group: its members read it.")
+
+
+class EscalateManagerForm(forms.Form):
+    reason = forms.CharField(widget=_TEXT, help_text="What the manager should know or do.")
+
+
 MOVE_FORMS: dict[str, type[forms.Form]] = {
     "acknowledge": AcknowledgeForm,
     "hold": HoldForm,
@@ -46,6 +56,8 @@ MOVE_FORMS: dict[str, type[forms.Form]] = {
     "confirm": NoteForm,
     "close": NoteForm,
     "cancel": ReasonForm,
+    "escalate_group": EscalateGroupForm,
+    "escalate_manager": EscalateManagerForm,
 }
 
 

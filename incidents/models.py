@@ -102,6 +102,27 @@ MOVES = MoveTable(
             inputs=("reason",),
             permission="incidents.cancel_incident",
         ),
+        # ITIL's two escalations record something without leaving the state: the incident
+        # is still unacknowledged (or held) for whoever picks it up next.
+        Move(
+            "escalate_group",
+            "Escalate to another group",
+            frozenset(OPEN_STATES),
+            None,
+            inputs=("assignment_group", "reason"),
+            permission=WORK,
+            help="Functional escalation: hands the incident to another group's queue (clears "
+            "the assignee, counts a reassignment); the new group's members are told.",
+        ),
+        Move(
+            "escalate_manager",
+            "Escalate to the manager",
+            frozenset(OPEN_STATES),
+            None,
+            inputs=("reason",),
+            permission=WORK,
+            help="Hierarchical escalation: tells the assignment group's manager, with the reason.",
+        ),
     ),
 )
 

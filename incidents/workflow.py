@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import Team
 from incidents.models import (
     OPEN_STATES,
     CloseCode,
@@ -263,6 +264,77 @@ def incident_cancel(incident: Incident, *, by: "User | None", reason: str) -> In
     )
 
 
+def _escalation_team(value: Any) -> Team:
+    """The team a functional escalation names: a ``Team`` (forms, serializers) or its id
+    (direct callers). Looked up after the state check, so a refused move is refused for its
+    state whatever it names."""
+    if isinstance(value, Team):
+        team: Team | None = value
+    else:
+        try:
+            team = Team.objects.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            team = None
+    if team is None or not team.is_active:
+        raise MoveInvalid({"assignment_group": [f"No active team {value!r}."]})
+    return team
+
+
+def incident_escalate_group(
+    incident: Incident, *, by: "User | None", assignment_group: Any, reason: str
+) -> Incident:
+    """Functional escalation: another group takes over. The assignee belonged to the old
+    group, so the incident goes back to the new group's queue for someone to take."""
+
+    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
+        team = _escalation_team(assignment_group)
+        if team.pk == ticket.assignment_group_id:
+            raise MoveInvalid({"assignment_group": [f"{team} already has the incident."]})
+        before = {"group": _name(ticket.assignment_group), "assignee": _name(ticket.assigned_to)}
+        if ticket.assignment_group_id or ticket.assigned_to_id:
+            ticket.reassignment_count += 1  # a first assignment is not a reassignment
+        ticket.assignment_group = team
+        ticket.assigned_to = None
+        return {
+            "group": team.pk,
+            "assignment": {"from": before, "to": {"group": team.name, "assignee": None}},
+        }
+
+    return _move(
+        incident,
+        "escalate_group",
+        by=by,
+        inputs={"assignment_group": assignment_group, "reason": reason},
+        reason=reason.strip(),
+        apply=apply,
+    )
+
+
+def incident_escalate_manager(incident: Incident, *, by: "User | None", reason: str) -> Incident:
+    """Hierarchical escalation: the assignment group's manager hears about it (the
+    notifications app reads the timeline event). Refused when there is nobody to tell."""
+
+    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
+        group = ticket.assignment_group
+        if group is None or group.manager_id is None:
+            message = "Assign a group first." if group is None else f"{group} has no manager."
+            raise MoveInvalid({"reason": [f"Nobody to escalate to: {message}"]})
+        return {"manager": group.manager_id}
+
+    return _move(
+        incident,
+        "escalate_manager",
+        by=by,
+        inputs={"reason": reason},
+        reason=reason.strip(),
+        apply=apply,
+    )
+
+
+def _name(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def _move(
     incident: Incident,
     name: str,
@@ -284,6 +356,8 @@ MOVE_FUNCTIONS: dict[str, Callable[..., Incident]] = {
     "confirm": incident_confirm,
     "close": incident_close,
     "cancel": incident_cancel,
+    "escalate_group": incident_escalate_group,
+    "escalate_manager": incident_escalate_manager,
 }
 check_complete(Incident, MOVE_FUNCTIONS)
 

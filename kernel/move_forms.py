@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 
 from django import forms
 
+from catalog.models import Team
 from kernel.transitions import MoveTable
 
 type FormField = Callable[[bool], forms.Field]
@@ -21,6 +22,20 @@ def text(required: bool) -> forms.Field:
 def choice(choices: list[tuple[str, str]], label: str = "") -> FormField:
     def make(required: bool) -> forms.Field:
         return forms.ChoiceField(choices=choices, required=required, label=label or None)
+
+    return make
+
+
+def team(label: str = "", help_text: str = "") -> FormField:
+    """A picker of active teams; ``cleaned_data`` holds the ``Team``."""
+
+    def make(required: bool) -> forms.Field:
+        return forms.ModelChoiceField(
+            queryset=Team.objects.filter(is_active=True),
+            required=required,
+            label=label or None,
+            help_text=help_text,
+        )
 
     return make
 

@@ -28,6 +28,12 @@ MOVE_WORDS = {
 
 
 PAGE_KEYS = ("level", "cycle", "ack_url")
+# What the email of each kind shows besides the common fields (the page's acknowledge link,
+# the booked window of a scheduled change).
+EXTRA_KEYS: dict[str, tuple[str, ...]] = {
+    EventKind.PAGE: PAGE_KEYS,
+    EventKind.CHANGE_SCHEDULED: ("planned_start", "planned_end"),
+}
 
 
 @dataclass(frozen=True)
@@ -130,8 +136,18 @@ def classify(ticket: "Ticket", entry: "TimelineEntry") -> tuple[str, str, set[in
             return None  # lowered or unchanged: not worth waking anyone for
         raised = f"priority raised to {Priority(data['to']).label}"
         return EventKind.PRIORITY_RAISED, raised, _assignee_or_team(ticket) | _watchers(ticket)
-    if verb == "escalated":
+    if verb in ("escalated", "escalate_manager"):
         return EventKind.ESCALATED, "escalated to the team's manager", _manager(ticket)
+    if verb == "escalate_group":
+        # Functional escalation clears the assignee: the new group's queue is everyone's.
+        return EventKind.ASSIGNED, f"escalated to {_assignment(ticket)}", _team(ticket)
+    if verb == EventKind.APPROVAL_REQUESTED:
+        # The asking app names the approvers (a user, a group's members, emergency
+        # approvers) in the entry, as they were when it asked.
+        return EventKind.APPROVAL_REQUESTED, "your approval is requested", set(data["approvers"])
+    if verb == "schedule" and "planned_start" in data:
+        who = _assignee_or_team(ticket) | _people(ticket, "requested_by") | _watchers(ticket)
+        return EventKind.CHANGE_SCHEDULED, "scheduled", who
     if verb == "paged":
         return EventKind.PAGE, "you are paged", {data["user"]} if data.get("user") else set()
     if verb in (EventKind.SLA_WARNING, EventKind.SLA_BREACH):
@@ -178,6 +194,6 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
             "actor": str(entry.author) if entry.author_id else None,
             "timestamp": entry.created_at.isoformat(),
             # A page carries its level and the signed acknowledge link for the email.
-            **{k: v for k, v in entry.data.items() if kind == EventKind.PAGE and k in PAGE_KEYS},
+            **{k: v for k, v in entry.data.items() if k in EXTRA_KEYS.get(kind, ())},
         },
     )

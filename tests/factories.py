@@ -1,7 +1,10 @@
 """Inputs for every incident, problem and change move, the (status, move) tables the move
 tables imply, and ``bring_to`` and friends, which reach any state through the workflow only."""
 
+from django.contrib.auth.models import Group
+
 from accounts.models import User
+from catalog.models import Team
 from changes.approvals import change_approve
 from changes.models import Change
 from changes.models import Status as ChangeStatus
@@ -23,7 +26,38 @@ MOVE_INPUTS: dict[str, dict[str, str]] = {
     "confirm": {"note": "Works now"},
     "close": {"note": "Done"},
     "cancel": {"reason": "Duplicate of another"},
+    # The team's id is known only inside a test: ``move_inputs`` fills it in. The table's
+    # refusals come before the lookup, so the placeholder serves the forbidden-move tests.
+    "escalate_group": {"assignment_group": "0", "reason": "Needs the network team"},
+    "escalate_manager": {"reason": "Customer-facing outage, no progress in an hour"},
 }
+
+
+def move_inputs(name: str) -> dict[str, str]:
+    """``MOVE_INPUTS[name]`` made valid in the test's database: a functional escalation
+    names a real second team (with a manager of its own)."""
+    inputs = dict(MOVE_INPUTS[name])
+    if name == "escalate_group":
+        inputs["assignment_group"] = str(second_team().pk)
+    return inputs
+
+
+def second_team() -> Team:
+    """The "Network" team: two members and a manager, none of them in the first team."""
+    team, created = Team.objects.get_or_create(name="Network")
+    if created:
+        boss = User.objects.create_user("nina", email="nina@example.com", is_staff=True)
+        team.manager = boss
+        team.save()
+        for username in ("nils", "noor"):
+            member = User.objects.create_user(
+                username, email=f"{username}@example.com", is_staff=True
+            )
+            member.groups.add(Group.objects.get(name="Agents"))
+            team.members.add(member)
+        team.members.add(boss)
+    return team
+
 
 FORBIDDEN_MOVES: list[tuple[Status, str]] = [
     (status, move.name)

@@ -24,6 +24,7 @@ from servicedesk.api.ticket_serializers import (
     choice_field,
     history_serializer,
     move_input_serializers,
+    team_field,
     text_field,
     timeline_serializer,
 )
@@ -139,5 +140,6 @@ MOVE_INPUTS: dict[str, Any] = move_input_serializers(
         "hold_reason": choice_field(HoldReason, "What the incident waits for."),
         "resolution_code": choice_field(ResolutionCode, "How it was resolved."),
         "resolution_notes": text_field("What was done; the caller reads it."),
+        "assignment_group": team_field("The id of the team that takes the incident over."),
     },
 )

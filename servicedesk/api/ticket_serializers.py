@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from catalog.models import Team
 from kernel.enums import Priority
 from kernel.links import relations_of
 from kernel.models import Ticket
@@ -185,6 +186,17 @@ def choice_field(choices: type[models.Choices], help_text: str) -> FieldFactory:
     def make(required: bool) -> serializers.Field[Any, Any, Any, Any]:
         return serializers.ChoiceField(
             choices=choices.choices, required=required, help_text=help_text
+        )
+
+    return make
+
+
+def team_field(help_text: str) -> FieldFactory:
+    """An active team by id; the move gets the ``Team``."""
+
+    def make(required: bool) -> serializers.Field[Any, Any, Any, Any]:
+        return serializers.PrimaryKeyRelatedField(
+            queryset=Team.objects.filter(is_active=True), required=required, help_text=help_text
         )
 
     return make

@@ -5,7 +5,7 @@ import pytest
 from incidents.models import Incident
 from incidents.workflow import incident_move, incident_resolve
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from tests.factories import ALLOWED_MOVES, FORBIDDEN_MOVES, MOVE_INPUTS, bring_to
+from tests.factories import ALLOWED_MOVES, FORBIDDEN_MOVES, MOVE_INPUTS, bring_to, move_inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ def test_forbidden_move_is_refused_and_saves_nothing(incident, manager, agent, s
 def test_allowed_move_succeeds_with_an_event(incident, manager, agent, status, move):
     incident = bring_to(incident, status, agent=agent, manager=manager)
     events = incident.timeline.count()
-    moved = incident_move(incident, move, by=manager, **MOVE_INPUTS[move])
-    assert moved.status == Incident.moves.get(move).target
+    moved = incident_move(incident, move, by=manager, **move_inputs(move))
+    assert moved.status == Incident.moves.target_of(Incident.moves.get(move), status)
     assert moved.timeline.count() == events + 1
     assert moved.history.latest().history_user == manager
 
