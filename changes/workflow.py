@@ -5,9 +5,10 @@ function per move, notes and priority on the kernel. Approvals are in
 Each move function's keyword arguments are the move's ``inputs`` in ``changes.models.MOVES``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -168,7 +169,36 @@ def change_authorize(change: Change, *, by: "User | None") -> Change:
             approval.save()  # one by one, so each gets its history row
         return {"approvals": [approval.approver_label for approval in asked]}
 
-    return perform_move(change, "authorize", by=by, inputs={}, reason="", apply=apply)
+    with transaction.atomic():
+        moved = perform_move(change, "authorize", by=by, inputs={}, reason="", apply=apply)
+        asked = moved.approvals.filter(state=ApprovalState.REQUESTED)
+        record_event(
+            moved,
+            by=by,
+            verb="approval_requested",
+            body="\n".join(approval.approver_label for approval in asked),
+            data={"approvers": sorted(approvers_of(moved, asked))},
+        )
+    return moved
+
+
+def approvers_of(change: Change, approvals: Iterable[ChangeApproval]) -> set[int]:
+    """Who may decide ``approvals``: the user asked, the members of the group asked, or for
+    an emergency change everyone holding the emergency permission; never the change's
+    requester or assignee, who may not approve their own change."""
+    people = get_user_model()._default_manager
+    users = people.filter(is_active=True)
+    ids: set[int] = set()
+    for approval in approvals:
+        if approval.approver_id is not None:
+            ids.add(approval.approver_id)
+        elif approval.group_id is not None:
+            ids.update(users.filter(teams=approval.group_id).values_list("pk", flat=True))
+        elif approval.emergency:
+            # Superusers may decide too, but are not asked: they approve by exception.
+            holders = people.with_perm("changes.approve_emergency", include_superusers=False)
+            ids.update(holders.values_list("pk", flat=True))
+    return ids - {change.requested_by_id, change.assigned_to_id}
 
 
 def approvals_missing(change: Change) -> list[str]:
@@ -205,7 +235,12 @@ def change_schedule(change: Change, *, by: "User | None", override_reason: str =
             if by is not None and not by.has_perm("changes.override_conflict"):
                 raise MoveForbidden("Only managers may schedule over a conflict.")
             ticket.conflict_override_reason = override_reason.strip()
-        return {"conflicts_overridden": [str(conflict) for conflict in conflicts]}
+        return {
+            "conflicts_overridden": [str(conflict) for conflict in conflicts],
+            # The booked window, for the "change scheduled" notification.
+            "planned_start": ticket.planned_start.isoformat(),
+            "planned_end": ticket.planned_end.isoformat(),
+        }
 
     return perform_move(
         change,
