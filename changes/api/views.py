@@ -2,6 +2,7 @@
 the change's own: create (standard from a template), approve and reject, conflicts,
 links to problems and incidents, and the change failure rate."""
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -135,6 +136,17 @@ class ChangeViewSet(TicketViewSet[Change]):
     def fresh(self, change: Change) -> Response:
         return self.render(self.get_queryset().get(pk=change.pk))
 
+    def link_each[M: Ticket](
+        self, request: Request, model: type[M], link: Callable[..., None]
+    ) -> Response:
+        """Link the change to each of the posted ``numbers`` of ``model``."""
+        serializer = NumbersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        change = self.get_object()
+        for ticket in by_number(model, serializer.validated_data["numbers"]):
+            link(change, ticket, by=acting_user(request))
+        return self.fresh(change)
+
     @extend_schema(
         summary="Log a change",
         description="Agents only. A standard change names its `template` and takes its plans.",
@@ -199,12 +211,7 @@ class ChangeViewSet(TicketViewSet[Change]):
     )
     @action(**DETAIL_POST, url_path="fixes-problems", url_name="fixes-problems")
     def fixes_problems(self, request: Request, number: str) -> Response:
-        serializer = NumbersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        change = self.get_object()
-        for problem in by_number(Problem, serializer.validated_data["numbers"]):
-            change_link_problem(change, problem, by=acting_user(request))
-        return self.fresh(change)
+        return self.link_each(request, Problem, change_link_problem)
 
     @extend_schema(
         summary="Mark incidents as caused by this change",
@@ -214,12 +221,7 @@ class ChangeViewSet(TicketViewSet[Change]):
     )
     @action(**DETAIL_POST, url_path="caused-incidents", url_name="caused-incidents")
     def caused_incidents(self, request: Request, number: str) -> Response:
-        serializer = NumbersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        change = self.get_object()
-        for incident in by_number(Incident, serializer.validated_data["numbers"]):
-            change_link_incident(change, incident, by=acting_user(request))
-        return self.fresh(change)
+        return self.link_each(request, Incident, change_link_incident)
 
     @extend_schema(
         summary="Change failure rate",
