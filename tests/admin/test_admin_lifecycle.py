@@ -68,7 +68,8 @@ def test_change_form_offers_the_allowed_moves_and_shows_the_timeline(agent_clien
 
     html = page.content.decode()
     offered = [move.name for move, _url in page.context["move_links"]]
-    assert offered == ["acknowledge", "hold", "resolve"]  # cancel is for managers
+    # cancel is for managers
+    assert offered == ["acknowledge", "hold", "resolve", "escalate_group", "escalate_manager"]
     assert move_url(incident, "acknowledge") in html
     assert 'id="timeline"' in html and "created" in html
 

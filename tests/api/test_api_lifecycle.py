@@ -34,7 +34,13 @@ def step(client, incident, move, body, *, by, status, reason):
 def test_walk_new_to_closed_with_a_reopen(agent_api, caller_api, agent, caller, incident):
     detail = agent_api.get(url(incident)).json()
     assert detail["status"] == Status.NEW and detail["acknowledged_at"] is None
-    assert detail["allowed_moves"] == ["acknowledge", "hold", "resolve"]  # no cancel: managers
+    assert detail["allowed_moves"] == [
+        "acknowledge",
+        "hold",
+        "resolve",
+        "escalate_group",
+        "escalate_manager",
+    ]  # no cancel: managers
 
     body = step(
         agent_api,

@@ -29,7 +29,8 @@ def test_agent_walks_an_incident_to_closed(page, live_server, screenshot, incide
     page.goto(f"{live_server.url}/admin/incidents/incident/")
     screenshot("changelist")
     page.click(f"text={incident.number}")
-    expect(page.locator("a.movelink")).to_have_count(3)  # acknowledge, hold, resolve
+    # acknowledge, hold, resolve and the two escalations
+    expect(page.locator("a.movelink")).to_have_count(5)
     screenshot("new")
 
     move(page, "Acknowledge")
