@@ -56,11 +56,7 @@ class ChangeSerializer(TicketFieldsMixin, serializers.ModelSerializer[Change]):
     """A change with its approvals. ``links``: the problems it fixes, incidents it caused."""
 
     url = serializers.HyperlinkedIdentityField(view_name="change-detail", lookup_field="number")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
-    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
     requested_by = UserRefSerializer(read_only=True, allow_null=True)
-    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
     services = NamedRefSerializer(many=True, read_only=True)
     template = NamedRefSerializer(read_only=True, allow_null=True)
     approvals = ApprovalSerializer(many=True, read_only=True)

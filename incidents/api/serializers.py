@@ -15,7 +15,6 @@ from catalog.models import Category, Service, Team
 from incidents.models import HoldReason, Incident, IncidentTimelineEntry, ResolutionCode, Status
 from incidents.workflow import EDITABLE_FIELDS
 from servicedesk.api.ticket_serializers import (
-    NamedRefSerializer,
     NoteSerializer,
     PriorityOverrideSerializer,
     StrictModelSerializer,
@@ -39,14 +38,7 @@ class IncidentSerializer(TicketFieldsMixin, serializers.ModelSerializer[Incident
     ``links`` its problem and the change that caused it, when there are such."""
 
     url = serializers.HyperlinkedIdentityField(view_name="incident-detail", lookup_field="number")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
     caller = UserRefSerializer(read_only=True, allow_null=True)
-    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
-    service = NamedRefSerializer(read_only=True, allow_null=True)
-    category = NamedRefSerializer(read_only=True, allow_null=True)
-    subcategory = NamedRefSerializer(read_only=True, allow_null=True)
-    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
     is_major = serializers.BooleanField(read_only=True)
 
     class Meta:

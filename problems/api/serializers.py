@@ -14,7 +14,6 @@ from servicedesk.api.ticket_serializers import (
     StrictSerializer,
     TicketFieldsMixin,
     TicketRefSerializer,
-    UserRefSerializer,
     history_serializer,
     move_input_serializers,
     text_field,
@@ -26,13 +25,6 @@ class ProblemSerializer(TicketFieldsMixin, serializers.ModelSerializer[Problem])
     """A problem. ``links`` lists its incidents and the changes that fix it."""
 
     url = serializers.HyperlinkedIdentityField(view_name="problem-detail", lookup_field="number")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
-    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
-    service = NamedRefSerializer(read_only=True, allow_null=True)
-    category = NamedRefSerializer(read_only=True, allow_null=True)
-    subcategory = NamedRefSerializer(read_only=True, allow_null=True)
-    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
     duplicate_of = TicketRefSerializer(read_only=True, allow_null=True)
 
     class Meta:

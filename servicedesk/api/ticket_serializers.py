@@ -83,6 +83,15 @@ class TicketFieldsMixin(serializers.Serializer[Any]):
 
     allowed_moves = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
+    # What every ticket type shows the same way; a type lists the ones it has in its
+    # Meta.fields (DRF does not require fields declared on a base class).
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
+    service = NamedRefSerializer(read_only=True, allow_null=True)
+    category = NamedRefSerializer(read_only=True, allow_null=True)
+    subcategory = NamedRefSerializer(read_only=True, allow_null=True)
 
     def get_allowed_moves(self, ticket: Ticket) -> list[str]:
         request = self.context.get("request")
