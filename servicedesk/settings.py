@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "changes",
     "notifications",
     "oncall",
+    "portal",
+    "statuspage",
     "demo",
 ]
 
@@ -111,7 +113,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
-LOGIN_URL = "admin:login"
+# End users sign in on the portal; staff who sign in there are sent on to the admin.
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
 
 # Mail: EMAIL_URL (smtp+tls://user:pass@host:587). In development mail is written to files
 # under var/mail, so the embedded default needs no mail server; in production the default
@@ -227,6 +232,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The self-service portal (docs/portal.md): attachment limits and submission rate limits.
+PORTAL_ATTACHMENT_MAX_BYTES: int = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_ATTACHMENTS_PER_INCIDENT: int = env.int("PORTAL_ATTACHMENTS_PER_INCIDENT", default=5)
+# django-ratelimit rates ("count/period"); the counters live in the default cache, so
+# production with more than one process needs a shared one (CACHE_URL=redis://...).
+PORTAL_REPORT_RATE_USER: str = env.str("PORTAL_REPORT_RATE_USER", default="10/h")
+PORTAL_REPORT_RATE_IP: str = env.str("PORTAL_REPORT_RATE_IP", default="30/h")
+
+# The public status page (docs/statuspage.md).
+STATUS_PAGE_NAME: str = env.str("STATUS_PAGE_NAME", default="servicedesk status")
+STATUS_SUBSCRIBE_RATE_IP: str = env.str("STATUS_SUBSCRIBE_RATE_IP", default="10/h")
 
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)

@@ -12,6 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("oncall/", include("oncall.urls")),
+    path("status/", include("statuspage.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Last: the portal owns the root ("/", "/incidents/...", "/accounts/...").
+    path("", include("portal.urls")),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -40,13 +41,66 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page (iPhone SE width) for the responsive checks."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript switched off: the public pages must work without it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+_axe = Axe()
+SERIOUS = ("serious", "critical")
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core (the engine behind pa11y and Lighthouse) finds no serious or critical
+    violation on the page as it stands. Needs JavaScript, so not on ``nojs_page``."""
+    results = _axe.run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in serious
+    )
+
+
+def assert_fits(page: Page) -> None:
+    """Nothing sticks out sideways: the page scrolls only vertically at this width."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"the page is {overflow}px wider than the {page.viewport_size} viewport"
+
+
+def portal_login(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.fixture
 def screenshot(page: Page, request: pytest.FixtureRequest):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1000))
 
-    def take(name: str) -> Path:
+    def take(name: str, on: Page | None = None) -> Path:
+        """Save the page (``on``: another page than the test's own, a phone one say)."""
         path = SCREENSHOTS / f"{request.node.name}-{next(counter):02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take
