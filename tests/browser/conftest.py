@@ -53,7 +53,9 @@ def phone_page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def nojs_page(browser: Browser) -> Iterator[Page]:
     """A page with JavaScript switched off: the public pages must work without it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
