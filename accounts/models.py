@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -19,3 +20,36 @@ class User(AbstractUser):
     def is_agent(self) -> bool:
         """Agents work tickets: they see every incident, not only their own."""
         return self.is_active and self.is_staff and self.has_perm("incidents.view_incident")
+
+
+class ReportingGrant(models.Model):
+    """A manager lets ``reporter`` report incidents for ``on_behalf_of`` and follow them
+    (an assistant for their boss, a team lead for a new hire). Without a grant an end user
+    sees only the incidents they called in themselves."""
+
+    reporter = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="reporting_grants", help_text="Who reports."
+    )
+    on_behalf_of = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", help_text="For whom they may report."
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reporter__username", "on_behalf_of__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "on_behalf_of"], name="reporting_grant_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reporter=models.F("on_behalf_of")),
+                name="reporting_grant_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} reports for {self.on_behalf_of}"

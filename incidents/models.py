@@ -1,10 +1,13 @@
 """Incidents: ServiceNow's state model (ITIL.md) on the shared ticket kernel."""
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from kernel.models import Ticket, TimelineEntry
 from kernel.transitions import Move, MoveTable
@@ -233,7 +236,14 @@ class Incident(Ticket):
         return self.priority == 1 or self.severity in (Severity.SEV1, Severity.SEV2)
 
     def is_requester(self, user: "User") -> bool:
-        return self.caller_id is not None and self.caller_id == user.pk
+        """The caller, or someone a manager lets report for the caller (a delegate)."""
+        if self.caller_id is None:
+            return False
+        if self.caller_id == user.pk:
+            return True
+        from incidents.visibility import reports_for_caller
+
+        return reports_for_caller(user, self.caller_id)
 
     @classmethod
     def search_q(cls, term: str) -> models.Q:
@@ -255,3 +265,33 @@ class IncidentTimelineEntry(TimelineEntry):
         verbose_name = "timeline entry"
         verbose_name_plural = "timeline"
         indexes = [models.Index(fields=["ticket", "created_at"], name="inc_timeline_ticket")]
+
+
+def attachment_path(instance: "IncidentAttachment", filename: str) -> str:
+    """A generated name: nothing the uploader typed reaches the file system. The extension
+    is one of the few ``incidents.attachments`` allows, already lower-cased."""
+    suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"incident-attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+class IncidentAttachment(models.Model):
+    """A file the caller (or an agent) added to an incident. Written only through
+    ``incidents.attachments.incident_attach``, which checks the type by content."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    name = models.CharField(max_length=255, help_text="The original name, made safe to show.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["incident", "created_at"], name="inc_attachment_incident")]
+
+    def __str__(self) -> str:
+        return self.name

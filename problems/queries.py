@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from catalog.models import Service
 from incidents.models import Incident
 from problems.models import Problem, Status
 
@@ -32,6 +33,26 @@ def known_errors_for(incident: Incident) -> QuerySet[Problem]:
         .select_related("service", "category")
         .order_by("priority", "-known_error_at")
     )
+
+
+def title_words(text: str, *, most: int = 6) -> list[str]:
+    """The words of ``text`` worth matching on: four letters or more, longest first."""
+    words = {word.lower() for word in "".join(c if c.isalnum() else " " for c in text).split()}
+    return sorted((w for w in words if len(w) >= 4), key=lambda w: (-len(w), w))[:most]
+
+
+def known_errors_matching(service: Service, text: str = "") -> QuerySet[Problem]:
+    """Open known errors an end user reporting on ``service`` may be hitting: those on the
+    service, and those whose title shares a word with ``text`` on a public service (or on
+    none), so that the portal never shows problems of internal services."""
+    match = Q(service=service)
+    words = title_words(text)
+    if words:
+        by_title = Q()
+        for word in words:
+            by_title |= Q(title__icontains=word)
+        match |= by_title & (Q(service__isnull=True) | Q(service__is_public=True))
+    return known_errors().filter(match).order_by("priority", "-known_error_at")
 
 
 @dataclass(frozen=True)

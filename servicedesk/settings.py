@@ -221,6 +221,7 @@ SPECTACULAR_SETTINGS = {
         "ChangeStatusEnum": "changes.models.Status",
         "ChangeTypeEnum": "changes.models.Type",
         "ChangeCloseCodeEnum": "changes.models.CloseCode",
+        "StatusImpactEnum": "statuspage.enums.Impact",
     },
 }
 
@@ -240,6 +241,8 @@ PORTAL_ATTACHMENTS_PER_INCIDENT: int = env.int("PORTAL_ATTACHMENTS_PER_INCIDENT"
 # production with more than one process needs a shared one (CACHE_URL=redis://...).
 PORTAL_REPORT_RATE_USER: str = env.str("PORTAL_REPORT_RATE_USER", default="10/h")
 PORTAL_REPORT_RATE_IP: str = env.str("PORTAL_REPORT_RATE_IP", default="30/h")
+# Failed and successful sign-ins per IP: slows password guessing, never locks an account.
+PORTAL_LOGIN_RATE_IP: str = env.str("PORTAL_LOGIN_RATE_IP", default="20/10m")
 
 # The public status page (docs/statuspage.md).
 STATUS_PAGE_NAME: str = env.str("STATUS_PAGE_NAME", default="servicedesk status")

@@ -4,14 +4,17 @@ adapt the list and form; writes go to ``incidents.workflow`` through ``WORKFLOW`
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from incidents.admin import actions as bulk
 from incidents.admin.filters import AssigneeFilter, OpenFilter, QueueFilter
+from incidents.attachments import attachment_response
 from incidents.forms import MOVE_FORMS
-from incidents.models import OPEN_STATES, Incident, Status
+from incidents.models import OPEN_STATES, Incident, IncidentAttachment, Status
 from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
 from kernel.admin_ticket import TicketAdmin, priority_badge
 
@@ -130,6 +133,22 @@ class IncidentAdmin(TicketAdmin[Incident]):
             # The workflow refuses edits to finished incidents; do not offer them.
             return (*self.readonly_fields, *sorted(EDITABLE_FIELDS))
         return self.readonly_fields
+
+    def get_urls(self) -> list[URLPattern]:
+        download = path(
+            "<path:object_id>/attachments/<int:attachment_id>/",
+            self.admin_site.admin_view(self.attachment_view),
+            name="incidents_incident_attachment",
+        )
+        return [download, *super().get_urls()]
+
+    def attachment_view(
+        self, request: HttpRequest, object_id: str, attachment_id: int
+    ) -> FileResponse:
+        """Download one file; ``_ticket`` answers 404/403 as the change form would."""
+        incident = self._ticket(request, object_id)
+        attachment = get_object_or_404(IncidentAttachment, pk=attachment_id, incident=incident)
+        return attachment_response(attachment)
 
     def has_cancel_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("incidents.cancel_incident")

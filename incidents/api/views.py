@@ -24,6 +24,7 @@ from incidents.api.serializers import (
     TimelineEntrySerializer,
 )
 from incidents.models import Incident, Source
+from incidents.visibility import visible_incidents
 from incidents.workflow import WORKFLOW
 from servicedesk.api.filters import StableOrderingFilter
 from servicedesk.api.schema import error_responses
@@ -34,7 +35,8 @@ from servicedesk.api.tickets import TicketViewSet, acting_user
 @extend_schema_view(
     list=extend_schema(
         summary="List incidents",
-        description="Agents see every incident; everyone else sees those they called in.",
+        description="Agents see every incident; everyone else sees those they called in "
+        "and those of the people a manager lets them report for.",
         responses={200: IncidentSerializer(many=True), **error_responses(400, 401)},
     ),
     retrieve=extend_schema(
@@ -73,17 +75,16 @@ class IncidentViewSet(TicketViewSet[Incident]):
     ordering = ["-reported_at"]
 
     def visible(self, tickets: QuerySet[Incident], user: User) -> QuerySet[Incident]:
-        # Anyone but an agent sees only what they called in; other numbers are 404, not
-        # 403, so that a number's existence does not leak.
-        return tickets if user.is_agent else tickets.filter(caller=user)
+        # The one rule the portal shares; other numbers are 404, not 403, so that a
+        # number's existence does not leak.
+        return visible_incidents(tickets, user)
 
     @extend_schema(
         summary="Report an incident",
         description=(
             "Agents may set every editable field; the source defaults to `api`. End users "
-            "are the caller, the source is `portal`, and they may not set "
-            + ", ".join(f"`{name}`" for name in sorted(AGENT_ONLY_FIELDS))
-            + "."
+            "are the caller, the source is `portal`, the service must be a public one, and they "
+            "may not set " + ", ".join(f"`{name}`" for name in sorted(AGENT_ONLY_FIELDS)) + "."
         ),
         request=IncidentCreateSerializer,
         responses={201: IncidentSerializer, **error_responses(400, 401)},
@@ -101,6 +102,11 @@ class IncidentViewSet(TicketViewSet[Incident]):
                 raise ValidationError(
                     {name: ["Only agents may set this field."] for name in refused}
                 )
+            service = fields.get("service")
+            if service is not None and not service.is_public:
+                # Internal services are the desk's business: end users report on the
+                # services the portal and the status page show them.
+                raise ValidationError({"service": ["Choose one of the public services."]})
             fields.update(caller=user, source=Source.PORTAL)
         incident = WORKFLOW.create(by=user, **fields)
         response = self.render(incident, status_code=status.HTTP_201_CREATED)
