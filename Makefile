@@ -33,6 +33,8 @@ run: $(STAMP)
 	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "  Portal (end users):       $(URL)/"
+	@echo "  Status page (public):     $(URL)/status/"
 	@echo "  Admin (agents' console):  $(URL)/admin/"
 	@echo "  REST API:                 $(URL)/api/v1/"
 	@echo "  API docs (Swagger UI):    $(URL)/api/docs/"

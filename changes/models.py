@@ -231,6 +231,11 @@ class Change(Ticket):
     test_plan = models.TextField(blank=True, max_length=50_000)
     planned_start = models.DateTimeField(null=True, blank=True)
     planned_end = models.DateTimeField(null=True, blank=True)
+    customer_visible = models.BooleanField(
+        default=False,
+        help_text="Shown on the public status page as maintenance of its services, with its "
+        "title and window: the services are under maintenance while it is implemented.",
+    )
     actual_start = models.DateTimeField(null=True, blank=True, editable=False)
     actual_end = models.DateTimeField(null=True, blank=True, editable=False)
     conflict_override_reason = models.TextField(blank=True, editable=False)

@@ -56,6 +56,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "test_plan",
     "planned_start",
     "planned_end",
+    "customer_visible",
     "assignment_group",
     "assigned_to",
 )

@@ -50,6 +50,12 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
+def is_muted() -> bool:
+    """Whether this code runs inside ``muted()``: senders outside the hook (mail to
+    addresses that are no users) ask, so that a muted seed mails nobody at all."""
+    return _muted.get()
+
+
 def publish(ticket: "Ticket", entry: "TimelineEntry") -> None:
     """Tell every handler, in registration order (nobody while ``muted``)."""
     if _muted.get():

@@ -48,7 +48,7 @@ class NotificationAdmin(ReadOnlyAdmin):
         "delivered_at",
     )
     list_filter = ("status", "channel", "kind", "endpoint")
-    search_fields = ("subject", "event_key", "recipient__username", "endpoint__name")
+    search_fields = ("subject", "event_key", "recipient__username", "endpoint__name", "address")
     list_select_related = ("recipient", "endpoint")
     date_hierarchy = "created_at"
     actions = ("retry_now",)
@@ -59,6 +59,7 @@ class NotificationAdmin(ReadOnlyAdmin):
         "channel",
         "recipient",
         "endpoint",
+        "address",
         "subject",
         "body",
         "url",
@@ -76,7 +77,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.display(description="to")
     def to(self, obj: Notification) -> str:
-        return str(obj.recipient or obj.endpoint or "")
+        return str(obj.recipient or obj.endpoint or obj.address)
 
     @admin.display(description="status", ordering="status")
     def state(self, obj: Notification) -> SafeString:

@@ -38,25 +38,39 @@ def _domain() -> str:
 
 def reply_to(notification: Notification) -> str:
     """Replies to ``desk+INC0000001@domain`` can be threaded back to the ticket."""
+    if notification.address:
+        # Not a user: a reply could not become anyone's comment, so it goes to the desk.
+        return str(settings.NOTIFICATIONS_REPLY_TO)
     local, _, domain = settings.NOTIFICATIONS_REPLY_TO.rpartition("@")
     number = notification.payload.get("number", "")
     return f"{local}+{number}@{domain}" if number else settings.NOTIFICATIONS_REPLY_TO
 
 
+def list_headers(notification: Notification) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail clients show an "Unsubscribe" button that POSTs
+    ``List-Unsubscribe=One-Click`` to the URL, with no page to visit."""
+    url = notification.payload.get("unsubscribe_url")
+    if not url:
+        return {}
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def send_email(notification: Notification) -> None:
     recipient = notification.recipient
-    if recipient is None or not recipient.email:
+    to = recipient.email if recipient is not None else notification.address
+    if not to:
         raise Permanent("The recipient has no email address.")
     context = {"n": notification, "data": notification.payload, "user": recipient}
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=render_to_string("notifications/email.txt", context),
-        to=[recipient.email],
+        to=[to],
         reply_to=[reply_to(notification)],
         headers={
             # Stable across retries, so a mail client shows a resent message once.
             "Message-ID": f"<{notification.message_id}@{_domain()}>",
             "X-Servicedesk-Event": notification.kind,
+            **list_headers(notification),
         },
     )
     message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")

@@ -18,6 +18,8 @@ class EventKind(models.TextChoices):
     SLA_BREACH = "sla_breach", "SLA breached"
     APPROVAL_REQUESTED = "approval_requested", "Approval requested"
     CHANGE_SCHEDULED = "change_scheduled", "Change scheduled"
+    STATUS_UPDATE = "status_update", "Status page update"
+    STATUS_SUBSCRIPTION = "status_subscription", "Status page subscription"
 
 
 class Channel(models.TextChoices):

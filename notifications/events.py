@@ -50,6 +50,8 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
     public: bool = True
     """Whether webhooks and callers may see the body (work notes are for agents only)."""
+    public_url: str = ""
+    """The page recipients who are not staff open instead of ``url`` (the admin), if any."""
 
     def payload(self) -> dict[str, Any]:
         """The Standard Webhooks body: ``type``, ``timestamp``, ``data``."""
@@ -68,6 +70,43 @@ def ticket_url(ticket: "Ticket") -> str:
     except NoReverseMatch:
         path = "/admin/"
     return settings.SITE_URL.rstrip("/") + path
+
+
+def portal_url(ticket: "Ticket") -> str:
+    """An incident's page in the end users' portal, or "" for other tickets (and while the
+    portal has no such page): callers cannot open the admin, so ``url`` is no use to them."""
+    if ticket._meta.label_lower != "incidents.incident":
+        return ""
+    try:
+        path = reverse("portal:incident", args=[ticket.number])
+    except NoReverseMatch:
+        return ""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# What a status update tells webhooks: the public words only, as the status page shows
+# them (never the incident's internal title, priority or people).
+STATUS_UPDATE_KEYS = ("public_title", "phase", "impact", "status_url")
+
+
+def _status_update_event(ticket: "Ticket", entry: "TimelineEntry") -> "Event":
+    data = {k: entry.data.get(k, "") for k in STATUS_UPDATE_KEYS}
+    return Event(
+        key=f"{ticket._meta.label_lower}:{ticket.pk}/{entry.pk}",
+        kind=EventKind.STATUS_UPDATE,
+        subject=f"{data['public_title']}: {data['phase']}",
+        body=entry.body,
+        url=data["status_url"],
+        user_ids=frozenset(),
+        team_id=ticket.assignment_group_id,
+        data={
+            "model": ticket._meta.model_name,
+            "number": ticket.number,
+            "verb": entry.verb,
+            "timestamp": entry.created_at.isoformat(),
+            **data,
+        },
+    )
 
 
 def _people(ticket: "Ticket", *names: str) -> set[int]:
@@ -148,6 +187,9 @@ def classify(ticket: "Ticket", entry: "TimelineEntry") -> tuple[str, str, set[in
     if verb == "schedule" and "planned_start" in data:
         who = _assignee_or_team(ticket) | _people(ticket, "requested_by") | _watchers(ticket)
         return EventKind.CHANGE_SCHEDULED, "scheduled", who
+    if verb == EventKind.STATUS_UPDATE:
+        # Public: webhooks hear it; subscribers are addresses, mailed by the status page.
+        return EventKind.STATUS_UPDATE, "status update", set()
     if verb == "paged":
         return EventKind.PAGE, "you are paged", {data["user"]} if data.get("user") else set()
     if verb in (EventKind.SLA_WARNING, EventKind.SLA_BREACH):
@@ -171,6 +213,8 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
     if found is None:
         return None
     kind, what, who = found
+    if kind == EventKind.STATUS_UPDATE:
+        return _status_update_event(ticket, entry)
     if kind != EventKind.PAGE and entry.author_id is not None:
         who.discard(entry.author_id)  # nobody needs to hear about what they just did
     meta = ticket._meta
@@ -181,6 +225,7 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
         subject=f"[{ticket.number}] {ticket.title}: {what}",
         body=entry.body,
         url=ticket_url(ticket),
+        public_url=portal_url(ticket),
         user_ids=frozenset(who),
         team_id=ticket.assignment_group_id,
         public=entry.is_public,

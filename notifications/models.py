@@ -74,7 +74,10 @@ class Notification(models.Model):
     endpoint = models.ForeignKey(
         Endpoint, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
-    # What uniqueness is on: "user:<id>" or "endpoint:<id>" (one column, so one constraint).
+    # Someone who is not a user (a status page subscriber): the mail goes here instead.
+    address = models.EmailField(blank=True, editable=False)
+    # What uniqueness is on: "user:<id>", "endpoint:<id>" or "address:<who>" (one column,
+    # so one constraint).
     recipient_key = models.CharField(max_length=40, editable=False)
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True)
@@ -114,7 +117,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} to {self.recipient or self.endpoint}: {self.subject}"
+        to = self.recipient or self.endpoint or self.address
+        return f"{self.get_channel_display()} to {to}: {self.subject}"
 
     @property
     def message_id(self) -> str:

@@ -7,7 +7,8 @@ commit; when the broker is down the rows simply wait for the relay.
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kernel import events
 from notifications.enums import Channel, DeliveryStatus
 from notifications.events import Event, event_for
 from notifications.models import Endpoint, Notification, Preference
@@ -62,6 +64,8 @@ def notify(event: Event) -> list[Notification]:
         pref = prefs.get(user.pk)
         body = event.body if event.public or user.is_staff else ""
         if user.email and (pref is None or pref.email):
+            # A caller cannot open the admin: their link goes to the portal's page.
+            url = event.url if user.is_staff or not event.public_url else event.public_url
             rows.append(
                 Notification(
                     channel=Channel.EMAIL,
@@ -69,7 +73,7 @@ def notify(event: Event) -> list[Notification]:
                     recipient_key=f"user:{user.pk}",
                     body=body,
                     payload=event.data,
-                    **common,
+                    **{**common, "url": url},
                 )
             )
         # The inbox lives in the admin, so only staff have one. Writing the row delivers it.
@@ -101,6 +105,50 @@ def notify(event: Event) -> list[Notification]:
                     **common,
                 )
             )
+    return _write(rows)
+
+
+@dataclass(frozen=True)
+class Address:
+    """A recipient who is not a user: a status page subscriber, say."""
+
+    key: str
+    """Who it is, stable across events (``subscriber:12``): the outbox sends an event once
+    per key, so an address handled twice gets one mail."""
+    email: str
+    unsubscribe_url: str = ""
+    """A one-click unsubscribe URL (RFC 8058): the mail carries it in its headers and
+    footer."""
+
+
+def notify_addresses(event: Event, addresses: Iterable[Address]) -> list[Notification]:
+    """Write one email row per address for ``event`` and queue delivery after commit: the
+    same outbox, retries and relay as ``notify``, for people who have no account. Nothing
+    while ``kernel.events.muted()``, like everything the hook would tell."""
+    if events.is_muted():
+        return []
+    now = timezone.now()
+    rows = [
+        Notification(
+            event_key=event.key,
+            kind=event.kind,
+            channel=Channel.EMAIL,
+            address=address.email,
+            recipient_key=f"address:{address.key}"[:40],
+            subject=event.subject[:300],
+            body=event.body,
+            url=event.url,
+            payload={**event.data, "unsubscribe_url": address.unsubscribe_url},
+            created_at=now,
+            enqueued_at=now,
+        )
+        for address in addresses
+        if address.email
+    ]
+    return _write(rows)
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
     # A row that exists already (the same event handled twice) is kept, not duplicated.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]

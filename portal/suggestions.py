@@ -2,7 +2,6 @@
 created, so that the same outage is not reported fifty times."""
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from accounts.models import User
 from catalog.models import Service
@@ -10,6 +9,8 @@ from incidents.models import OPEN_STATES, Incident
 from incidents.visibility import visible_incidents
 from problems.models import Problem
 from problems.queries import known_errors_matching
+from statuspage.models import PublicIncident
+from statuspage.queries import public_incidents_for_service
 
 
 @dataclass(frozen=True)
@@ -18,22 +19,11 @@ class Suggestions:
     """Known errors on the service or matching the title, each with its workaround."""
     own_open: list[Incident] = field(default_factory=list)
     """The user's (or their delegators') open incidents on the service."""
-    public: list[Any] = field(default_factory=list)
-    """Incidents the status page shows for the service (``.title``, ``.url``,
-    ``.incident.number``)."""
+    public: list[PublicIncident] = field(default_factory=list)
+    """Open incidents the status page shows for the service: follow them there."""
 
     def __bool__(self) -> bool:
         return bool(self.known_errors or self.own_open or self.public)
-
-
-def _public_for(service: Service) -> list[Any]:
-    try:
-        from statuspage.queries import public_incidents_for_service
-    except ImportError:
-        # The status page is built alongside the portal; until its query exists there is
-        # simply nothing public to suggest.
-        return []
-    return list(public_incidents_for_service(service))
 
 
 def suggestions_for(user: User, service: Service, text: str) -> Suggestions:
@@ -41,5 +31,5 @@ def suggestions_for(user: User, service: Service, text: str) -> Suggestions:
     return Suggestions(
         known_errors=list(known_errors_matching(service, text)[:5]),
         own_open=list(own.order_by("-reported_at")[:5]),
-        public=_public_for(service)[:5],
+        public=public_incidents_for_service(service)[:5],
     )

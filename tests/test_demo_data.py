@@ -5,8 +5,12 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from changes.models import BlackoutWindow, Change, ChangeTemplate
+from changes.models import Status as ChangeStatus
 from incidents.models import Incident, Status
+from notifications.models import Notification
 from problems.models import Problem
+from statuspage.models import PublicIncident, Subscriber
+from statuspage.status import page_state
 
 
 @pytest.mark.django_db
@@ -25,6 +29,16 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     assert set(Change.objects.values_list("type", flat=True)) == {"standard", "normal", "emergency"}
     assert len(set(Change.objects.values_list("status", flat=True))) >= 5
     assert BlackoutWindow.objects.exists() and ChangeTemplate.objects.exists()
+    # The status page has something to show: an outage, one over, maintenance now and later.
+    state = page_state()
+    shown = {row.service.name: row.status for row in state.services}
+    assert shown["VPN"] == "partial_outage"
+    assert shown["Printing"] == "under_maintenance"
+    assert PublicIncident.objects.filter(phase="resolved").exists()
+    assert Change.objects.filter(customer_visible=True, status=ChangeStatus.SCHEDULED).exists()
+    assert Subscriber.objects.filter(confirmed_at__isnull=False).exists()
+    # The seed is muted: no mail is even queued, for subscribers (addresses) included.
+    assert not Notification.objects.exists()
 
     call_command("load_demo")
     assert "loaded already" in capsys.readouterr().out

@@ -54,7 +54,15 @@ class ChangeAdmin(TicketAdmin[Change]):
         "assigned_to",
     )
     list_display_links = ("number", "title")
-    list_filter = (ApprovalQueueFilter, "status", "type", "risk", "services", "assignment_group")
+    list_filter = (
+        ApprovalQueueFilter,
+        "status",
+        "type",
+        "risk",
+        "customer_visible",
+        "services",
+        "assignment_group",
+    )
     search_fields = ("number", "title")
     date_hierarchy = "created_at"
     list_select_related = ("assignment_group", "assigned_to")
@@ -91,7 +99,13 @@ class ChangeAdmin(TicketAdmin[Change]):
         ("Plans", {"fields": ("implementation_plan", "backout_plan", "test_plan")}),
         (
             "Schedule",
-            {"fields": (("planned_start", "planned_end"), ("actual_start", "actual_end"))},
+            {
+                "fields": (
+                    ("planned_start", "planned_end"),
+                    ("actual_start", "actual_end"),
+                    "customer_visible",
+                )
+            },
         ),
         ("Assignment", {"fields": ("requested_by", "assignment_group", "assigned_to")}),
         (
@@ -112,7 +126,7 @@ class ChangeAdmin(TicketAdmin[Change]):
         ("Classification", {"fields": ("services", ("impact", "urgency"))}),
         ("Risk", {"fields": ("risk_answers",)}),
         ("Plans", {"fields": ("implementation_plan", "backout_plan", "test_plan")}),
-        ("Schedule", {"fields": (("planned_start", "planned_end"),)}),
+        ("Schedule", {"fields": (("planned_start", "planned_end"), "customer_visible")}),
         ("Assignment", {"fields": ("assignment_group", "assigned_to")}),
     )
     change_list_template = "admin/changes/change/change_list.html"

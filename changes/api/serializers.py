@@ -88,6 +88,7 @@ class ChangeSerializer(TicketFieldsMixin, serializers.ModelSerializer[Change]):
             "test_plan",
             "planned_start",
             "planned_end",
+            "customer_visible",
             "actual_start",
             "actual_end",
             "conflict_override_reason",

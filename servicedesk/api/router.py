@@ -14,6 +14,7 @@ from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from oncall.api import TeamOnCallViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
+from statuspage.api import IncidentStatusUpdateViewSet
 
 
 class UnknownEndpoint(APIView):
@@ -35,6 +36,11 @@ class Router(DefaultRouter):
 
 router = Router()
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register(
+    r"incidents/(?P<number>[^/.]+)/status-updates",
+    IncidentStatusUpdateViewSet,
+    basename="incident-status-update",
+)
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("changes", ChangeViewSet, basename="change")

@@ -61,3 +61,16 @@ def test_check_with_nothing_found_says_so(portal, service, report_data):
     ).content.decode()
     assert "No known issue matches what you typed" in page
     assert not Incident.objects.exists()
+
+
+def test_form_page_offers_the_public_outage_on_the_service(portal, service, make_incident, agent):
+    from statuspage.workflow import status_update_post
+
+    other = make_incident(caller=None, title="Mail down for everyone")
+    status_update_post(
+        other, by=agent, title="Email is down", phase="investigating", body="We are on it."
+    )
+    page = portal.get(f"/report/{service.pk}/").content.decode()
+    assert "Follow <bdi>Email is down</bdi> on the status page" in page
+    assert f'href="/status/incidents/{other.number}/"' in page
+    assert "Mail down for everyone" not in page  # the internal title stays internal

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import AGENTS, MANAGERS
 from catalog.models import Category, Service, Team
 from demo import data, itil
+from demo.status import load_status_page
 from incidents.models import HoldReason, Incident, ResolutionCode, Source
 from incidents.workflow import (
     incident_acknowledge,
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             )
             self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
         itil.load_changes(manager, itil.load_problems(manager))
+        load_status_page()
 
     def _walk(
         self, incident: Incident, path: tuple[str, ...], *, agent: User, caller: User, manager: User
