@@ -21,7 +21,7 @@ from django.http import FileResponse
 
 from incidents.models import Incident, IncidentAttachment, Status
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from kernel.workflow import lock, record_event
+from kernel.workflow import lock, record_event, save_audited
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -169,10 +169,9 @@ def incident_attach(
                     size=item.upload.size or 0,
                     uploaded_by=by,
                 )
-                attachment._history_user = by  # type: ignore[attr-defined]
                 attachment.file.save(f"upload.{item.extension}", item.upload, save=False)
                 written.append(attachment)
-                attachment.save()
+                save_audited(attachment, by=by, reason="Attached")
             names = [item.name for item in checked]
             record_event(
                 current,

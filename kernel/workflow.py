@@ -8,7 +8,7 @@ the user's rights, saves with an audit row, and writes the timeline event.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
 
 from kernel import events
 from kernel.enums import TimelineKind
@@ -21,11 +21,12 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def save_audited(ticket: Ticket, *, by: "User | None", reason: str) -> None:
-    """Save so that django-simple-history records who did it and why."""
-    ticket._history_user = by  # type: ignore[attr-defined]
-    ticket._change_reason = reason[:100]  # type: ignore[attr-defined]
-    ticket.save()
+def save_audited(record: models.Model, *, by: "User | None", reason: str) -> None:
+    """Save so that django-simple-history records who did it and why (any audited model:
+    tickets, and the records other apps hang on them)."""
+    record._history_user = by  # type: ignore[attr-defined]
+    record._change_reason = reason[:100]  # type: ignore[attr-defined]
+    record.save()
 
 
 def record_event(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Service
+from kernel.workflow import save_audited
 from notifications.enums import EventKind
 from notifications.events import Event
 from notifications.outbox import Address, notify_addresses
@@ -55,8 +56,7 @@ def subscriber_confirm(subscriber: Subscriber, *, service_ids: Iterable[int]) ->
         current = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         current.confirmed_at = current.confirmed_at or timezone.now()
         current.unsubscribed_at = None
-        current._change_reason = "Confirmed"  # type: ignore[attr-defined]
-        current.save()
+        save_audited(current, by=None, reason="Confirmed")
         current.services.set(
             Service.objects.filter(pk__in=list(service_ids), is_public=True, is_active=True)
         )
@@ -69,6 +69,5 @@ def subscriber_unsubscribe(subscriber: Subscriber) -> Subscriber:
         current = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if current.unsubscribed_at is None:
             current.unsubscribed_at = timezone.now()
-            current._change_reason = "Unsubscribed"  # type: ignore[attr-defined]
-            current.save()
+            save_audited(current, by=None, reason="Unsubscribed")
     return current

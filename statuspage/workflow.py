@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from incidents.models import OPEN_STATES, Incident, Severity
 from kernel.errors import MoveForbidden, MoveInvalid
-from kernel.workflow import lock, record_event
+from kernel.workflow import lock, record_event, save_audited
 from notifications.enums import EventKind
 from notifications.events import Event
 from notifications.outbox import Address, notify_addresses
@@ -61,12 +61,6 @@ def _validate(
     return errors
 
 
-def _save(obj: PublicIncident | StatusUpdate, *, by: "User", reason: str) -> None:
-    obj._history_user = by  # type: ignore[union-attr]
-    obj._change_reason = reason[:100]  # type: ignore[union-attr]
-    obj.save()
-
-
 def status_update_post(
     incident: Incident,
     *,
@@ -108,7 +102,7 @@ def status_update_post(
         public.impact = impact or public.impact
         public.updated_at = now
         public.resolved_at = now if phase == Phase.RESOLVED else None
-        _save(public, by=by, reason=f"Status update: {phase}")
+        save_audited(public, by=by, reason=f"Status update: {phase}")
         update = StatusUpdate(
             public_incident=public,
             phase=phase,
@@ -117,7 +111,7 @@ def status_update_post(
             author=by,
             created_at=now,
         )
-        _save(update, by=by, reason="Posted")
+        save_audited(update, by=by, reason="Posted")
         status_url = absolute(public.url)
         record_event(
             current,
