@@ -40,7 +40,9 @@ def test_thousand_incidents(
     def all_delivered() -> bool:
         return not outbox.exclude(status=DeliveryStatus.DELIVERED).exists()
 
-    assert wait_until(all_delivered, timeout=240, interval=1), Counter(
+    # A bound on "eventually", not a speed goal (bench/notifications.py measures speed): on
+    # a busy 2-core machine 4,000 deliveries have taken over four minutes.
+    assert wait_until(all_delivered, timeout=900, interval=1), Counter(
         outbox.values_list("status", flat=True)
     )
 
