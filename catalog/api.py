@@ -9,9 +9,9 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.models import User
 from catalog.models import Category, Service, Team
-from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import IsAgent
-from servicedesk.api.schema import error_responses
+from kernel.api.pagination import CursorPagination
+from kernel.api.permissions import IsAgent
+from kernel.api.schema import error_responses
 
 
 class ByName(CursorPagination):

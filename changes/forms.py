@@ -4,7 +4,7 @@ and the pickers of the "caused by change" / "fixed by change" actions."""
 from django import forms
 
 from changes.models import MOVES, Change, CloseCode, Status
-from kernel.move_forms import build_move_forms, choice, text
+from kernel.admin.move_forms import build_move_forms, choice, text
 
 MOVE_FORMS = build_move_forms(
     MOVES,

@@ -7,7 +7,7 @@ from django import forms
 
 from catalog.models import Team
 from incidents.models import HoldReason, ResolutionCode
-from kernel.move_forms import team
+from kernel.admin.move_forms import team
 
 _TEXT = forms.Textarea(attrs={"rows": 4})
 

@@ -16,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.models import Team
+from kernel.api.permissions import IsAgent
+from kernel.api.schema import error_responses
 from oncall.models import Schedule
 from oncall.schedules import on_call
-from servicedesk.api.permissions import IsAgent
-from servicedesk.api.schema import error_responses
 
 
 class PersonSerializer(serializers.Serializer[object]):

@@ -3,7 +3,7 @@ incident actions "link to problem"."""
 
 from django import forms
 
-from kernel.move_forms import build_move_forms, text
+from kernel.admin.move_forms import build_move_forms, text
 from problems.models import MOVES, Problem, Status
 
 MOVE_FORMS = build_move_forms(

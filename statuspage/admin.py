@@ -13,8 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from incidents.models import Incident
-from kernel.admin_pages import acting_user, attach_errors
-from kernel.admin_panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.pages import acting_user, attach_errors
+from kernel.admin.panels import Panel, PanelRow, register_admin_panel
 from kernel.errors import WorkflowError
 from statuspage.forms import StatusUpdateForm
 from statuspage.models import PublicIncident, StatusUpdate, Subscriber

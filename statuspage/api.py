@@ -13,9 +13,9 @@ from rest_framework.response import Response
 
 from incidents.models import Incident
 from incidents.visibility import visible_incidents
-from servicedesk.api.permissions import IsAgent
-from servicedesk.api.schema import error_responses
-from servicedesk.api.tickets import acting_user
+from kernel.api.permissions import IsAgent
+from kernel.api.schema import error_responses
+from kernel.api.tickets import acting_user
 from statuspage.enums import Impact, Phase
 from statuspage.links import absolute
 from statuspage.models import StatusUpdate

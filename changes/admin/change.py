@@ -18,9 +18,9 @@ from changes.forms import MOVE_FORMS, DecisionForm
 from changes.models import FINISHED, Change, ChangeApproval, Status
 from changes.queries import failure_rate
 from changes.workflow import EDITABLE_FIELDS, WORKFLOW
-from kernel.admin_pages import acting_user, attach_errors
-from kernel.admin_panels import Panel, PanelRow, register_admin_panel
-from kernel.admin_ticket import TicketAdmin, priority_badge
+from kernel.admin.pages import acting_user, attach_errors
+from kernel.admin.panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.ticket import TicketAdmin, priority_badge
 from kernel.errors import MoveInvalid, WorkflowError
 
 

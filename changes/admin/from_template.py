@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from changes.models import ChangeTemplate
-from kernel.admin_pages import attach_errors
+from kernel.admin.pages import attach_errors
 from kernel.errors import WorkflowError
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from changes.forms import PickChangeForm
 from changes.links import change_link_incident, change_link_problem
 from incidents.models import Incident
-from kernel.admin_actions import ask, for_each
-from kernel.admin_pages import acting_user
-from kernel.admin_panels import add_admin_actions
-from kernel.admin_ticket import TicketAdmin
+from kernel.admin.actions import ask, for_each
+from kernel.admin.pages import acting_user
+from kernel.admin.panels import add_admin_actions
+from kernel.admin.ticket import TicketAdmin
 from problems.models import Problem
 
 

@@ -16,7 +16,7 @@ from changes.models import (
     Status,
 )
 from changes.workflow import EDITABLE_FIELDS
-from servicedesk.api.ticket_serializers import (
+from kernel.api.serializers import (
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,

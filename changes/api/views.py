@@ -35,13 +35,13 @@ from changes.models import Change, Status, Type
 from changes.queries import failure_rate
 from changes.workflow import WORKFLOW
 from incidents.models import Incident
+from kernel.api.filters import StableOrderingFilter
+from kernel.api.permissions import IsAgent
+from kernel.api.schema import error_responses
+from kernel.api.tickets import TicketViewSet, acting_user
 from kernel.errors import MoveForbidden
 from kernel.models import Ticket
 from problems.models import Problem
-from servicedesk.api.filters import StableOrderingFilter
-from servicedesk.api.permissions import IsAgent
-from servicedesk.api.schema import error_responses
-from servicedesk.api.tickets import TicketViewSet, acting_user
 
 
 class ChangeFilter(django_filters.FilterSet):

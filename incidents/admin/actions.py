@@ -12,8 +12,8 @@ from catalog.models import Team
 from incidents.forms import AssignGroupForm
 from incidents.models import Incident
 from incidents.workflow import incident_update
-from kernel.admin_actions import ask, for_each, move_action
-from kernel.admin_pages import acting_user
+from kernel.admin.actions import ask, for_each, move_action
+from kernel.admin.pages import acting_user
 
 if TYPE_CHECKING:
     from incidents.admin.incident import IncidentAdmin

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from incidents.models import Incident, IncidentAttachment
-from kernel.admin_panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.panels import Panel, PanelRow, register_admin_panel
 
 
 @dataclass(frozen=True)

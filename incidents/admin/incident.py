@@ -16,7 +16,7 @@ from incidents.attachments import attachment_response
 from incidents.forms import MOVE_FORMS
 from incidents.models import OPEN_STATES, Incident, IncidentAttachment, Status
 from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
-from kernel.admin_ticket import TicketAdmin, priority_badge
+from kernel.admin.ticket import TicketAdmin, priority_badge
 
 _STATE = (
     ("status", "hold_reason", "reopen_count"),

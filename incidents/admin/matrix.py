@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from incidents.models import OPEN_STATES, Incident
 from incidents.workflow import incident_recalculate_priority
-from kernel.admin import register_matrix_applier
+from kernel.admin.matrix import register_matrix_applier
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -3,7 +3,7 @@
 Input serializers only parse: the views hand what they parse to ``incidents.workflow``,
 which alone writes incidents. Output serializers only render. Foreign keys are ids on the
 way in and ``{"id", "name"}`` on the way out, so clients need no second request to show them.
-The pieces every ticket type shares live in ``servicedesk.api.ticket_serializers``.
+The pieces every ticket type shares live in ``kernel.api.serializers``.
 """
 
 from typing import Any
@@ -14,7 +14,7 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from incidents.models import HoldReason, Incident, IncidentTimelineEntry, ResolutionCode, Status
 from incidents.workflow import EDITABLE_FIELDS
-from servicedesk.api.ticket_serializers import (
+from kernel.api.serializers import (
     NoteSerializer,
     PriorityOverrideSerializer,
     StrictModelSerializer,

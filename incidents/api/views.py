@@ -26,9 +26,9 @@ from incidents.api.serializers import (
 from incidents.models import Incident, Source
 from incidents.visibility import visible_incidents
 from incidents.workflow import WORKFLOW
-from servicedesk.api.filters import StableOrderingFilter
-from servicedesk.api.schema import error_responses
-from servicedesk.api.tickets import TicketViewSet, acting_user
+from kernel.api.filters import StableOrderingFilter
+from kernel.api.schema import error_responses
+from kernel.api.tickets import TicketViewSet, acting_user
 
 
 @extend_schema(tags=["incidents"])

@@ -2,7 +2,7 @@ from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.template.base import Parser, Token
 
-from kernel import admin_lists
+from kernel.admin import lists as admin_lists
 
 register = template.Library()
 

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from incidents.models import OPEN_STATES, Incident
-from kernel.admin_actions import ask, for_each
-from kernel.admin_pages import acting_user
-from kernel.admin_panels import Panel, PanelRow, add_admin_actions, register_admin_panel
-from kernel.admin_ticket import TicketAdmin
+from kernel.admin.actions import ask, for_each
+from kernel.admin.pages import acting_user
+from kernel.admin.panels import Panel, PanelRow, add_admin_actions, register_admin_panel
+from kernel.admin.ticket import TicketAdmin
 from kernel.errors import WorkflowError
 from problems.forms import PickProblemForm
 from problems.queries import known_errors_for

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from incidents.models import OPEN_STATES as INCIDENT_OPEN_STATES
 from incidents.models import Incident
-from kernel.admin_pages import acting_user
-from kernel.admin_ticket import TicketAdmin, priority_badge
+from kernel.admin.pages import acting_user
+from kernel.admin.ticket import TicketAdmin, priority_badge
 from kernel.errors import WorkflowError
 from problems.forms import MOVE_FORMS
 from problems.models import OPEN_STATES, Problem, Status

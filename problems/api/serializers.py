@@ -6,9 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from catalog.models import Category, Service, Team
-from problems.models import Problem, ProblemTimelineEntry, Status
-from problems.workflow import EDITABLE_FIELDS
-from servicedesk.api.ticket_serializers import (
+from kernel.api.serializers import (
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
@@ -19,6 +17,8 @@ from servicedesk.api.ticket_serializers import (
     text_field,
     timeline_serializer,
 )
+from problems.models import Problem, ProblemTimelineEntry, Status
+from problems.workflow import EDITABLE_FIELDS
 
 
 class ProblemSerializer(TicketFieldsMixin, serializers.ModelSerializer[Problem]):

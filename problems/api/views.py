@@ -15,6 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents.models import Incident
+from kernel.api.filters import StableOrderingFilter
+from kernel.api.pagination import CursorPagination
+from kernel.api.permissions import IsAgent
+from kernel.api.schema import error_responses
+from kernel.api.tickets import TicketViewSet, acting_user
 from kernel.errors import MoveForbidden
 from problems.api.filters import KnownErrorFilter, ProblemFilter
 from problems.api.serializers import (
@@ -35,11 +40,6 @@ from problems.workflow import (
     problem_link_incident,
     problem_resolve_incidents,
 )
-from servicedesk.api.filters import StableOrderingFilter
-from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import IsAgent
-from servicedesk.api.schema import error_responses
-from servicedesk.api.tickets import TicketViewSet, acting_user
 
 
 def incidents_by_number(numbers: list[str]) -> list[Incident]:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kernel import admin_lists
+from kernel.admin import lists as admin_lists
 
 URL = "/admin/incidents/incident/"
 pytestmark = pytest.mark.django_db

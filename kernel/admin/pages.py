@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from kernel.admin_history import TicketHistoryAdmin
+from kernel.admin.history import TicketHistoryAdmin
 from kernel.dispatch import TicketWorkflow
 from kernel.enums import Priority
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed, WorkflowError

@@ -1,7 +1,7 @@
 """Admin plumbing every ticket type shares: move buttons read from the type's
 ``MoveTable``, the timeline with its note box, the priority override, saving through the
-workflow. The move, note and priority pages are in ``kernel.admin_pages``, the history
-views in ``kernel.admin_history``; bulk actions over tickets in ``kernel.admin_actions``.
+workflow. The move, note and priority pages are in ``kernel.admin.pages``, the history
+views in ``kernel.admin.history``; bulk actions over tickets in ``kernel.admin.actions``.
 
 A ticket type's admin subclasses ``TicketAdmin`` and names its ``workflow`` (the bundle of
 its workflow functions); it never saves a ticket itself, and nothing here assigns
@@ -19,9 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from kernel.admin_lists import EstimatedCountPaginator
-from kernel.admin_pages import TicketPagesAdmin, TimelineNoteForm, acting_user, attach_errors
-from kernel.admin_panels import panels_for
+from kernel.admin.lists import EstimatedCountPaginator
+from kernel.admin.pages import TicketPagesAdmin, TimelineNoteForm, acting_user, attach_errors
+from kernel.admin.panels import panels_for
 from kernel.enums import Priority
 from kernel.errors import WorkflowError
 from kernel.models import Ticket

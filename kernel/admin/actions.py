@@ -19,7 +19,7 @@ from kernel.errors import WorkflowError
 from kernel.models import Ticket
 
 if TYPE_CHECKING:
-    from kernel.admin_ticket import TicketAdmin
+    from kernel.admin.ticket import TicketAdmin
 
 ACTION_FORM_TEMPLATE = "admin/ticket/action_form.html"
 

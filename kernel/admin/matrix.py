@@ -16,8 +16,8 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from kernel.admin_pages import acting_user
-from kernel.admin_ticket import priority_badge
+from kernel.admin.pages import acting_user
+from kernel.admin.ticket import priority_badge
 from kernel.enums import Impact, Urgency
 from kernel.models import PriorityCell
 

@@ -17,16 +17,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
+from kernel.api.pagination import CursorPagination
+from kernel.api.permissions import IsAgentForRecord
+from kernel.api.schema import error_responses
+from kernel.api.serializers import NoteSerializer, PriorityOverrideSerializer
 from kernel.dispatch import TicketWorkflow
 from kernel.enums import TimelineKind
 from kernel.errors import MoveForbidden
 from kernel.links import with_relations
 from kernel.models import Ticket
 from kernel.transitions import Move
-from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import IsAgentForRecord
-from servicedesk.api.schema import error_responses
-from servicedesk.api.ticket_serializers import NoteSerializer, PriorityOverrideSerializer
 
 type Handler = Callable[..., Response]
 
