@@ -146,6 +146,8 @@ MOVES = MoveTable(
             permission=WORK,
         ),
     ),
+    open=frozenset(set(Status) - FINISHED),
+    finished=FINISHED,
 )
 
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from changes.conflicts import ScheduleConflict, conflicts_for
 from changes.models import (
-    FINISHED,
     ApprovalState,
     Change,
     ChangeApproval,
@@ -64,8 +63,8 @@ RULES = TicketRules(
     editable=EDITABLE_FIELDS,
     work_permission="changes.change_change",
     override_permission="changes.override_priority",
-    finished=FINISHED,
-    open=frozenset(set(Status) - FINISHED),
+    finished=Change.moves.finished,
+    open=Change.moves.open,
 )
 PLANS = ("implementation_plan", "backout_plan", "test_plan")
 

@@ -127,6 +127,8 @@ MOVES = MoveTable(
             help="Hierarchical escalation: tells the assignment group's manager, with the reason.",
         ),
     ),
+    open=OPEN_STATES,
+    finished=frozenset({Status.CLOSED, Status.CANCELED}),
 )
 
 
@@ -227,8 +229,9 @@ class Incident(Ticket):
         ]
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATES
+    def awaiting_caller(self) -> bool:
+        """On hold until the caller answers: the caller's reply resumes it."""
+        return self.status == Status.ON_HOLD and self.hold_reason == HoldReason.AWAITING_CALLER
 
     @property
     def is_major(self) -> bool:

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from catalog.models import Team
 from incidents.models import (
-    OPEN_STATES,
     CloseCode,
     HoldReason,
     Incident,
@@ -61,8 +60,8 @@ RULES = TicketRules(
     editable=EDITABLE_FIELDS,
     work_permission="incidents.change_incident",
     override_permission="incidents.override_priority",
-    finished=frozenset({Status.CLOSED, Status.CANCELED}),
-    open=OPEN_STATES,
+    finished=Incident.moves.finished,
+    open=Incident.moves.open,
 )
 
 

@@ -109,6 +109,16 @@ class Ticket(models.Model):
         return None
 
     @property
+    def is_open(self) -> bool:
+        """Still being worked: the move table's open states."""
+        return self.status in type(self).moves.open
+
+    @property
+    def is_finished(self) -> bool:
+        """Read-only for good (closed, canceled): the move table's finished states."""
+        return self.status in type(self).moves.finished
+
+    @property
     def priority_overridden(self) -> bool:
         return bool(self.priority_override_reason)
 

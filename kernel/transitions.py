@@ -54,6 +54,10 @@ class Move:
 class MoveTable:
     status: type[models.IntegerChoices]
     moves: tuple[Move, ...]
+    open: frozenset[int] = frozenset()
+    """States in which the ticket is still being worked (its priority may still change)."""
+    finished: frozenset[int] = frozenset()
+    """States in which the ticket is read-only: no edits, notes or attachments."""
     _by_name: dict[str, Move] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -126,6 +126,8 @@ MOVES = MoveTable(
             permission=CANCEL,
         ),
     ),
+    open=OPEN_STATES,
+    finished=frozenset({Status.CLOSED}),
 )
 
 
@@ -167,10 +169,6 @@ class Problem(Ticket):
             models.Index(fields=["known_error", "status"], name="prb_known_error_status"),
             models.Index(fields=["service", "status"], name="prb_service_status"),
         ]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATES
 
 
 class ProblemTimelineEntry(TimelineEntry):

@@ -29,7 +29,7 @@ from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed, WorkflowEr
 from kernel.priority import priority_for
 from kernel.transitions import Move
 from kernel.workflow import lock, perform_move, record_event
-from problems.models import OPEN_STATES, Problem, ProblemIncident, ResolutionCode, Status
+from problems.models import Problem, ProblemIncident, ResolutionCode, Status
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,8 +51,8 @@ RULES = TicketRules(
     editable=EDITABLE_FIELDS,
     work_permission="problems.change_problem",
     override_permission="problems.override_priority",
-    finished=frozenset({Status.CLOSED}),
-    open=OPEN_STATES,
+    finished=Problem.moves.finished,
+    open=Problem.moves.open,
 )
 
 
