@@ -11,7 +11,7 @@ from django.utils import timezone
 from changes.models import ApprovalState, Change, ChangeApproval, Status
 from changes.workflow import change_return_to_new
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
-from kernel.workflow import lock, record_event
+from kernel.workflow import lock, record_event, save_audited
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,8 +61,7 @@ def _decide(change: Change, *, by: "User", state: str, comment: str) -> ChangeAp
     approval.comment = comment.strip()
     approval.decided_by = by
     approval.decided_at = timezone.now()
-    approval._history_user = by  # type: ignore[attr-defined]
-    approval.save()
+    save_audited(approval, by=by, reason=f"{approval.get_state_display()}: {comment.strip()}")
     record_event(
         current,
         by=by,

@@ -1,23 +1,9 @@
-"""The change admin's forms: one per move (from the move table), approval decisions,
+"""The change admin's forms: approval decisions,
 and the pickers of the "caused by change" / "fixed by change" actions."""
 
 from django import forms
 
-from changes.models import MOVES, Change, CloseCode, Status
-from kernel.admin.move_forms import build_move_forms, choice, text
-
-MOVE_FORMS = build_move_forms(
-    MOVES,
-    {
-        "override_reason": lambda required: forms.CharField(
-            required=required,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text="Managers only, and only on a conflict: why schedule anyway.",
-        ),
-        "close_code": choice(CloseCode.choices),
-        "close_notes": text,
-    },
-)
+from changes.models import Change, Status
 
 
 class DecisionForm(forms.Form):

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from incidents.models import Incident
 from kernel.models import Ticket, TimelineEntry
+from kernel.notices import Audience, NoticeKind, audience
 from kernel.transitions import Move, MoveTable
 from problems.models import Problem
 
@@ -71,6 +72,11 @@ def _not_standard(change: "Change") -> bool:
 
 
 OPEN = {Status.NEW, Status.ASSESS, Status.AUTHORIZE, Status.SCHEDULED, Status.IMPLEMENT}
+# Who hears that a change moved: its assignee and watchers; its requester hears when the
+# window is booked (and asked for it, so knows the rest).
+TOLD = audience(Audience.ASSIGNEE, Audience.WATCHERS)
+SCHEDULED_TOLD = audience(Audience.ASSIGNEE_OR_GROUP, Audience.REQUESTER, Audience.WATCHERS)
+
 MOVES = MoveTable(
     Status,
     (
@@ -80,6 +86,8 @@ MOVES = MoveTable(
             frozenset({Status.NEW}),
             Status.ASSESS,
             permission=WORK,
+            words="assessed",
+            audience=TOLD,
             only_if=_is(Type.NORMAL),
             only_if_help="normal changes are assessed; standard and emergency ones skip it",
         ),
@@ -89,6 +97,8 @@ MOVES = MoveTable(
             frozenset({Status.NEW, Status.ASSESS}),
             Status.AUTHORIZE,
             permission=WORK,
+            words="sent for authorization",
+            audience=TOLD,
             only_if=_authorizable,
             only_if_help="normal changes from Assess, emergency changes from New",
             help="Asks the approvers (CAB, or one emergency approver) for their decision.",
@@ -98,9 +108,11 @@ MOVES = MoveTable(
             "Schedule",
             frozenset({Status.NEW, Status.AUTHORIZE}),
             Status.SCHEDULED,
-            inputs=("override_reason",),
-            optional=("override_reason",),
             permission=WORK,
+            words="scheduled",
+            kind=NoticeKind.CHANGE_SCHEDULED,
+            audience=SCHEDULED_TOLD,
+            shows=("planned_start", "planned_end"),
             only_if=_schedulable,
             only_if_help="standard changes from New, the others once authorized",
             help="Books the window: refused on a conflict unless a manager overrides it.",
@@ -111,6 +123,8 @@ MOVES = MoveTable(
             frozenset({Status.SCHEDULED}),
             Status.IMPLEMENT,
             permission=WORK,
+            words="implementation started",
+            audience=TOLD,
         ),
         Move(
             "review",
@@ -118,22 +132,26 @@ MOVES = MoveTable(
             frozenset({Status.IMPLEMENT}),
             Status.REVIEW,
             permission=WORK,
+            words="in review",
+            audience=TOLD,
         ),
         Move(
             "close",
             "Close",
             frozenset({Status.REVIEW}),
             Status.CLOSED,
-            inputs=("close_code", "close_notes"),
             permission=WORK,
+            words="closed",
+            audience=TOLD | {Audience.SUBSCRIBERS},
         ),
         Move(
             "return_to_new",
             "Back to New",
             frozenset({Status.ASSESS, Status.AUTHORIZE}),
             Status.NEW,
-            inputs=("reason",),
             permission=WORK,
+            words="returned to New",
+            audience=TOLD,
             only_if=_not_standard,
             only_if_help="standard changes never leave New for Assess or Authorize",
         ),
@@ -142,8 +160,9 @@ MOVES = MoveTable(
             "Cancel",
             frozenset(OPEN | {Status.REVIEW}),
             Status.CANCELED,
-            inputs=("reason",),
             permission=WORK,
+            words="canceled",
+            audience=TOLD | {Audience.SUBSCRIBERS},
         ),
     ),
     open=frozenset(set(Status) - FINISHED),
@@ -271,6 +290,10 @@ class Change(Ticket):
                 name="change_window_ends_after_start",
             )
         ]
+
+    @property
+    def requester_id(self) -> int | None:
+        return self.requested_by_id
 
     def is_requester(self, user: Any) -> bool:
         return self.requested_by_id is not None and self.requested_by_id == user.pk

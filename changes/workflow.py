@@ -2,11 +2,11 @@
 function per move, notes and priority on the kernel. Approvals are in
 ``changes.approvals``; links to problems and incidents in ``changes.links``.
 
-Each move function's keyword arguments are the move's ``inputs`` in ``changes.models.MOVES``.
+Adapters call ``WORKFLOW``; ``change_move(change, name, by=..., **inputs)`` makes a move by name.
 """
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from changes.conflicts import ScheduleConflict, conflicts_for
 from changes.models import (
+    TOLD,
     ApprovalState,
     Change,
     ChangeApproval,
@@ -24,7 +25,6 @@ from changes.models import (
     Type,
 )
 from changes.risk import assess_risk, unknown_questions
-from kernel.dispatch import TicketWorkflow, check_complete, dispatch_move
 from kernel.editing import (
     TicketRules,
     refuse_unknown,
@@ -34,9 +34,10 @@ from kernel.editing import (
     ticket_update,
 )
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
+from kernel.moves import Choice, Done, MoveSet, Reason, Text
+from kernel.notices import Notice, NoticeKind
 from kernel.priority import priority_for
-from kernel.transitions import Move
-from kernel.workflow import perform_move, record_event, save_audited
+from kernel.workflow import record_event, save_audited
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -127,7 +128,13 @@ def change_update(
             if risk != updated.risk:
                 old, updated.risk = updated.risk, risk
                 save_audited(updated, by=by, reason=f"Risk reassessed: {risk}")
-                record_event(updated, by=by, verb="risk", data={"from": old, "to": risk})
+                record_event(
+                    updated,
+                    by=by,
+                    verb="risk",
+                    data={"from": old, "to": risk},
+                    notice=Notice(NoticeKind.STATE_CHANGED, f"risk reassessed: {risk}", TOLD),
+                )
         if services is not None and set(services) != set(updated.services.all()):
             updated.services.set(services)
             names = sorted(str(service) for service in services)
@@ -147,39 +154,53 @@ def change_add_note(change: Change, *, by: "User", body: str, internal: bool) ->
 
 
 # --- moves ------------------------------------------------------------------------------
+# Each function is one move of ``changes.models.MOVES`` (``change_<move>``); its annotated
+# keywords are what the move asks for (``kernel.moves``).
+
+moves = MoveSet(Change, "change")
+
+APPROVAL_TODO = "Approve or reject it on the change's page."
+# Told by name: the approvers as they were when asked.
+APPROVAL_NOTICE = Notice(
+    NoticeKind.APPROVAL_REQUESTED, "your approval is requested", shows=("todo",)
+)
 
 
-def change_assess(change: Change, *, by: "User | None") -> Change:
-    return perform_move(change, "assess", by=by, inputs={}, reason="")
+@moves.define
+def change_assess(change: Change, *, by: "User | None") -> None:
+    return None
 
 
-def change_authorize(change: Change, *, by: "User | None") -> Change:
+@moves.define
+def change_authorize(change: Change, *, by: "User | None") -> Done:
     """Ask for approval: one emergency approver for an emergency change; for a normal one
     the owner team of each affected service (the CAB for that service)."""
+    if change.type == Type.EMERGENCY:
+        asked = [ChangeApproval(change=change, emergency=True)]
+    else:
+        teams = {service.owner_team for service in change.services.select_related("owner_team")}
+        if not teams:
+            raise MoveInvalid({"services": ["Name the affected services first."]})
+        asked = [ChangeApproval(change=change, group=team) for team in teams]
+    for approval in asked:
+        save_audited(approval, by=by, reason="Approval requested")
 
-    def apply(ticket: Change, move: Move) -> dict[str, Any]:
-        if ticket.type == Type.EMERGENCY:
-            asked = [ChangeApproval(change=ticket, emergency=True)]
-        else:
-            teams = {service.owner_team for service in ticket.services.select_related("owner_team")}
-            if not teams:
-                raise MoveInvalid({"services": ["Name the affected services first."]})
-            asked = [ChangeApproval(change=ticket, group=team) for team in teams]
-        for approval in asked:
-            approval.save()  # one by one, so each gets its history row
-        return {"approvals": [approval.approver_label for approval in asked]}
-
-    with transaction.atomic():
-        moved = perform_move(change, "authorize", by=by, inputs={}, reason="", apply=apply)
-        asked = moved.approvals.filter(state=ApprovalState.REQUESTED)
+    def request_approval(moved: Change) -> None:
+        approvers = approvers_of(moved, asked)
+        # After the move's own event, so the timeline reads "authorize", then who is asked.
         record_event(
             moved,
             by=by,
             verb="approval_requested",
             body="\n".join(approval.approver_label for approval in asked),
-            data={"approvers": sorted(approvers_of(moved, asked))},
+            notice=APPROVAL_NOTICE.naming(approvers),
+            data={"approvers": sorted(approvers), "todo": APPROVAL_TODO},
         )
-    return moved
+
+    return Done(
+        data={"approvals": [approval.approver_label for approval in asked]},
+        then=request_approval,
+    )
 
 
 def approvers_of(change: Change, approvals: Iterable[ChangeApproval]) -> set[int]:
@@ -215,129 +236,93 @@ def approvals_missing(change: Change) -> list[str]:
     return [a.approver_label for a in current if a.state != ApprovalState.APPROVED]
 
 
-def change_schedule(change: Change, *, by: "User | None", override_reason: str = "") -> Change:
+@moves.define
+def change_schedule(
+    change: Change,
+    *,
+    by: "User | None",
+    override_reason: Annotated[
+        str, Text("Managers: why schedule despite the conflicts.", lines=3)
+    ] = "",
+) -> Done:
     """Book the change's window. Refused while approvals are missing, and on a conflict
     (another change on one of its services, a blackout) unless a manager overrides it
     with a reason."""
-
-    def apply(ticket: Change, move: Move) -> dict[str, Any]:
-        if ticket.planned_start is None or ticket.planned_end is None:
-            raise MoveInvalid({"planned_start": ["Plan the window before scheduling."]})
-        if not ticket.services.exists():
-            raise MoveInvalid({"services": ["Name the affected services first."]})
-        missing = approvals_missing(ticket)
-        if missing:
-            raise MoveNotAllowed(f"Cannot schedule: awaiting {', '.join(missing)}.")
-        conflicts = conflicts_for(ticket)
-        if conflicts and not override_reason.strip():
-            raise ScheduleConflict(conflicts)
-        if conflicts:
-            if by is not None and not by.has_perm("changes.override_conflict"):
-                raise MoveForbidden("Only managers may schedule over a conflict.")
-            ticket.conflict_override_reason = override_reason.strip()
-        return {
-            "conflicts_overridden": [str(conflict) for conflict in conflicts],
-            # The booked window, for the "change scheduled" notification.
-            "planned_start": ticket.planned_start.isoformat(),
-            "planned_end": ticket.planned_end.isoformat(),
-        }
-
-    return perform_move(
-        change,
-        "schedule",
-        by=by,
-        inputs={"override_reason": override_reason},
+    if change.planned_start is None or change.planned_end is None:
+        raise MoveInvalid({"planned_start": ["Plan the window before scheduling."]})
+    if not change.services.exists():
+        raise MoveInvalid({"services": ["Name the affected services first."]})
+    missing = approvals_missing(change)
+    if missing:
+        raise MoveNotAllowed(f"Cannot schedule: awaiting {', '.join(missing)}.")
+    conflicts = conflicts_for(change)
+    if conflicts and not override_reason.strip():
+        raise ScheduleConflict(conflicts)
+    if conflicts:
+        if by is not None and not by.has_perm("changes.override_conflict"):
+            raise MoveForbidden("Only managers may schedule over a conflict.")
+        change.conflict_override_reason = override_reason.strip()
+    return Done(
         reason=override_reason.strip(),
-        apply=apply,
+        data={
+            "conflicts_overridden": [str(conflict) for conflict in conflicts],
+            # The booked window, for the "change scheduled" notice.
+            "planned_start": change.planned_start.isoformat(),
+            "planned_end": change.planned_end.isoformat(),
+        },
     )
 
 
-def change_implement(change: Change, *, by: "User | None") -> Change:
-    def apply(ticket: Change, move: Move) -> None:
-        ticket.actual_start = timezone.now()
-
-    return perform_move(change, "implement", by=by, inputs={}, reason="", apply=apply)
+@moves.define
+def change_implement(change: Change, *, by: "User | None") -> None:
+    change.actual_start = timezone.now()
 
 
-def change_review(change: Change, *, by: "User | None") -> Change:
-    def apply(ticket: Change, move: Move) -> None:
-        ticket.actual_end = timezone.now()
-
-    return perform_move(change, "review", by=by, inputs={}, reason="", apply=apply)
+@moves.define
+def change_review(change: Change, *, by: "User | None") -> None:
+    change.actual_end = timezone.now()
 
 
-def change_close(change: Change, *, by: "User | None", close_code: str, close_notes: str) -> Change:
-    if close_code and close_code not in CloseCode.values:
-        raise MoveInvalid({"close_code": [f"{close_code!r} is not a valid choice."]})
-
-    def apply(ticket: Change, move: Move) -> dict[str, Any]:
-        ticket.close_code = close_code
-        ticket.close_notes = close_notes.strip()
-        ticket.closed_at = timezone.now()
-        return {"close_code": close_code}
-
-    return perform_move(
-        change,
-        "close",
-        by=by,
-        inputs={"close_code": close_code, "close_notes": close_notes},
-        reason=close_notes.strip(),
-        apply=apply,
-    )
+@moves.define
+def change_close(
+    change: Change,
+    *,
+    by: "User | None",
+    close_code: Annotated[str, Choice(CloseCode, "How it went.")],
+    close_notes: Annotated[str, Text("What happened.")],
+) -> Done:
+    change.close_code = close_code
+    change.close_notes = close_notes.strip()
+    change.closed_at = timezone.now()
+    return Done(reason=close_notes.strip(), data={"close_code": close_code})
 
 
-def _drop_pending(ticket: Change, move: Move) -> None:
+def _drop_pending(change: Change, by: "User | None") -> None:
     """Approvals still open are moot once the change leaves Authorize."""
-    for approval in ticket.approvals.filter(state=ApprovalState.REQUESTED):
+    for approval in change.approvals.filter(state=ApprovalState.REQUESTED):
         approval.state = ApprovalState.CANCELED
-        approval.save()
+        save_audited(approval, by=by, reason=f"Change left Authorize ({change.number})")
 
 
-def change_return_to_new(change: Change, *, by: "User | None", reason: str) -> Change:
-    return perform_move(
-        change,
-        "return_to_new",
-        by=by,
-        inputs={"reason": reason},
-        reason=reason.strip(),
-        apply=_drop_pending,
-    )
+@moves.define
+def change_return_to_new(change: Change, *, by: "User | None", reason: Reason) -> Done:
+    _drop_pending(change, by)
+    return Done(reason=reason.strip())
 
 
-def change_cancel(change: Change, *, by: "User | None", reason: str) -> Change:
-    def apply(ticket: Change, move: Move) -> None:
-        _drop_pending(ticket, move)
-        ticket.close_notes = reason.strip()
-        ticket.closed_at = timezone.now()
-
-    return perform_move(
-        change, "cancel", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply
-    )
+@moves.define
+def change_cancel(change: Change, *, by: "User | None", reason: Reason) -> Done:
+    _drop_pending(change, by)
+    change.close_notes = reason.strip()
+    change.closed_at = timezone.now()
+    return Done(reason=reason.strip())
 
 
-MOVE_FUNCTIONS: dict[str, Callable[..., Change]] = {
-    "assess": change_assess,
-    "authorize": change_authorize,
-    "schedule": change_schedule,
-    "implement": change_implement,
-    "review": change_review,
-    "close": change_close,
-    "return_to_new": change_return_to_new,
-    "cancel": change_cancel,
-}
-check_complete(Change, MOVE_FUNCTIONS)
-
-
-def change_move(change: Change, name: str, *, by: "User | None", **inputs: Any) -> Change:
-    """Make move ``name`` with the inputs the move table declares for it."""
-    return dispatch_move(MOVE_FUNCTIONS, change, name, by=by, **inputs)
-
-
-WORKFLOW = TicketWorkflow(
+WORKFLOW = moves.workflow(
     create=change_create,
     update=change_update,
-    move=change_move,
     add_note=change_add_note,
     override_priority=change_override_priority,
     editable_fields=EDITABLE_FIELDS,
 )
+change_move = WORKFLOW.move

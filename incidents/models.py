@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kernel.models import Ticket, TimelineEntry
+from kernel.notices import MOVE_AUDIENCE, Audience, NoticeKind, audience
 from kernel.transitions import Move, MoveTable
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ MOVES = MoveTable(
             frozenset({Status.NEW}),
             Status.IN_PROGRESS,
             permission=WORK,
+            words="acknowledged",
             help="Take the incident on: stamps the acknowledged time (MTTA).",
         ),
         Move(
@@ -44,18 +47,16 @@ MOVES = MoveTable(
             "Put on hold",
             frozenset({Status.NEW, Status.IN_PROGRESS}),
             Status.ON_HOLD,
-            inputs=("hold_reason", "note"),
-            optional=("note",),
             permission=WORK,
+            words="put on hold",
         ),
         Move(
             "resume",
             "Resume",
             frozenset({Status.ON_HOLD}),
             Status.IN_PROGRESS,
-            inputs=("note",),
-            optional=("note",),
             permission=WORK,
+            words="resumed",
             requester_may=True,
             help="Back to work; a caller's reply to an incident awaiting the caller does this.",
         ),
@@ -64,16 +65,17 @@ MOVES = MoveTable(
             "Resolve",
             frozenset(OPEN_STATES),
             Status.RESOLVED,
-            inputs=("resolution_code", "resolution_notes"),
             permission=WORK,
+            words="resolved",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
         ),
         Move(
             "reopen",
             "Reopen",
             frozenset({Status.RESOLVED}),
             Status.IN_PROGRESS,
-            inputs=("reason",),
             permission=WORK,
+            words="reopened",
             requester_may=True,
             help="The caller rejects the fix ('still broken'): counts a reopen.",
         ),
@@ -82,9 +84,9 @@ MOVES = MoveTable(
             "Confirm fix",
             frozenset({Status.RESOLVED}),
             Status.CLOSED,
-            inputs=("note",),
-            optional=("note",),
             permission=WORK,
+            words="closed (fix confirmed)",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
             requester_may=True,
             help="The caller confirms the fix.",
         ),
@@ -93,17 +95,18 @@ MOVES = MoveTable(
             "Close",
             frozenset({Status.RESOLVED}),
             Status.CLOSED,
-            inputs=("note",),
-            optional=("note",),
             permission=WORK,
+            words="closed",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
         ),
         Move(
             "cancel",
             "Cancel",
             frozenset(OPEN_STATES),
             Status.CANCELED,
-            inputs=("reason",),
             permission="incidents.cancel_incident",
+            words="canceled",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
         ),
         # ITIL's two escalations record something without leaving the state: the incident
         # is still unacknowledged (or held) for whoever picks it up next.
@@ -112,8 +115,9 @@ MOVES = MoveTable(
             "Escalate to another group",
             frozenset(OPEN_STATES),
             None,
-            inputs=("assignment_group", "reason"),
             permission=WORK,
+            kind=NoticeKind.ASSIGNED,
+            audience=audience(Audience.GROUP),  # the new group's queue is everyone's
             help="Functional escalation: hands the incident to another group's queue (clears "
             "the assignee, counts a reassignment); the new group's members are told.",
         ),
@@ -122,8 +126,10 @@ MOVES = MoveTable(
             "Escalate to the manager",
             frozenset(OPEN_STATES),
             None,
-            inputs=("reason",),
             permission=WORK,
+            words="escalated to the team's manager",
+            kind=NoticeKind.ESCALATED,
+            audience=audience(Audience.MANAGER),
             help="Hierarchical escalation: tells the assignment group's manager, with the reason.",
         ),
     ),
@@ -229,9 +235,16 @@ class Incident(Ticket):
         ]
 
     @property
+    def requester_id(self) -> int | None:
+        return self.caller_id
+
+    @property
     def awaiting_caller(self) -> bool:
         """On hold until the caller answers: the caller's reply resumes it."""
         return self.status == Status.ON_HOLD and self.hold_reason == HoldReason.AWAITING_CALLER
+
+    def portal_path(self) -> str:
+        return reverse("portal:incident", args=[self.number])
 
     @property
     def is_major(self) -> bool:

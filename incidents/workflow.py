@@ -1,13 +1,12 @@
 """Every write to an incident: one function per move, plus create, update, notes and the
 priority override. Admin, API, portal and Celery call these and nothing else.
 
-Each move function's keyword arguments are the move's ``inputs`` in ``incidents.models.MOVES``,
-so adapters can call ``incident_move(incident, name, by=..., **inputs)`` generically.
+Adapters call ``WORKFLOW`` (``incident_move(incident, name, by=..., **inputs)`` makes a move by
+name); everything else calls the functions.
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +20,6 @@ from incidents.models import (
     ResolutionCode,
     Status,
 )
-from kernel.dispatch import TicketWorkflow, check_complete, dispatch_move
 from kernel.editing import (
     TicketRules,
     refuse_unknown,
@@ -32,9 +30,8 @@ from kernel.editing import (
     ticket_update,
 )
 from kernel.errors import MoveInvalid, MoveNotAllowed
+from kernel.moves import Choice, Done, MoveSet, Note, Reason, TeamRef, Text
 from kernel.priority import priority_for
-from kernel.transitions import Move
-from kernel.workflow import perform_move
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,11 +60,6 @@ RULES = TicketRules(
     finished=Incident.moves.finished,
     open=Incident.moves.open,
 )
-
-
-def _check_choice(field: str, value: str, choices: type[Any]) -> None:
-    if value and value not in choices.values:
-        raise MoveInvalid({field: [f"{value!r} is not a valid choice."]})
 
 
 def incident_create(
@@ -99,6 +91,15 @@ def incident_update(
     return ticket_update(RULES, incident, by=by, changes=changes, reason=reason)
 
 
+def incident_assign_group(incident: Incident, *, by: "User | None", team: Team) -> Incident:
+    """Hand the incident to ``team``'s queue (the admin's bulk "assign to group"). An
+    assignee outside the team cannot keep it: the group triages it."""
+    assignee = incident.assigned_to_id
+    keep = assignee is not None and team.members.filter(pk=assignee).exists()
+    changes: dict[str, Any] = {"assignment_group": team, **({} if keep else {"assigned_to": None})}
+    return incident_update(incident, by=by, changes=changes, reason=f"Assigned to {team}")
+
+
 def incident_override_priority(
     incident: Incident, *, by: "User", priority: int | None, reason: str
 ) -> Incident:
@@ -117,17 +118,20 @@ def incident_add_note(incident: Incident, *, by: "User", body: str, internal: bo
     comment on an incident awaiting the caller puts it back in progress."""
     with transaction.atomic():
         ticket_add_note(RULES, incident, by=by, body=body, internal=internal)
-        if (
-            not internal
-            and incident.is_requester(by)
-            and incident.status == Status.ON_HOLD
-            and incident.hold_reason == HoldReason.AWAITING_CALLER
-        ):
+        if not internal and incident.awaiting_caller and incident.is_requester(by):
             return incident_resume(incident, by=by, note="The caller replied.")
     return incident
 
 
 # --- moves ----------------------------------------------------------------------------
+# Each function is one move of ``incidents.models.MOVES`` (``incident_<move>``); its
+# annotated keywords are what the move asks for. ``kernel.moves`` runs it on the locked
+# incident once the state, the rules and the user's rights allow the move.
+
+moves = MoveSet(Incident, "incident")
+ToGroup = Annotated[
+    Team, TeamRef("The id of the team that takes the incident over.", label="To group")
+]
 
 
 def _stamp_acknowledged(incident: Incident, now: datetime) -> None:
@@ -135,245 +139,154 @@ def _stamp_acknowledged(incident: Incident, now: datetime) -> None:
         incident.acknowledged_at = now
 
 
-def incident_acknowledge(incident: Incident, *, by: "User | None") -> Incident:
-    def apply(ticket: Incident, move: Move) -> None:
-        _stamp_acknowledged(ticket, timezone.now())
-        group_id = ticket.assignment_group_id
-        if (
-            by is not None
-            and group_id is not None
-            and ticket.assigned_to_id is None
-            and by.teams.filter(pk=group_id).exists()
-        ):
-            ticket.assigned_to = by  # the acknowledging agent takes it
+@moves.define
+def incident_acknowledge(incident: Incident, *, by: "User | None") -> Done:
+    _stamp_acknowledged(incident, timezone.now())
+    group_id = incident.assignment_group_id
+    if (
+        by is not None
+        and group_id is not None
+        and incident.assigned_to_id is None
+        and by.teams.filter(pk=group_id).exists()
+    ):
+        incident.assigned_to = by  # the acknowledging agent takes it
+    return Done()
 
-    return _move(incident, "acknowledge", by=by, inputs={}, reason="", apply=apply)
 
-
+@moves.define
 def incident_hold(
-    incident: Incident, *, by: "User | None", hold_reason: str, note: str = ""
-) -> Incident:
-    _check_choice("hold_reason", hold_reason, HoldReason)
-
-    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
-        _stamp_acknowledged(ticket, timezone.now())
-        ticket.hold_reason = hold_reason
-        return {"hold_reason": hold_reason}
-
-    label = HoldReason(hold_reason).label if hold_reason else ""
-    return _move(
-        incident,
-        "hold",
-        by=by,
-        inputs={"hold_reason": hold_reason, "note": note},
-        reason=f"{label}: {note}" if note else label,
-        apply=apply,
-    )
+    incident: Incident,
+    *,
+    by: "User | None",
+    hold_reason: Annotated[
+        str, Choice(HoldReason, "What the incident waits for.", label="Waiting for")
+    ],
+    note: Note = "",
+) -> Done:
+    _stamp_acknowledged(incident, timezone.now())
+    incident.hold_reason = hold_reason
+    label = HoldReason(hold_reason).label
+    return Done(reason=f"{label}: {note}" if note else label, data={"hold_reason": hold_reason})
 
 
-def incident_resume(incident: Incident, *, by: "User | None", note: str = "") -> Incident:
-    def apply(ticket: Incident, move: Move) -> None:
-        ticket.hold_reason = ""
+@moves.define
+def incident_resume(incident: Incident, *, by: "User | None", note: Note = "") -> Done:
+    incident.hold_reason = ""
+    return Done(reason=note)
 
-    return _move(incident, "resume", by=by, inputs={"note": note}, reason=note, apply=apply)
 
-
+@moves.define
 def incident_resolve(
-    incident: Incident, *, by: "User | None", resolution_code: str, resolution_notes: str
-) -> Incident:
-    _check_choice("resolution_code", resolution_code, ResolutionCode)
-
-    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
-        now = timezone.now()
-        _stamp_acknowledged(ticket, now)
-        ticket.hold_reason = ""
-        ticket.resolution_code = resolution_code
-        ticket.resolution_notes = resolution_notes.strip()
-        ticket.resolved_at = now
-        if ticket.mitigated_at is None:
-            ticket.mitigated_at = now  # impact ended by now at the latest
-        return {"resolution_code": resolution_code}
-
-    return _move(
-        incident,
-        "resolve",
-        by=by,
-        inputs={"resolution_code": resolution_code, "resolution_notes": resolution_notes},
-        reason=resolution_notes.strip(),
-        apply=apply,
-    )
+    incident: Incident,
+    *,
+    by: "User | None",
+    resolution_code: Annotated[str, Choice(ResolutionCode, "How it was resolved.")],
+    resolution_notes: Annotated[str, Text("What was done; the caller reads it.")],
+) -> Done:
+    now = timezone.now()
+    _stamp_acknowledged(incident, now)
+    incident.hold_reason = ""
+    incident.resolution_code = resolution_code
+    incident.resolution_notes = resolution_notes.strip()
+    incident.resolved_at = now
+    if incident.mitigated_at is None:
+        incident.mitigated_at = now  # impact ended by now at the latest
+    return Done(reason=resolution_notes.strip(), data={"resolution_code": resolution_code})
 
 
-def incident_reopen(incident: Incident, *, by: "User | None", reason: str) -> Incident:
-    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
-        ticket.reopen_count += 1
-        ticket.resolved_at = None
-        ticket.resolution_code = ""
-        ticket.resolution_notes = ""
-        return {"reopen_count": ticket.reopen_count}
-
-    return _move(
-        incident, "reopen", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply
-    )
+@moves.define
+def incident_reopen(incident: Incident, *, by: "User | None", reason: Reason) -> Done:
+    incident.reopen_count += 1
+    incident.resolved_at = None
+    incident.resolution_code = ""
+    incident.resolution_notes = ""
+    return Done(reason=reason.strip(), data={"reopen_count": incident.reopen_count})
 
 
-def _closer(code: str, notes: str) -> Callable[[Incident, Move], dict[str, Any]]:
-    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
-        ticket.closed_at = timezone.now()
-        ticket.close_code = code
-        ticket.close_notes = notes.strip()
-        ticket.hold_reason = ""
-        return {"close_code": code}
-
-    return apply
+def _close(incident: Incident, code: str, notes: str) -> Done:
+    incident.closed_at = timezone.now()
+    incident.close_code = code
+    incident.close_notes = notes.strip()
+    incident.hold_reason = ""
+    return Done(reason=notes.strip(), data={"close_code": code})
 
 
-def incident_confirm(incident: Incident, *, by: "User | None", note: str = "") -> Incident:
-    return _move(
-        incident,
-        "confirm",
-        by=by,
-        inputs={"note": note},
-        reason=note.strip() or "Fix confirmed",
-        apply=_closer(CloseCode.CONFIRMED, note),
-    )
+@moves.define
+def incident_confirm(incident: Incident, *, by: "User | None", note: Note = "") -> Done:
+    done = _close(incident, CloseCode.CONFIRMED, note)
+    return Done(reason=done.reason or "Fix confirmed", data=done.data)
 
 
+@moves.define
 def incident_close(
-    incident: Incident, *, by: "User | None", note: str = "", code: str = CloseCode.CLOSED_BY_AGENT
-) -> Incident:
-    return _move(
-        incident,
-        "close",
-        by=by,
-        inputs={"note": note},
-        reason=note.strip(),
-        apply=_closer(code, note),
-    )
+    incident: Incident, *, by: "User | None", note: Note = "", code: str = CloseCode.CLOSED_BY_AGENT
+) -> Done:
+    """``code`` is for the system's own closing (no answer from the caller); adapters
+    cannot set it."""
+    return _close(incident, code, note)
 
 
-def incident_cancel(incident: Incident, *, by: "User | None", reason: str) -> Incident:
-    return _move(
-        incident,
-        "cancel",
-        by=by,
-        inputs={"reason": reason},
-        reason=reason.strip(),
-        apply=_closer(CloseCode.CANCELED, reason),
-    )
+@moves.define
+def incident_cancel(incident: Incident, *, by: "User | None", reason: Reason) -> Done:
+    return _close(incident, CloseCode.CANCELED, reason)
 
 
-def _escalation_team(value: Any) -> Team:
-    """The team a functional escalation names: a ``Team`` (forms, serializers) or its id
-    (direct callers). Looked up after the state check, so a refused move is refused for its
-    state whatever it names."""
-    if isinstance(value, Team):
-        team: Team | None = value
-    else:
-        try:
-            team = Team.objects.filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            team = None
-    if team is None or not team.is_active:
-        raise MoveInvalid({"assignment_group": [f"No active team {value!r}."]})
-    return team
-
-
+@moves.define
 def incident_escalate_group(
-    incident: Incident, *, by: "User | None", assignment_group: Any, reason: str
-) -> Incident:
+    incident: Incident,
+    *,
+    by: "User | None",
+    assignment_group: ToGroup,
+    reason: Reason,
+) -> Done:
     """Functional escalation: another group takes over. The assignee belonged to the old
     group, so the incident goes back to the new group's queue for someone to take."""
-
-    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
-        team = _escalation_team(assignment_group)
-        if team.pk == ticket.assignment_group_id:
-            raise MoveInvalid({"assignment_group": [f"{team} already has the incident."]})
-        before = {"group": _name(ticket.assignment_group), "assignee": _name(ticket.assigned_to)}
-        if ticket.assignment_group_id or ticket.assigned_to_id:
-            ticket.reassignment_count += 1  # a first assignment is not a reassignment
-        ticket.assignment_group = team
-        ticket.assigned_to = None
-        return {
+    team = assignment_group
+    if team.pk == incident.assignment_group_id:
+        raise MoveInvalid({"assignment_group": [f"{team} already has the incident."]})
+    before = {"group": _name(incident.assignment_group), "assignee": _name(incident.assigned_to)}
+    if incident.assignment_group_id or incident.assigned_to_id:
+        incident.reassignment_count += 1  # a first assignment is not a reassignment
+    incident.assignment_group = team
+    incident.assigned_to = None
+    return Done(
+        reason=reason.strip(),
+        data={
             "group": team.pk,
             "assignment": {"from": before, "to": {"group": team.name, "assignee": None}},
-        }
-
-    return _move(
-        incident,
-        "escalate_group",
-        by=by,
-        inputs={"assignment_group": assignment_group, "reason": reason},
-        reason=reason.strip(),
-        apply=apply,
+        },
+        words=f"escalated to {team}",
     )
 
 
-def incident_escalate_manager(incident: Incident, *, by: "User | None", reason: str) -> Incident:
-    """Hierarchical escalation: the assignment group's manager hears about it (the
-    notifications app reads the timeline event). Refused when there is nobody to tell."""
-
-    def apply(ticket: Incident, move: Move) -> dict[str, Any]:
-        group = ticket.assignment_group
-        if group is None or group.manager_id is None:
-            message = "Assign a group first." if group is None else f"{group} has no manager."
-            raise MoveInvalid({"reason": [f"Nobody to escalate to: {message}"]})
-        return {"manager": group.manager_id}
-
-    return _move(
-        incident,
-        "escalate_manager",
-        by=by,
-        inputs={"reason": reason},
-        reason=reason.strip(),
-        apply=apply,
-    )
+@moves.define
+def incident_escalate_manager(
+    incident: Incident,
+    *,
+    by: "User | None",
+    reason: Reason,
+) -> Done:
+    """Hierarchical escalation: the assignment group's manager hears about it. Refused
+    when there is nobody to tell."""
+    group = incident.assignment_group
+    if group is None or group.manager_id is None:
+        message = "Assign a group first." if group is None else f"{group} has no manager."
+        raise MoveInvalid({"reason": [f"Nobody to escalate to: {message}"]})
+    return Done(reason=reason.strip(), data={"manager": group.manager_id})
 
 
 def _name(value: object | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _move(
-    incident: Incident,
-    name: str,
-    *,
-    by: "User | None",
-    inputs: dict[str, Any],
-    reason: str,
-    apply: Callable[[Incident, Move], dict[str, Any] | None],
-) -> Incident:
-    return perform_move(incident, name, by=by, inputs=inputs, reason=reason, apply=apply)
-
-
-MOVE_FUNCTIONS: dict[str, Callable[..., Incident]] = {
-    "acknowledge": incident_acknowledge,
-    "hold": incident_hold,
-    "resume": incident_resume,
-    "resolve": incident_resolve,
-    "reopen": incident_reopen,
-    "confirm": incident_confirm,
-    "close": incident_close,
-    "cancel": incident_cancel,
-    "escalate_group": incident_escalate_group,
-    "escalate_manager": incident_escalate_manager,
-}
-check_complete(Incident, MOVE_FUNCTIONS)
-
-
-def incident_move(incident: Incident, name: str, *, by: "User | None", **inputs: Any) -> Incident:
-    """Make move ``name`` with the inputs the move table declares for it."""
-    return dispatch_move(MOVE_FUNCTIONS, incident, name, by=by, **inputs)
-
-
-WORKFLOW = TicketWorkflow(
+WORKFLOW = moves.workflow(
     create=incident_create,
     update=incident_update,
-    move=incident_move,
     add_note=incident_add_note,
     override_priority=incident_override_priority,
     editable_fields=EDITABLE_FIELDS,
 )
+incident_move = WORKFLOW.move
 
 
 def incident_auto_close_due(*, now: datetime | None = None) -> int:

@@ -12,6 +12,7 @@ from django.db import transaction
 from kernel.enums import Priority, TimelineKind
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
 from kernel.models import Ticket
+from kernel.notices import Audience, Notice, NoticeKind, audience
 from kernel.numbering import next_number, reserve_up_to
 from kernel.workflow import lock, recalculate_priority, record_event, save_audited
 
@@ -19,6 +20,29 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
+
+# Who hears of the kernel's own events.
+CREATED_AUDIENCE = audience(
+    Audience.REQUESTER, Audience.ASSIGNEE, Audience.GROUP, Audience.WATCHERS, Audience.SUBSCRIBERS
+)
+COMMENT_NOTICE = Notice(
+    NoticeKind.COMMENT,
+    "comment",
+    audience(Audience.REQUESTER, Audience.ASSIGNEE, Audience.WATCHERS),
+)
+WORK_NOTE_NOTICE = Notice(NoticeKind.WORK_NOTE, "work note", audience(Audience.GROUP))
+
+
+def priority_notice(old: int, new: int) -> Notice | None:
+    """A raised priority wakes the assignee (else the group) and the watchers; a lowered
+    or unchanged one is not worth waking anyone for."""
+    if new >= old:
+        return None
+    return Notice(
+        NoticeKind.PRIORITY_RAISED,
+        f"priority raised to {Priority(new).label}",
+        audience(Audience.ASSIGNEE_OR_GROUP, Audience.WATCHERS),
+    )
 
 
 @dataclass(frozen=True)
@@ -82,7 +106,11 @@ def ticket_save_new[T: Ticket](
             ticket.number = next_number(prefix)
         save_audited(ticket, by=by, reason="Logged")
         record_event(
-            ticket, by=by, verb="created", data={"priority": ticket.priority, **(data or {})}
+            ticket,
+            by=by,
+            verb="created",
+            data={"priority": ticket.priority, **(data or {})},
+            notice=Notice(NoticeKind.CREATED, "logged", CREATED_AUDIENCE),
         )
     return ticket
 
@@ -133,6 +161,11 @@ def ticket_update[T: Ticket](
                 verb="assigned",
                 body=reason,
                 data={"from": before_assignment, "to": after},
+                notice=Notice(
+                    NoticeKind.ASSIGNED,
+                    f"assigned to {current.assigned_to or current.assignment_group or 'nobody'}",
+                    audience(Audience.ASSIGNEE_OR_GROUP),
+                ),
             )
         if current.priority != old_priority:
             record_event(
@@ -141,6 +174,7 @@ def ticket_update[T: Ticket](
                 verb="priority",
                 body=reason,
                 data={"from": old_priority, "to": current.priority},
+                notice=priority_notice(old_priority, current.priority),
             )
         others = [name for name in changed if name not in ASSIGNMENT_FIELDS]
         if others:
@@ -178,6 +212,7 @@ def ticket_override_priority[T: Ticket](
             verb="priority",
             body=reason,
             data={"from": old, "to": current.priority, "override": priority is not None},
+            notice=priority_notice(old, current.priority),
         )
     return current
 
@@ -198,6 +233,7 @@ def ticket_recalculate_priority(rules: TicketRules, ticket: Ticket, *, by: "User
             verb="priority",
             body="Priority matrix changed",
             data={"from": old, "to": current.priority},
+            notice=priority_notice(old, current.priority),
         )
     return True
 
@@ -205,11 +241,20 @@ def ticket_recalculate_priority(rules: TicketRules, ticket: Ticket, *, by: "User
 def ticket_add_note(
     rules: TicketRules, ticket: Ticket, *, by: "User", body: str, internal: bool
 ) -> None:
-    """Add a work note (``internal``, workers only) or a comment the requester sees."""
+    """Add a work note (``internal``, workers only) or a comment the requester sees; not on
+    a finished (closed, canceled) ticket, which is read-only for good."""
     if not body.strip():
         raise MoveInvalid({"body": ["Write something."]})
     is_worker = by.has_perm(rules.work_permission)
     if not is_worker and (internal or not ticket.is_requester(by)):
         raise MoveForbidden("Only agents may add work notes." if internal else "Not yours.")
-    kind = TimelineKind.WORK_NOTE if internal else TimelineKind.COMMENT
-    record_event(ticket, by=by, verb="note", kind=kind, body=body)
+    with transaction.atomic():
+        current = lock(ticket)
+        if current.is_finished:
+            label = current.get_status_display()  # type: ignore[attr-defined]
+            raise MoveNotAllowed(f"{current.number} is {label}: it takes no more notes.")
+        if internal:
+            kind, notice = TimelineKind.WORK_NOTE, WORK_NOTE_NOTICE.worded(f"work note from {by}")
+        else:
+            kind, notice = TimelineKind.COMMENT, COMMENT_NOTICE.worded(f"comment from {by}")
+        record_event(current, by=by, verb="note", kind=kind, body=body, notice=notice)

@@ -15,6 +15,7 @@ from kernel.querysets import TicketQuerySet
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from kernel.notices import Notice
     from kernel.transitions import MoveTable
 
 
@@ -126,6 +127,16 @@ class Ticket(models.Model):
         """Whether ``user`` asked for this ticket; such a user may make requester moves."""
         return False
 
+    @property
+    def requester_id(self) -> int | None:
+        """Who asked for the ticket, for notices to its requester (none by default)."""
+        return None
+
+    def portal_path(self) -> str:
+        """The ticket's page for people who are not agents (the end users' portal), or ""
+        when the type has none: notices to them link there instead of the admin."""
+        return ""
+
 
 class TimelineEntry(models.Model):
     """One line of a ticket's timeline: a system event, a work note or a comment.
@@ -142,6 +153,10 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    notice: "Notice | None" = None
+    """Whom the event tells and how (``kernel.notices``): set by ``record_event`` for the
+    handlers it calls, never stored."""
 
     class Meta:
         abstract = True

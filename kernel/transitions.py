@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from kernel.errors import MoveNotAllowed
+from kernel.errors import MoveForbidden, MoveNotAllowed, WorkflowError
+from kernel.notices import MOVE_AUDIENCE, Audience, Notice, NoticeKind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Move:
+    """One allowed transition: where it goes, who may make it and whom it tells. What it
+    asks for is the signature of its workflow function (``kernel.moves``)."""
+
     name: str
     """The verb: the API action (``POST .../<name>/``) and the workflow function suffix."""
     label: str
@@ -23,9 +27,6 @@ class Move:
     target: int | None
     """The state the move leads to; ``None`` for a move that records something (a
     workaround, say) without leaving the state."""
-    inputs: tuple[str, ...] = ()
-    """What the move asks the user for; all required unless listed in ``optional``."""
-    optional: tuple[str, ...] = ()
     permission: str = ""
     """Permission needed to make the move (``app.codename``)."""
     requester_may: bool = False
@@ -35,10 +36,14 @@ class Move:
     """A rule beyond the state, on the ticket itself (a change's type, say)."""
     only_if_help: str = ""
     """The rule in words, for the refusal: "normal changes only"."""
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(name for name in self.inputs if name not in self.optional)
+    words: str = ""
+    """What happened, in the past tense, for notices ("resolved"); the name if blank."""
+    kind: str = NoticeKind.STATE_CHANGED
+    """The kind of notice it sends (people choose channels per kind)."""
+    audience: frozenset[Audience] = MOVE_AUDIENCE
+    """Who hears about it; an empty set tells nobody."""
+    shows: tuple[str, ...] = ()
+    """Keys of the timeline event's data its notice carries (a change's booked window)."""
 
     def permits(self, user: "User | None", ticket: "Ticket") -> bool:
         if user is None:  # the system itself (scheduled jobs)
@@ -48,6 +53,11 @@ class Move:
         if self.requester_may and ticket.is_requester(user):
             return True
         return user.has_perm(self.permission)
+
+    def notice(self, words: str = "") -> Notice | None:
+        if not self.audience:
+            return None
+        return Notice(self.kind, words or self.words or self.name, self.audience, shows=self.shows)
 
 
 @dataclass
@@ -104,6 +114,22 @@ class MoveTable:
         if move.only_if is not None and not move.only_if(ticket):
             raise MoveNotAllowed(f"Cannot {move.label.lower()}: {move.only_if_help}.")
         return move
+
+    def refusal(self, ticket: "Ticket", name: str, user: "User | None") -> WorkflowError | None:
+        """Why ``user`` may not make move ``name`` on ``ticket`` now, or ``None``: the
+        state, the move's own rule, then the user's rights. The workflow raises it under
+        the row lock; adapters read it only to decide what to offer."""
+        try:
+            move = self.check_ticket(ticket, name)
+        except MoveNotAllowed as exc:
+            return exc
+        if not move.permits(user, ticket):
+            return MoveForbidden(f"You may not {move.label.lower()} {ticket.number}.")
+        return None
+
+    def offered(self, ticket: "Ticket", user: "User") -> list[Move]:
+        """The moves ``user`` may make on ``ticket`` now (buttons, ``allowed_moves``)."""
+        return [move for move in self.allowed_for(ticket) if move.permits(user, ticket)]
 
     def target_of(self, move: Move, status: int) -> int:
         return status if move.target is None else move.target

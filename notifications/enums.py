@@ -2,24 +2,11 @@
 
 from django.db import models
 
+from kernel.notices import NoticeKind
 
-class EventKind(models.TextChoices):
-    """What happened. Users choose channels per kind; webhooks filter on it."""
-
-    CREATED = "created", "Incident created"
-    ASSIGNED = "assigned", "Assigned or reassigned"
-    PRIORITY_RAISED = "priority_raised", "Priority raised"
-    STATE_CHANGED = "state_changed", "State changed"
-    COMMENT = "comment", "Comment added"
-    WORK_NOTE = "work_note", "Work note added"
-    ESCALATED = "escalated", "Escalated to the manager"
-    PAGE = "page", "On-call page"
-    SLA_WARNING = "sla_warning", "SLA warning"
-    SLA_BREACH = "sla_breach", "SLA breached"
-    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
-    CHANGE_SCHEDULED = "change_scheduled", "Change scheduled"
-    STATUS_UPDATE = "status_update", "Status page update"
-    STATUS_SUBSCRIPTION = "status_subscription", "Status page subscription"
+# What happened, as people choose channels for it: the kinds the apps that record events
+# declare in their notices.
+EventKind = NoticeKind
 
 
 class Channel(models.TextChoices):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Incident
+from kernel.notices import Notice, NoticeKind
 from kernel.workflow import record_event
 from oncall.models import Escalation, EscalationLevel, EscalationPolicy, Page
 from oncall.schedules import on_call
@@ -28,6 +29,10 @@ logger = logging.getLogger(__name__)
 ACK_SALT = "oncall.acknowledge"
 # A sweep or countdown arriving this early still counts as due (clock skew, rounding).
 DUE_SLACK = timedelta(milliseconds=200)
+
+
+# A page tells the one person paged, with the level and the signed acknowledge link.
+PAGE_NOTICE = Notice(NoticeKind.PAGE, "you are paged", shows=("level", "cycle", "ack_url"))
 
 
 def policy_for(incident: Incident) -> EscalationPolicy | None:
@@ -92,6 +97,7 @@ def _page(
         by=None,
         verb="paged",
         body=f"Level {level + 1}" + (f", round {cycle + 1}" if cycle else ""),
+        notice=PAGE_NOTICE.naming([user_id]),
         data={
             "user": user_id,
             "level": level + 1,

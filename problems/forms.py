@@ -1,22 +1,8 @@
-"""The problem admin's forms: one per move (from the move table), and the pickers of the
-incident actions "link to problem"."""
+"""The problem admin's forms: the pickers of the incident actions "link to problem"."""
 
 from django import forms
 
-from kernel.admin.move_forms import build_move_forms, text
-from problems.models import MOVES, Problem, Status
-
-MOVE_FORMS = build_move_forms(
-    MOVES,
-    {
-        "workaround": text,
-        "root_cause": text,
-        "fix_notes": text,
-        "duplicate_of": lambda required: forms.CharField(
-            required=required, max_length=20, help_text="The number of the problem kept open."
-        ),
-    },
-)
+from problems.models import Problem, Status
 
 
 class PickProblemForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db import models
 
 from incidents.models import Incident
 from kernel.models import Ticket, TimelineEntry
+from kernel.notices import MOVE_AUDIENCE, Audience
 from kernel.transitions import Move, MoveTable
 
 
@@ -45,6 +46,7 @@ MOVES = MoveTable(
             {Status.NEW},
             Status.ASSESS,
             permission=WORK,
+            words="assessed",
             help="Take the problem on: confirm it is worth analysing.",
         ),
         _move(
@@ -53,14 +55,15 @@ MOVES = MoveTable(
             {Status.ASSESS},
             Status.ROOT_CAUSE_ANALYSIS,
             permission=WORK,
+            words="moved to root cause analysis",
         ),
         _move(
             "mark_known_error",
             "Mark known error",
             {Status.ASSESS, Status.ROOT_CAUSE_ANALYSIS, Status.FIX_IN_PROGRESS},
             None,
-            inputs=("workaround",),
             permission=WORK,
+            words="marked a known error",
             help="Document a workaround: the problem becomes a known error agents can apply.",
         ),
         _move(
@@ -68,9 +71,8 @@ MOVES = MoveTable(
             "Start fix",
             {Status.ROOT_CAUSE_ANALYSIS},
             Status.FIX_IN_PROGRESS,
-            inputs=("root_cause", "fix_notes"),
-            optional=("fix_notes",),
             permission=WORK,
+            words="fix started",
             help="The root cause is known; work on the permanent fix starts.",
         ),
         _move(
@@ -78,8 +80,9 @@ MOVES = MoveTable(
             "Resolve",
             {Status.FIX_IN_PROGRESS},
             Status.RESOLVED,
-            inputs=("fix_notes",),
             permission=WORK,
+            words="resolved",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
             help="The fix is in place (often through a change).",
         ),
         _move(
@@ -87,8 +90,8 @@ MOVES = MoveTable(
             "Reopen",
             {Status.RESOLVED},
             Status.ROOT_CAUSE_ANALYSIS,
-            inputs=("reason",),
             permission=WORK,
+            words="reopened",
             help="The fix did not hold: back to root cause analysis.",
         ),
         _move(
@@ -96,25 +99,25 @@ MOVES = MoveTable(
             "Close",
             {Status.RESOLVED},
             Status.CLOSED,
-            inputs=("note",),
-            optional=("note",),
             permission=WORK,
+            words="closed",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
         ),
         _move(
             "close_duplicate",
             "Close as duplicate",
             set(OPEN_STATES),
             Status.CLOSED,
-            inputs=("duplicate_of", "reason"),
             permission=WORK,
+            words="closed as a duplicate",
         ),
         _move(
             "accept_risk",
             "Accept the risk",
             {Status.ASSESS, Status.ROOT_CAUSE_ANALYSIS, Status.FIX_IN_PROGRESS},
             Status.CLOSED,
-            inputs=("reason",),
             permission=CANCEL,
+            words="closed with the risk accepted",
             help="Close without a fix: fixing costs more than living with it.",
         ),
         _move(
@@ -122,8 +125,9 @@ MOVES = MoveTable(
             "Cancel",
             set(OPEN_STATES),
             Status.CLOSED,
-            inputs=("reason",),
             permission=CANCEL,
+            words="canceled",
+            audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
         ),
     ),
     open=OPEN_STATES,

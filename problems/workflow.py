@@ -1,13 +1,13 @@
 """Every write to a problem: one function per move, create/update/notes/priority on the
 kernel, and the links to incidents (create from incidents, link, resolve them all).
 
-Each move function's keyword arguments are the move's ``inputs`` in ``problems.models.MOVES``,
-so adapters call ``problem_move(problem, name, by=..., **inputs)`` generically.
+Adapters call ``WORKFLOW``; ``problem_move(problem, name, by=..., **inputs)`` makes a move by
+name.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,6 @@ from incidents.models import OPEN_STATES as INCIDENT_OPEN_STATES
 from incidents.models import Incident
 from incidents.models import ResolutionCode as IncidentResolution
 from incidents.workflow import incident_resolve
-from kernel.dispatch import TicketWorkflow, check_complete, dispatch_move
 from kernel.editing import (
     TicketRules,
     refuse_unknown,
@@ -26,9 +25,9 @@ from kernel.editing import (
     ticket_update,
 )
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed, WorkflowError
+from kernel.moves import Done, MoveSet, Note, Reason, Text
 from kernel.priority import priority_for
-from kernel.transitions import Move
-from kernel.workflow import lock, perform_move, record_event
+from kernel.workflow import lock, record_event
 from problems.models import Problem, ProblemIncident, ResolutionCode, Status
 
 if TYPE_CHECKING:
@@ -47,6 +46,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "root_cause",
     "fix_notes",
 )
+FixNotes = Annotated[str, Text("The permanent fix.")]
 RULES = TicketRules(
     editable=EDITABLE_FIELDS,
     work_permission="problems.change_problem",
@@ -169,172 +169,109 @@ def problem_resolve_incidents(problem: Problem, *, by: "User") -> list[Incident]
 
 
 # --- moves ------------------------------------------------------------------------------
+# Each function is one move of ``problems.models.MOVES`` (``problem_<move>``); its
+# annotated keywords are what the move asks for (``kernel.moves``).
+
+moves = MoveSet(Problem, "problem")
 
 
-def problem_assess(problem: Problem, *, by: "User | None") -> Problem:
-    return perform_move(problem, "assess", by=by, inputs={}, reason="")
+@moves.define
+def problem_assess(problem: Problem, *, by: "User | None") -> None:
+    return None
 
 
-def problem_analyze(problem: Problem, *, by: "User | None") -> Problem:
-    return perform_move(problem, "analyze", by=by, inputs={}, reason="")
+@moves.define
+def problem_analyze(problem: Problem, *, by: "User | None") -> None:
+    return None
 
 
-def problem_mark_known_error(problem: Problem, *, by: "User | None", workaround: str) -> Problem:
-    def apply(ticket: Problem, move: Move) -> dict[str, Any]:
-        ticket.workaround = workaround.strip()
-        first = not ticket.known_error
-        ticket.known_error = True
-        if first:
-            ticket.known_error_at = timezone.now()
-        return {"known_error": True}
-
-    return perform_move(
-        problem,
-        "mark_known_error",
-        by=by,
-        inputs={"workaround": workaround},
-        reason=workaround.strip(),
-        apply=apply,
-    )
+@moves.define
+def problem_mark_known_error(
+    problem: Problem,
+    *,
+    by: "User | None",
+    workaround: Annotated[str, Text("How agents get users working meanwhile.")],
+) -> Done:
+    problem.workaround = workaround.strip()
+    if not problem.known_error:
+        problem.known_error = True
+        problem.known_error_at = timezone.now()
+    return Done(reason=workaround.strip(), data={"known_error": True})
 
 
+@moves.define
 def problem_start_fix(
-    problem: Problem, *, by: "User | None", root_cause: str, fix_notes: str = ""
-) -> Problem:
-    def apply(ticket: Problem, move: Move) -> None:
-        ticket.root_cause = root_cause.strip()
-        if fix_notes.strip():
-            ticket.fix_notes = fix_notes.strip()
-
-    return perform_move(
-        problem,
-        "start_fix",
-        by=by,
-        inputs={"root_cause": root_cause, "fix_notes": fix_notes},
-        reason=root_cause.strip(),
-        apply=apply,
-    )
+    problem: Problem,
+    *,
+    by: "User | None",
+    root_cause: Annotated[str, Text("What causes the problem.")],
+    fix_notes: FixNotes = "",
+) -> Done:
+    problem.root_cause = root_cause.strip()
+    if fix_notes.strip():
+        problem.fix_notes = fix_notes.strip()
+    return Done(reason=root_cause.strip())
 
 
-def problem_resolve(problem: Problem, *, by: "User | None", fix_notes: str) -> Problem:
-    def apply(ticket: Problem, move: Move) -> dict[str, Any]:
-        ticket.fix_notes = fix_notes.strip()
-        ticket.resolution_code = ResolutionCode.FIX_APPLIED
-        ticket.resolved_at = timezone.now()
-        return {"resolution_code": ResolutionCode.FIX_APPLIED}
-
-    return perform_move(
-        problem,
-        "resolve",
-        by=by,
-        inputs={"fix_notes": fix_notes},
-        reason=fix_notes.strip(),
-        apply=apply,
-    )
+@moves.define
+def problem_resolve(problem: Problem, *, by: "User | None", fix_notes: FixNotes) -> Done:
+    problem.fix_notes = fix_notes.strip()
+    problem.resolution_code = ResolutionCode.FIX_APPLIED
+    problem.resolved_at = timezone.now()
+    return Done(reason=fix_notes.strip(), data={"resolution_code": ResolutionCode.FIX_APPLIED})
 
 
-def problem_reopen(problem: Problem, *, by: "User | None", reason: str) -> Problem:
-    def apply(ticket: Problem, move: Move) -> None:
-        ticket.resolution_code = ""
-        ticket.resolved_at = None
-
-    return perform_move(
-        problem, "reopen", by=by, inputs={"reason": reason}, reason=reason.strip(), apply=apply
-    )
+@moves.define
+def problem_reopen(problem: Problem, *, by: "User | None", reason: Reason) -> Done:
+    problem.resolution_code = ""
+    problem.resolved_at = None
+    return Done(reason=reason.strip())
 
 
-def _closer(
-    code: str, notes: str, duplicate_of: Problem | None = None
-) -> Callable[[Problem, Move], dict[str, Any]]:
-    def apply(ticket: Problem, move: Move) -> dict[str, Any]:
-        ticket.resolution_code = code
-        ticket.close_notes = notes.strip()
-        ticket.closed_at = timezone.now()
-        ticket.duplicate_of = duplicate_of
-        return {"resolution_code": code}
-
-    return apply
+def _close(problem: Problem, code: str, notes: str, duplicate_of: Problem | None = None) -> Done:
+    problem.resolution_code = code
+    problem.close_notes = notes.strip()
+    problem.closed_at = timezone.now()
+    problem.duplicate_of = duplicate_of
+    return Done(reason=notes.strip(), data={"resolution_code": code})
 
 
-def problem_close(problem: Problem, *, by: "User | None", note: str = "") -> Problem:
-    return perform_move(
-        problem,
-        "close",
-        by=by,
-        inputs={"note": note},
-        reason=note.strip(),
-        apply=_closer(ResolutionCode.FIX_APPLIED, note),
-    )
+@moves.define
+def problem_close(problem: Problem, *, by: "User | None", note: Note = "") -> Done:
+    return _close(problem, ResolutionCode.FIX_APPLIED, note)
 
 
+@moves.define
 def problem_close_duplicate(
-    problem: Problem, *, by: "User | None", duplicate_of: str, reason: str
-) -> Problem:
-    def apply(ticket: Problem, move: Move) -> dict[str, Any]:
-        # Looked up after the state check, so a refused move is refused for its state.
-        number = duplicate_of.strip().upper()
-        original = Problem.objects.filter(number=number).exclude(pk=ticket.pk).first()
-        if original is None:
-            raise MoveInvalid({"duplicate_of": [f"No other problem {duplicate_of!r}."]})
-        return _closer(ResolutionCode.DUPLICATE, reason, original)(ticket, move)
-
-    return perform_move(
-        problem,
-        "close_duplicate",
-        by=by,
-        inputs={"duplicate_of": duplicate_of, "reason": reason},
-        reason=f"Duplicate of {duplicate_of.strip().upper()}: {reason.strip()}",
-        apply=apply,
-    )
+    problem: Problem,
+    *,
+    by: "User | None",
+    duplicate_of: Annotated[str, Text("The number of the problem kept open.", lines=1)],
+    reason: Reason,
+) -> Done:
+    number = duplicate_of.strip().upper()
+    original = Problem.objects.filter(number=number).exclude(pk=problem.pk).first()
+    if original is None:
+        raise MoveInvalid({"duplicate_of": [f"No other problem {duplicate_of!r}."]})
+    done = _close(problem, ResolutionCode.DUPLICATE, reason, original)
+    return Done(reason=f"Duplicate of {number}: {reason.strip()}", data=done.data)
 
 
-def problem_accept_risk(problem: Problem, *, by: "User | None", reason: str) -> Problem:
-    return perform_move(
-        problem,
-        "accept_risk",
-        by=by,
-        inputs={"reason": reason},
-        reason=reason.strip(),
-        apply=_closer(ResolutionCode.RISK_ACCEPTED, reason),
-    )
+@moves.define
+def problem_accept_risk(problem: Problem, *, by: "User | None", reason: Reason) -> Done:
+    return _close(problem, ResolutionCode.RISK_ACCEPTED, reason)
 
 
-def problem_cancel(problem: Problem, *, by: "User | None", reason: str) -> Problem:
-    return perform_move(
-        problem,
-        "cancel",
-        by=by,
-        inputs={"reason": reason},
-        reason=reason.strip(),
-        apply=_closer(ResolutionCode.CANCELED, reason),
-    )
+@moves.define
+def problem_cancel(problem: Problem, *, by: "User | None", reason: Reason) -> Done:
+    return _close(problem, ResolutionCode.CANCELED, reason)
 
 
-MOVE_FUNCTIONS: dict[str, Callable[..., Problem]] = {
-    "assess": problem_assess,
-    "analyze": problem_analyze,
-    "mark_known_error": problem_mark_known_error,
-    "start_fix": problem_start_fix,
-    "resolve": problem_resolve,
-    "reopen": problem_reopen,
-    "close": problem_close,
-    "close_duplicate": problem_close_duplicate,
-    "accept_risk": problem_accept_risk,
-    "cancel": problem_cancel,
-}
-check_complete(Problem, MOVE_FUNCTIONS)
-
-
-def problem_move(problem: Problem, name: str, *, by: "User | None", **inputs: Any) -> Problem:
-    """Make move ``name`` with the inputs the move table declares for it."""
-    return dispatch_move(MOVE_FUNCTIONS, problem, name, by=by, **inputs)
-
-
-WORKFLOW = TicketWorkflow(
+WORKFLOW = moves.workflow(
     create=problem_create,
     update=problem_update,
-    move=problem_move,
     add_note=problem_add_note,
     override_priority=problem_override_priority,
     editable_fields=EDITABLE_FIELDS,
 )
+problem_move = WORKFLOW.move

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from incidents.models import OPEN_STATES, Incident, Severity
 from kernel.errors import MoveForbidden, MoveInvalid
+from kernel.notices import Notice, PublicNotice
 from kernel.workflow import lock, record_event, save_audited
 from notifications.enums import EventKind
 from notifications.events import Event
@@ -126,6 +127,22 @@ def status_update_post(
                 "impact": public.impact,
                 "status_url": status_url,
             },
+            # Public words only, as the status page shows them: webhooks hear it; the
+            # subscribers are addresses, mailed below.
+            notice=Notice(
+                EventKind.STATUS_UPDATE,
+                "status update",
+                public=PublicNotice(
+                    subject=f"{public.title}: {phase}",
+                    url=status_url,
+                    data={
+                        "public_title": public.title,
+                        "phase": phase,
+                        "impact": public.impact,
+                        "status_url": status_url,
+                    },
+                ),
+            ),
         )
         _notify_subscribers(current, public, update, status_url)
     return update

@@ -12,6 +12,7 @@ from changes.models import Type as ChangeType
 from changes.workflow import change_move
 from incidents.models import Incident, Status
 from incidents.workflow import incident_move
+from kernel.moves import Input, inputs_of
 from problems.models import Problem
 from problems.models import Status as ProblemStatus
 from problems.workflow import problem_move
@@ -197,3 +198,10 @@ def bring_change_to(change: Change, status: int, *, agent: User, approver: User)
             change = change_move(change, name, by=agent, **CHANGE_INPUTS[name])
     assert change.status == status
     return change
+
+
+def declared_inputs(move: str) -> tuple[Input, ...]:
+    """What incident move ``move`` asks for, as its workflow function declares it."""
+    import incidents.workflow
+
+    return inputs_of(getattr(incidents.workflow, f"incident_{move}"))

@@ -14,7 +14,7 @@ from changes.admin.calendar import calendar_view
 from changes.admin.from_template import from_template_view
 from changes.approvals import change_approve, change_reject, changes_awaiting, may_decide
 from changes.conflicts import conflicts_for
-from changes.forms import MOVE_FORMS, DecisionForm
+from changes.forms import DecisionForm
 from changes.models import FINISHED, Change, ChangeApproval, Status
 from changes.queries import failure_rate
 from changes.workflow import EDITABLE_FIELDS, WORKFLOW
@@ -130,7 +130,6 @@ class ChangeAdmin(TicketAdmin[Change]):
         ("Assignment", {"fields": ("assignment_group", "assigned_to")}),
     )
     change_list_template = "admin/changes/change/change_list.html"
-    move_forms = MOVE_FORMS
     workflow = WORKFLOW
     override_permission = "changes.override_priority"
 

@@ -12,7 +12,6 @@ from changes.models import (
     ChangeApproval,
     ChangeTemplate,
     ChangeTimelineEntry,
-    CloseCode,
     Status,
 )
 from changes.workflow import EDITABLE_FIELDS
@@ -22,10 +21,7 @@ from kernel.api.serializers import (
     StrictSerializer,
     TicketFieldsMixin,
     UserRefSerializer,
-    choice_field,
     history_serializer,
-    move_input_serializers,
-    text_field,
     timeline_serializer,
 )
 
@@ -163,14 +159,3 @@ class FailureRateSerializer(serializers.Serializer[Any]):
     closed = serializers.IntegerField(read_only=True)
     failed = serializers.IntegerField(read_only=True, help_text="Closed and caused an incident.")
     rate = serializers.FloatField(read_only=True, allow_null=True)
-
-
-MOVE_INPUTS: dict[str, Any] = move_input_serializers(
-    Change.moves,
-    {
-        "override_reason": text_field("Managers: why schedule despite the conflicts."),
-        "close_code": choice_field(CloseCode, "How it went."),
-        "close_notes": text_field("What happened."),
-    },
-    prefix="Change",
-)

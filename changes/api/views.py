@@ -17,7 +17,6 @@ from rest_framework.response import Response
 
 from catalog.models import Service
 from changes.api.serializers import (
-    MOVE_INPUTS,
     ChangeCreateSerializer,
     ChangeHistoryRecordSerializer,
     ChangeSerializer,
@@ -110,7 +109,7 @@ class ChangeViewSet(TicketViewSet[Change]):
     related = ("assigned_to", "assignment_group", "requested_by", "template")
     serializer_class = ChangeSerializer
     update_serializer = ChangeUpdateSerializer
-    move_inputs = MOVE_INPUTS
+    input_prefix = "Change"
     timeline_serializer = ChangeTimelineEntrySerializer
     history_serializer = ChangeHistoryRecordSerializer
     agent_actions = frozenset(

@@ -1,8 +1,7 @@
 """Bulk actions on the incident list. Each loops over a workflow call per incident and
 reports every refusal by number; none touches the rows directly."""
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -11,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from catalog.models import Team
 from incidents.forms import AssignGroupForm
 from incidents.models import Incident
-from incidents.workflow import incident_update
+from incidents.workflow import incident_assign_group, incident_update
 from kernel.admin.actions import ask, for_each, move_action
 from kernel.admin.pages import acting_user
 
@@ -35,15 +34,6 @@ def assign_to_me(
     )
 
 
-def _to_team(team: Team, members: set[int]) -> Callable[[Incident], dict[str, Any]]:
-    def changes(incident: Incident) -> dict[str, Any]:
-        # An assignee outside the new group cannot keep the incident: the group triages it.
-        keep = incident.assigned_to_id in members
-        return {"assignment_group": team, **({} if keep else {"assigned_to": None})}
-
-    return changes
-
-
 @admin.action(description="Assign to group…", permissions=["change"])
 def assign_to_group(
     modeladmin: "IncidentAdmin", request: HttpRequest, queryset: QuerySet[Incident]
@@ -58,17 +48,11 @@ def assign_to_group(
     if isinstance(answer, HttpResponse):
         return answer
     team: Team = answer.cleaned_data["team"]
-    changes = _to_team(team, set(team.members.values_list("pk", flat=True)))
     for_each(
         modeladmin,
         request,
         queryset,
-        lambda incident: incident_update(
-            incident,
-            by=acting_user(request),
-            changes=changes(incident),
-            reason=f"Assigned to {team}",
-        ),
+        lambda incident: incident_assign_group(incident, by=acting_user(request), team=team),
         f"Assigned {{count}} incident(s) to {team}.",
     )
     return None

@@ -13,7 +13,6 @@ from django.utils.timesince import timesince
 from incidents.admin import actions as bulk
 from incidents.admin.filters import AssigneeFilter, OpenFilter, QueueFilter
 from incidents.attachments import attachment_response
-from incidents.forms import MOVE_FORMS
 from incidents.models import OPEN_STATES, Incident, IncidentAttachment, Status
 from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
 from kernel.admin.ticket import TicketAdmin, priority_badge
@@ -113,7 +112,6 @@ class IncidentAdmin(TicketAdmin[Incident]):
         bulk.cancel_selected,
     )
     change_list_template = "admin/incidents/incident/change_list.html"
-    move_forms = MOVE_FORMS
     workflow = WORKFLOW
     override_permission = "incidents.override_priority"
 

@@ -6,13 +6,11 @@ way in and ``{"id", "name"}`` on the way out, so clients need no second request 
 The pieces every ticket type shares live in ``kernel.api.serializers``.
 """
 
-from typing import Any
-
 from rest_framework import serializers
 
 from accounts.models import User
 from catalog.models import Category, Service, Team
-from incidents.models import HoldReason, Incident, IncidentTimelineEntry, ResolutionCode, Status
+from incidents.models import Incident, IncidentTimelineEntry, Status
 from incidents.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
     NoteSerializer,
@@ -20,11 +18,7 @@ from kernel.api.serializers import (
     StrictModelSerializer,
     TicketFieldsMixin,
     UserRefSerializer,
-    choice_field,
     history_serializer,
-    move_input_serializers,
-    team_field,
-    text_field,
     timeline_serializer,
 )
 
@@ -124,14 +118,3 @@ class IncidentUpdateSerializer(IncidentCreateSerializer):
 
     class Meta(IncidentCreateSerializer.Meta):
         fields = (*EDITABLE_FIELDS, "reason")
-
-
-MOVE_INPUTS: dict[str, Any] = move_input_serializers(
-    Incident.moves,
-    {
-        "hold_reason": choice_field(HoldReason, "What the incident waits for."),
-        "resolution_code": choice_field(ResolutionCode, "How it was resolved."),
-        "resolution_notes": text_field("What was done; the caller reads it."),
-        "assignment_group": team_field("The id of the team that takes the incident over."),
-    },
-)

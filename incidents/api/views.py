@@ -16,7 +16,6 @@ from accounts.models import User
 from incidents.api.filters import IncidentFilter
 from incidents.api.serializers import (
     AGENT_ONLY_FIELDS,
-    MOVE_INPUTS,
     HistoryRecordSerializer,
     IncidentCreateSerializer,
     IncidentSerializer,
@@ -62,7 +61,6 @@ class IncidentViewSet(TicketViewSet[Incident]):
     related = ("caller", "assigned_to", "service", "category", "subcategory", "assignment_group")
     serializer_class = IncidentSerializer
     update_serializer = IncidentUpdateSerializer
-    move_inputs = MOVE_INPUTS
     timeline_serializer = TimelineEntrySerializer
     history_serializer = HistoryRecordSerializer
 

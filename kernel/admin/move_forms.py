@@ -1,58 +1,48 @@
-"""Admin forms asking for exactly one move's inputs, built from the move table: field
-names are the move's input names, so ``cleaned_data`` goes straight to the workflow."""
+"""Admin forms asking for exactly one move's inputs, built from the move's function
+signature (``kernel.moves``): field names are the input names, so ``cleaned_data`` goes
+straight to the workflow."""
 
-from collections.abc import Callable, Mapping
+from typing import Any
 
 from django import forms
 
 from catalog.models import Team
-from kernel.transitions import MoveTable
-
-type FormField = Callable[[bool], forms.Field]
-
-TEXT = forms.Textarea(attrs={"rows": 4})
+from kernel.moves import Choice, Input, TeamRef, TicketWorkflow
 
 
-def text(required: bool) -> forms.Field:
+def form_field(spec: Input) -> forms.Field:
+    kind = spec.kind
+    label = kind.label or None
+    help_text = kind.help if spec.required else f"{kind.help} Optional.".strip()
+    if isinstance(kind, Choice):
+        return forms.ChoiceField(
+            choices=kind.choices.choices, required=spec.required, label=label, help_text=help_text
+        )
+    if isinstance(kind, TeamRef):
+        # ``cleaned_data`` holds the ``Team``.
+        return forms.ModelChoiceField(
+            queryset=Team.objects.filter(is_active=True),
+            required=spec.required,
+            label=label,
+            help_text=help_text,
+        )
+    widget = forms.TextInput() if kind.lines == 1 else forms.Textarea(attrs={"rows": kind.lines})
     return forms.CharField(
-        required=required, widget=TEXT, help_text="" if required else "Optional."
+        required=spec.required,
+        widget=widget,
+        label=label,
+        help_text=help_text,
+        max_length=kind.max_length,
     )
 
 
-def choice(choices: list[tuple[str, str]], label: str = "") -> FormField:
-    def make(required: bool) -> forms.Field:
-        return forms.ChoiceField(choices=choices, required=required, label=label or None)
-
-    return make
-
-
-def team(label: str = "", help_text: str = "") -> FormField:
-    """A picker of active teams; ``cleaned_data`` holds the ``Team``."""
-
-    def make(required: bool) -> forms.Field:
-        return forms.ModelChoiceField(
-            queryset=Team.objects.filter(is_active=True),
-            required=required,
-            label=label or None,
-            help_text=help_text,
-        )
-
-    return make
-
-
-COMMON: dict[str, FormField] = {"note": text, "reason": text}
-
-
-def build_move_forms(
-    table: MoveTable, fields: Mapping[str, FormField]
-) -> dict[str, type[forms.Form]]:
-    """One form class per move; a move naming an input missing here fails at import."""
-    every = {**COMMON, **fields}
+def build_move_forms(workflow: TicketWorkflow[Any]) -> dict[str, type[forms.Form]]:
+    """One form class per move of the workflow's ticket type."""
     return {
         move.name: type(
             f"{move.name.title().replace('_', '')}Form",
             (forms.Form,),
-            {name: every[name](name in move.required) for name in move.inputs},
+            {spec.name: form_field(spec) for spec in workflow.inputs(move.name)},
         )
-        for move in table
+        for move in workflow.model.moves
     }

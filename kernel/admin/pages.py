@@ -18,11 +18,11 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from kernel.admin.history import TicketHistoryAdmin
-from kernel.dispatch import TicketWorkflow
+from kernel.admin.move_forms import build_move_forms
 from kernel.enums import Priority
-from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed, WorkflowError
+from kernel.errors import MoveInvalid, MoveNotAllowed, WorkflowError
 from kernel.models import Ticket
-from kernel.transitions import Move
+from kernel.moves import TicketWorkflow
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -62,26 +62,20 @@ def acting_user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def refusal_of(ticket: Ticket, move: Move, user: User) -> WorkflowError | None:
-    """Why ``user`` cannot make ``move`` now, read from the move table. The workflow checks
-    again under the row lock; this only keeps us from offering a move it would refuse."""
-    try:
-        type(ticket).moves.check_ticket(ticket, move.name)
-    except MoveNotAllowed as exc:
-        return exc
-    if not move.permits(user, ticket):
-        return MoveForbidden(f"You may not {move.label.lower()} {ticket.number}.")
-    return None
-
-
 class TicketPagesAdmin[T: Ticket](TicketHistoryAdmin[T]):
     """The ticket type's ``workflow`` and the move, note and priority pages calling it.
-    ``move_forms`` maps each move to the form asking for exactly that move's inputs."""
+    ``move_forms`` maps each move to the form asking for exactly that move's inputs,
+    built from the workflow's move functions."""
 
     move_form_template = "admin/ticket/move_form.html"
-    move_forms: ClassVar[Mapping[str, type[forms.Form]]] = {}
+    move_forms: ClassVar[Mapping[str, type[forms.Form]]]
     override_permission: ClassVar[str] = ""
     workflow: ClassVar[TicketWorkflow[Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "workflow" in cls.__dict__:
+            cls.move_forms = build_move_forms(cls.workflow)
 
     # --- the ticket type's workflow --------------------------------------------------
     # Every write goes to ``workflow``, the ticket type's bundle of workflow functions.
@@ -93,7 +87,7 @@ class TicketPagesAdmin[T: Ticket](TicketHistoryAdmin[T]):
         return self.workflow.update(ticket, by=acting_user(request), changes=changes)
 
     def make_move(self, request: HttpRequest, ticket: T, name: str, inputs: dict[str, Any]) -> T:
-        return self.workflow.move(ticket, name, by=acting_user(request), **inputs)
+        return self.workflow.make(ticket, name, by=acting_user(request), inputs=inputs)
 
     def add_note(self, request: HttpRequest, ticket: T, body: str, internal: bool) -> None:
         self.workflow.add_note(ticket, by=acting_user(request), body=body, internal=internal)
@@ -164,13 +158,17 @@ class TicketPagesAdmin[T: Ticket](TicketHistoryAdmin[T]):
         except MoveNotAllowed:
             raise Http404(f"There is no move called {name!r}.") from None
         back = HttpResponseRedirect(self._url("change", ticket.pk))
-        refusal = refusal_of(ticket, move, acting_user(request))
-        if refusal is not None:
-            self.message_user(request, f"{ticket.number}: {refusal.message}", messages.ERROR)
-            return back
         form_class = self.move_forms[name]
         form = form_class(request.POST) if request.method == "POST" else form_class()
-        if request.method == "POST" and form.is_valid():
+        if request.method != "POST" or not form.is_valid():
+            # Whether to show the form at all: a move the state or the user's rights refuse
+            # is refused before its input is judged. A valid POST goes to the workflow,
+            # which decides under the row lock.
+            refusal = type(ticket).moves.refusal(ticket, name, acting_user(request))
+            if refusal is not None:
+                self.message_user(request, f"{ticket.number}: {refusal.message}", messages.ERROR)
+                return back
+        else:
             try:
                 moved = self.make_move(request, ticket, name, form.cleaned_data)
             except MoveInvalid as exc:

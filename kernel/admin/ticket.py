@@ -154,11 +154,7 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
         return []
 
     def allowed_moves(self, request: HttpRequest, ticket: T) -> list[Move]:
-        return [
-            move
-            for move in type(ticket).moves.allowed_for(ticket)
-            if move.permits(acting_user(request), ticket)
-        ]
+        return type(ticket).moves.offered(ticket, acting_user(request))
 
     def timeline(self, ticket: T) -> QuerySet[Any]:
         # One query however long the timeline: the author is the only relation shown.

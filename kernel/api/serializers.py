@@ -4,7 +4,7 @@ and ``links`` fields of a ticket.
 
 Input serializers only parse; output serializers only render."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -16,15 +16,14 @@ from catalog.models import Team
 from kernel.enums import Priority
 from kernel.links import relations_of
 from kernel.models import Ticket
-from kernel.transitions import Move, MoveTable
+from kernel.moves import Choice, Input, TeamRef, TicketWorkflow
+from kernel.transitions import Move
 
 # Fields clients commonly try to write, with where to go instead.
 READ_ONLY_HINTS: dict[str, str] = {
     "status": "Read-only: change it with a move action (POST .../<move>/).",
     "priority": "Read-only: derived from impact and urgency; see POST .../override-priority/.",
 }
-
-type FieldFactory = Callable[[bool], serializers.Field[Any, Any, Any, Any]]
 
 
 def reject_unknown(data: object, fields: Mapping[str, Any]) -> None:
@@ -98,8 +97,7 @@ class TicketFieldsMixin(serializers.Serializer[Any]):
         user = getattr(request, "user", None)
         if not isinstance(user, User):
             return []
-        moves = type(ticket).moves.allowed_for(ticket)
-        return [move.name for move in moves if move.permits(user, ticket)]
+        return [move.name for move in type(ticket).moves.offered(ticket, user)]
 
     @extend_schema_field(
         {
@@ -176,62 +174,38 @@ class PriorityOverrideSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, help_text="Why the matrix's priority is wrong.")
 
 
-def note_field(required: bool) -> serializers.Field[Any, Any, Any, Any]:
+def input_field(spec: Input) -> serializers.Field[Any, Any, Any, Any]:
+    """The API field of one move input (``kernel.moves``): it documents the input in the
+    schema; the workflow parses the value under the row lock."""
+    kind, required = spec.kind, spec.required
+    if isinstance(kind, Choice):
+        return serializers.ChoiceField(
+            choices=kind.choices.choices, required=required, help_text=kind.help
+        )
+    if isinstance(kind, TeamRef):
+        return serializers.PrimaryKeyRelatedField(
+            queryset=Team.objects.filter(is_active=True), required=required, help_text=kind.help
+        )
     return serializers.CharField(
-        required=required, allow_blank=not required, max_length=50_000, help_text="A remark."
+        required=required,
+        allow_blank=not required,
+        max_length=kind.max_length,
+        help_text=kind.help,
     )
 
 
-def text_field(help_text: str) -> FieldFactory:
-    def make(required: bool) -> serializers.Field[Any, Any, Any, Any]:
-        return serializers.CharField(
-            required=required, allow_blank=not required, max_length=50_000, help_text=help_text
-        )
-
-    return make
-
-
-def choice_field(choices: type[models.Choices], help_text: str) -> FieldFactory:
-    def make(required: bool) -> serializers.Field[Any, Any, Any, Any]:
-        return serializers.ChoiceField(
-            choices=choices.choices, required=required, help_text=help_text
-        )
-
-    return make
-
-
-def team_field(help_text: str) -> FieldFactory:
-    """An active team by id; the move gets the ``Team``."""
-
-    def make(required: bool) -> serializers.Field[Any, Any, Any, Any]:
-        return serializers.PrimaryKeyRelatedField(
-            queryset=Team.objects.filter(is_active=True), required=required, help_text=help_text
-        )
-
-    return make
-
-
-# Inputs several ticket types' moves share.
-COMMON_INPUTS: dict[str, FieldFactory] = {
-    "note": note_field,
-    "reason": lambda required: serializers.CharField(
-        required=required, max_length=50_000, help_text="Why."
-    ),
-}
-
-
 def move_input_serializers(
-    table: MoveTable, fields: Mapping[str, FieldFactory], prefix: str = ""
+    workflow: TicketWorkflow[Any], prefix: str = ""
 ) -> dict[str, type[StrictSerializer]]:
-    """The body of each ``POST .../<move>/``, built from the move's ``inputs`` in the
-    table. A move naming an input missing from ``fields`` fails at import."""
-    every = {**COMMON_INPUTS, **fields}
+    """The body of each ``POST .../<move>/``, built from the move function's inputs."""
 
     def build(move: Move) -> type[StrictSerializer]:
-        attrs: dict[str, Any] = {name: every[name](name in move.required) for name in move.inputs}
+        attrs: dict[str, Any] = {
+            spec.name: input_field(spec) for spec in workflow.inputs(move.name)
+        }
         attrs["__doc__"] = f"What {move.label.lower()} asks for."
         attrs["__module__"] = __name__
         name = prefix + "".join(part.capitalize() for part in move.name.split("_"))
         return type(f"{name}Serializer", (StrictSerializer,), attrs)
 
-    return {move.name: build(move) for move in table}
+    return {move.name: build(move) for move in workflow.model.moves}

@@ -3,14 +3,14 @@
 work notes and history. A ticket type's ViewSet subclasses ``TicketViewSet``, names its
 workflow and serializers, and writes only what is its own (create, visibility)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,12 +20,15 @@ from accounts.models import User
 from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgentForRecord
 from kernel.api.schema import error_responses
-from kernel.api.serializers import NoteSerializer, PriorityOverrideSerializer
-from kernel.dispatch import TicketWorkflow
+from kernel.api.serializers import (
+    NoteSerializer,
+    PriorityOverrideSerializer,
+    move_input_serializers,
+)
 from kernel.enums import TimelineKind
-from kernel.errors import MoveForbidden
 from kernel.links import with_relations
 from kernel.models import Ticket
+from kernel.moves import TicketWorkflow
 from kernel.transitions import Move
 
 type Handler = Callable[..., Response]
@@ -65,7 +68,10 @@ class TicketViewSet[T: Ticket](
     """What else a comment does, for the documentation."""
     related: ClassVar[tuple[str, ...]] = ()
     update_serializer: ClassVar[type[BaseSerializer[Any]]]
-    move_inputs: ClassVar[dict[str, type[BaseSerializer[Any]]]]
+    move_inputs: ClassVar[Mapping[str, type[BaseSerializer[Any]]]]
+    """Each move's body, for the schema: built from the workflow's move functions."""
+    input_prefix: ClassVar[str] = ""
+    """Prefix of the move bodies' schema names ("Problem": ``ProblemAssessSerializer``)."""
     timeline_serializer: ClassVar[type[BaseSerializer[Any]]]
     history_serializer: ClassVar[type[BaseSerializer[Any]]]
     agent_actions: ClassVar[frozenset[str]] = frozenset({"partial_update", "work_notes", "history"})
@@ -76,6 +82,7 @@ class TicketViewSet[T: Ticket](
         super().__init_subclass__(**kwargs)
         if "model" not in cls.__dict__:
             return  # an intermediate base
+        cls.move_inputs = move_input_serializers(cls.workflow, cls.input_prefix)
         for move in cls.model.moves:
             setattr(cls, f"move_{move.name}", move_endpoint(cls, move))
         for name, endpoint in generated_endpoints(cls).items():
@@ -120,18 +127,15 @@ class TicketViewSet[T: Ticket](
         return self.render(ticket)
 
     def make_move(self, request: Request, name: str) -> Response:
-        """The one handler behind every ``POST .../<move>/``."""
+        """The one handler behind every ``POST .../<move>/``. The workflow checks the state,
+        the user's rights and the body, in that order, under the row lock: a move refused
+        for the state is a 409 even when its body is incomplete."""
         ticket = self.get_object()
-        user = acting_user(request)
-        # Answer in the order the workflow checks (state, then user, then input), so that a
-        # move refused for the state is a 409 even when its body is incomplete. The
-        # workflow checks again under the row lock; this is only the early answer.
-        move = self.model.moves.check_ticket(ticket, name)
-        if not move.permits(user, ticket):
-            raise MoveForbidden(f"You may not {move.label.lower()} {ticket.number}.")
-        serializer = self.move_inputs[name](data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ticket = self.workflow.move(ticket, name, by=user, **serializer.validated_data)
+        data = request.data
+        if not isinstance(data, Mapping):
+            raise ValidationError({"non_field_errors": ["Send the move's inputs as an object."]})
+        inputs = {str(key): data.get(key) for key in data}  # a form's last value per key
+        ticket = self.workflow.make(ticket, name, by=acting_user(request), inputs=inputs)
         return self.render(ticket)
 
     def override(self, request: Request) -> Response:
@@ -201,7 +205,7 @@ def move_endpoint(view: type[TicketViewSet[Any]], move: Move) -> Any:
         operation_id=f"v1_{view.noun}s_{move.name}",
         summary=move.label,
         description=description,
-        request=inputs if move.inputs else None,
+        request=inputs if view.workflow.inputs(move.name) else None,
         responses={200: view.serializer_class, **error_responses(400, 401, 403, 404, 409)},
     )(decorated)
 

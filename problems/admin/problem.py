@@ -19,7 +19,6 @@ from incidents.models import Incident
 from kernel.admin.pages import acting_user
 from kernel.admin.ticket import TicketAdmin, priority_badge
 from kernel.errors import WorkflowError
-from problems.forms import MOVE_FORMS
 from problems.models import OPEN_STATES, Problem, Status
 from problems.queries import recurring_candidates
 from problems.workflow import (
@@ -103,7 +102,6 @@ class ProblemAdmin(TicketAdmin[Problem]):
         ("Assignment", {"fields": ("assignment_group", "assigned_to")}),
     )
     change_list_template = "admin/problems/problem/change_list.html"
-    move_forms = MOVE_FORMS
     workflow = WORKFLOW
     override_permission = "problems.override_priority"
 

@@ -13,8 +13,6 @@ from kernel.api.serializers import (
     TicketFieldsMixin,
     TicketRefSerializer,
     history_serializer,
-    move_input_serializers,
-    text_field,
     timeline_serializer,
 )
 from problems.models import Problem, ProblemTimelineEntry, Status
@@ -135,15 +133,3 @@ class IncidentNumbersSerializer(StrictSerializer):
     incidents = serializers.ListField(
         child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
     )
-
-
-MOVE_INPUTS: dict[str, Any] = move_input_serializers(
-    Problem.moves,
-    {
-        "workaround": text_field("How agents get users working meanwhile."),
-        "root_cause": text_field("What causes the problem."),
-        "fix_notes": text_field("The permanent fix."),
-        "duplicate_of": text_field("The number of the problem kept open."),
-    },
-    prefix="Problem",
-)

@@ -23,7 +23,6 @@ from kernel.api.tickets import TicketViewSet, acting_user
 from kernel.errors import MoveForbidden
 from problems.api.filters import KnownErrorFilter, ProblemFilter
 from problems.api.serializers import (
-    MOVE_INPUTS,
     IncidentNumbersSerializer,
     KnownErrorSerializer,
     ProblemCreateSerializer,
@@ -85,7 +84,7 @@ class ProblemViewSet(TicketViewSet[Problem]):
     )
     serializer_class = ProblemSerializer
     update_serializer = ProblemUpdateSerializer
-    move_inputs = MOVE_INPUTS
+    input_prefix = "Problem"
     timeline_serializer = ProblemTimelineEntrySerializer
     history_serializer = ProblemHistoryRecordSerializer
     agent_actions = frozenset(

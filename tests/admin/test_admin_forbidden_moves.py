@@ -5,7 +5,7 @@ import pytest
 
 from incidents.models import Incident, Status
 from tests.admin.conftest import audit_counts, change_url, messages_of, move_url
-from tests.factories import FORBIDDEN_MOVES, MOVE_INPUTS
+from tests.factories import FORBIDDEN_MOVES, MOVE_INPUTS, declared_inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +68,13 @@ def test_an_unknown_move_is_not_found(agent_client, incident):
 
 
 def test_every_move_has_a_form_asking_exactly_its_inputs():
-    from incidents.forms import MOVE_FORMS
+    from incidents.admin.incident import IncidentAdmin
 
-    assert set(MOVE_FORMS) == set(Incident.moves.names())
+    forms = IncidentAdmin.move_forms
+    assert set(forms) == set(Incident.moves.names())
     for move in Incident.moves:
-        fields = MOVE_FORMS[move.name]().fields
-        assert set(fields) == set(move.inputs), move.name
+        declared = declared_inputs(move.name)
+        fields = forms[move.name]().fields
+        assert set(fields) == {spec.name for spec in declared}, move.name
         required = {name for name, field in fields.items() if field.required}
-        assert required == set(move.required), move.name
+        assert required == {spec.name for spec in declared if spec.required}, move.name

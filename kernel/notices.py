@@ -1,0 +1,89 @@
+"""What an event tells people: the kind of notice, its words and who hears it.
+
+The app that records an event declares its notice (a move in its ``Move`` entry, any other
+event where it calls ``record_event``); ``notifications`` resolves the audience and sends
+it without knowing any app's verbs. An event without a notice tells nobody.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from django.db import models
+
+
+class NoticeKind(models.TextChoices):
+    """What happened, as people choose channels for it and webhooks filter on it."""
+
+    CREATED = "created", "Incident created"
+    ASSIGNED = "assigned", "Assigned or reassigned"
+    PRIORITY_RAISED = "priority_raised", "Priority raised"
+    STATE_CHANGED = "state_changed", "State changed"
+    COMMENT = "comment", "Comment added"
+    WORK_NOTE = "work_note", "Work note added"
+    ESCALATED = "escalated", "Escalated to the manager"
+    PAGE = "page", "On-call page"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACH = "sla_breach", "SLA breached"
+    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+    CHANGE_SCHEDULED = "change_scheduled", "Change scheduled"
+    STATUS_UPDATE = "status_update", "Status page update"
+    STATUS_SUBSCRIPTION = "status_subscription", "Status page subscription"
+
+
+class Audience(StrEnum):
+    """Who, relative to the ticket, hears a notice."""
+
+    REQUESTER = "requester"
+    """The ticket's requester (an incident's caller, a change's requester)."""
+    ASSIGNEE = "assignee"
+    GROUP = "group"
+    """Every member of the assignment group."""
+    ASSIGNEE_OR_GROUP = "assignee_or_group"
+    """The assignee, else the whole group: the queue is everyone's until someone takes it."""
+    WATCHERS = "watchers"
+    SUBSCRIBERS = "subscribers"
+    """People subscribed to the ticket's service."""
+    MANAGER = "manager"
+    """The assignment group's manager."""
+
+
+def audience(*members: Audience) -> frozenset[Audience]:
+    return frozenset(members)
+
+
+# Who hears that a ticket moved, unless its move says otherwise.
+MOVE_AUDIENCE = audience(Audience.REQUESTER, Audience.ASSIGNEE, Audience.WATCHERS)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One event's notice. ``words`` say what happened, in the past tense, after the
+    ticket's number and title in a subject ("resolved", "escalated to Network")."""
+
+    kind: str
+    words: str
+    audience: frozenset[Audience] = frozenset()
+    named: frozenset[int] = frozenset()
+    """Users told by name besides the audience (the approvers asked, the person paged)."""
+    shows: tuple[str, ...] = ()
+    """Keys of the event's data the message carries (a page's acknowledge link)."""
+    public: "PublicNotice | None" = None
+    """Set for a notice meant for the public (a status-page update): only these words."""
+
+    def naming(self, users: Iterable[int | None]) -> "Notice":
+        """The same notice, told to ``users`` by name too."""
+        return replace(self, named=frozenset(pk for pk in users if pk is not None))
+
+    def worded(self, words: str) -> "Notice":
+        return replace(self, words=words)
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """A notice for the public: its own subject and page, and only ``data`` (never the
+    ticket's internal title, priority or people)."""
+
+    subject: str
+    url: str
+    data: dict[str, object] = field(default_factory=dict)
