@@ -8,7 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -83,29 +83,14 @@ def by_number[M: Ticket](model: type[M], numbers: list[str]) -> list[M]:
 DETAIL_POST: dict[str, Any] = {"detail": True, "methods": ["post"], "filter_backends": []}
 
 
-@extend_schema(tags=["changes"])
-@extend_schema_view(
-    list=extend_schema(
-        summary="List changes",
-        description="Agents only.",
-        responses={200: ChangeSerializer(many=True), **error_responses(400, 401)},
-    ),
-    retrieve=extend_schema(
-        summary="Get one change", responses={200: ChangeSerializer, **error_responses(401, 404)}
-    ),
-    partial_update=extend_schema(
-        summary="Edit a change's fields",
-        description="Agents only. The type changes only in New before any approval.",
-        request=ChangeUpdateSerializer,
-        responses={200: ChangeSerializer, **error_responses(400, 401, 403, 404, 409)},
-    ),
-)
 class ChangeViewSet(TicketViewSet[Change]):
     """Changes, by number (CHG0000001). Agents only: anyone else gets 404."""
 
     model = Change
     workflow = WORKFLOW
     noun = "change"
+    list_help = "Agents only."
+    update_help = "Agents only. The type changes only in New before any approval."
     related = ("assigned_to", "assignment_group", "requested_by", "template")
     serializer_class = ChangeSerializer
     update_serializer = ChangeUpdateSerializer

@@ -13,6 +13,7 @@ from catalog.models import Category, Service, Team
 from incidents.models import Incident, IncidentTimelineEntry, Status
 from incidents.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
+    TICKET_HEAD,
     NoteSerializer,
     PriorityOverrideSerializer,
     StrictModelSerializer,
@@ -38,17 +39,7 @@ class IncidentSerializer(TicketFieldsMixin, serializers.ModelSerializer[Incident
     class Meta:
         model = Incident
         fields = (
-            "url",
-            "number",
-            "title",
-            "description",
-            "status",
-            "status_display",
-            "priority",
-            "priority_display",
-            "priority_override_reason",
-            "impact",
-            "urgency",
+            *TICKET_HEAD,
             "severity",
             "is_major",
             "source",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -30,32 +30,20 @@ from kernel.api.schema import error_responses
 from kernel.api.tickets import TicketViewSet, acting_user
 
 
-@extend_schema(tags=["incidents"])
-@extend_schema_view(
-    list=extend_schema(
-        summary="List incidents",
-        description="Agents see every incident; everyone else sees those they called in "
-        "and those of the people a manager lets them report for.",
-        responses={200: IncidentSerializer(many=True), **error_responses(400, 401)},
-    ),
-    retrieve=extend_schema(
-        summary="Get one incident",
-        responses={200: IncidentSerializer, **error_responses(401, 404)},
-    ),
-    partial_update=extend_schema(
-        summary="Edit an incident's fields",
-        description="Agents only. `status` and `priority` are read-only here: use the moves "
-        "and `override-priority`.",
-        request=IncidentUpdateSerializer,
-        responses={200: IncidentSerializer, **error_responses(400, 401, 403, 404, 409)},
-    ),
-)
 class IncidentViewSet(TicketViewSet[Incident]):
     """Incidents, by number (INC0000001)."""
 
     model = Incident
     workflow = WORKFLOW
     noun = "incident"
+    list_help = (
+        "Agents see every incident; everyone else sees those they called in "
+        "and those of the people a manager lets them report for."
+    )
+    update_help = (
+        "Agents only. `status` and `priority` are read-only here: use the moves "
+        "and `override-priority`."
+    )
     requester = "caller"
     comment_help = "A caller's comment on an incident awaiting the caller puts it back in progress."
     related = ("caller", "assigned_to", "service", "category", "subcategory", "assignment_group")

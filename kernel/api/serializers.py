@@ -55,6 +55,21 @@ class StrictModelSerializer[M: models.Model](serializers.ModelSerializer[M]):
 
 # --- output ---------------------------------------------------------------------------
 
+# What every ticket's representation opens with, in the schema's order.
+TICKET_HEAD: tuple[str, ...] = (
+    "url",
+    "number",
+    "title",
+    "description",
+    "status",
+    "status_display",
+    "priority",
+    "priority_display",
+    "priority_override_reason",
+    "impact",
+    "urgency",
+)
+
 
 class NamedRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, ValidationError
@@ -71,6 +71,10 @@ class TicketViewSet[T: Ticket](
     move_inputs: ClassVar[Mapping[str, type[BaseSerializer[Any]]]]
     """Each move's body, for the schema: built from the workflow's move functions."""
     input_prefix: ClassVar[str] = ""
+    list_help: ClassVar[str] = "Agents only."
+    """Who sees which records, for the list's documentation."""
+    update_help: ClassVar[str] = ""
+    """What edits cannot do, for the documentation of ``PATCH``."""
     """Prefix of the move bodies' schema names ("Problem": ``ProblemAssessSerializer``)."""
     timeline_serializer: ClassVar[type[BaseSerializer[Any]]]
     history_serializer: ClassVar[type[BaseSerializer[Any]]]
@@ -87,6 +91,7 @@ class TicketViewSet[T: Ticket](
             setattr(cls, f"move_{move.name}", move_endpoint(cls, move))
         for name, endpoint in generated_endpoints(cls).items():
             setattr(cls, name, endpoint)
+        document(cls)
 
     # --- what subclasses may change ----------------------------------------------------
 
@@ -180,6 +185,29 @@ class TicketViewSet[T: Ticket](
             .latest("created_at", "id")
         )
         return Response(self.timeline_serializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+def document(view: type[TicketViewSet[Any]]) -> None:
+    """The list, retrieve and edit endpoints documented for ``view``'s type."""
+    noun, shown = view.noun, view.serializer_class
+    article = "an" if noun[0] in "aeiou" else "a"
+    extend_schema_view(
+        list=extend_schema(
+            summary=f"List {noun}s",
+            description=view.list_help,
+            responses={200: shown(many=True), **error_responses(400, 401)},
+        ),
+        retrieve=extend_schema(
+            summary=f"Get one {noun}", responses={200: shown, **error_responses(401, 404)}
+        ),
+        partial_update=extend_schema(
+            summary=f"Edit {article} {noun}'s fields",
+            description=view.update_help,
+            request=view.update_serializer,
+            responses={200: shown, **error_responses(400, 401, 403, 404, 409)},
+        ),
+    )(view)
+    extend_schema(tags=[f"{noun}s"])(view)
 
 
 def move_endpoint(view: type[TicketViewSet[Any]], move: Move) -> Any:

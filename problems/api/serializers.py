@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import User
 from catalog.models import Category, Service, Team
 from kernel.api.serializers import (
+    TICKET_HEAD,
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
@@ -28,17 +29,7 @@ class ProblemSerializer(TicketFieldsMixin, serializers.ModelSerializer[Problem])
     class Meta:
         model = Problem
         fields = (
-            "url",
-            "number",
-            "title",
-            "description",
-            "status",
-            "status_display",
-            "priority",
-            "priority_display",
-            "priority_override_reason",
-            "impact",
-            "urgency",
+            *TICKET_HEAD,
             "service",
             "category",
             "subcategory",

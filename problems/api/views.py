@@ -50,30 +50,17 @@ def incidents_by_number(numbers: list[str]) -> list[Incident]:
     return [found[number] for number in wanted]
 
 
-@extend_schema(tags=["problems"])
-@extend_schema_view(
-    list=extend_schema(
-        summary="List problems",
-        description="Agents only.",
-        responses={200: ProblemSerializer(many=True), **error_responses(400, 401)},
-    ),
-    retrieve=extend_schema(
-        summary="Get one problem", responses={200: ProblemSerializer, **error_responses(401, 404)}
-    ),
-    partial_update=extend_schema(
-        summary="Edit a problem's fields",
-        description="Agents only. `status`, `priority` and `workaround` are read-only here: "
-        "use the moves (`mark_known_error` documents a workaround).",
-        request=ProblemUpdateSerializer,
-        responses={200: ProblemSerializer, **error_responses(400, 401, 403, 404, 409)},
-    ),
-)
 class ProblemViewSet(TicketViewSet[Problem]):
     """Problems, by number (PRB0000001). Agents only: anyone else gets 404."""
 
     model = Problem
     workflow = WORKFLOW
     noun = "problem"
+    list_help = "Agents only."
+    update_help = (
+        "Agents only. `status`, `priority` and `workaround` are read-only here: "
+        "use the moves (`mark_known_error` documents a workaround)."
+    )
     related = (
         "assigned_to",
         "service",
