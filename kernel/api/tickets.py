@@ -189,7 +189,8 @@ class TicketViewSet[T: Ticket](
 
 def document(view: type[TicketViewSet[Any]]) -> None:
     """The list, retrieve and edit endpoints documented for ``view``'s type."""
-    noun, shown = view.noun, view.serializer_class
+    noun = view.noun
+    shown: Any = view.serializer_class
     article = "an" if noun[0] in "aeiou" else "a"
     extend_schema_view(
         list=extend_schema(
