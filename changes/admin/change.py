@@ -19,7 +19,7 @@ from changes.models import FINISHED, Change, ChangeApproval, Status
 from changes.queries import failure_rate
 from changes.workflow import EDITABLE_FIELDS, WORKFLOW
 from kernel.admin.pages import acting_user, attach_errors
-from kernel.admin.panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.panels import Panel, PanelRow
 from kernel.admin.ticket import TicketAdmin, priority_badge
 from kernel.errors import MoveInvalid, WorkflowError
 
@@ -246,7 +246,3 @@ def conflicts_panel(request: HttpRequest, change: Change) -> Panel | None:
         return None
     rows = [PanelRow(str(conflict)) for conflict in conflicts_for(change)]
     return Panel("Scheduling conflicts", rows, empty="None: the window is free.")
-
-
-register_admin_panel(Change, approvals_panel)
-register_admin_panel(Change, conflicts_panel)
