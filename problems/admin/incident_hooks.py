@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from incidents.models import OPEN_STATES, Incident
+from incidents.models import Incident
 from kernel.admin.actions import ask, for_each
 from kernel.admin.pages import acting_user
 from kernel.admin.panels import Panel, PanelRow
@@ -61,7 +61,7 @@ def link_to_problem(
 def known_error_panel(request: HttpRequest, incident: Incident) -> Panel | None:
     """Open known errors on the incident's service or category, each with its workaround
     and a one-click link, while the incident is open and has no problem yet."""
-    if incident.status not in OPEN_STATES or hasattr(incident, "problem_link"):
+    if not incident.is_open or hasattr(incident, "problem_link"):
         return None
     may_link = request.user.has_perm("problems.change_problem")
     rows = [
