@@ -28,7 +28,7 @@ class ChangesConfig(AppConfig):
     name = "changes"
 
     def ready(self) -> None:
-        from changes import links
+        from changes import wiring
 
         connect_role_grants(self, {AGENTS: WORK, MANAGERS: [*WORK, *MANAGE]})
-        links.register()
+        wiring.connect()

@@ -1,6 +1,6 @@
 """Links from a change to the problems it fixes and the incidents it caused, written on
-both timelines, and their registration as cross links (``kernel.links``) so incidents and
-problems show them without importing this app."""
+both timelines, and the cross links (``kernel.links``) ``changes.wiring`` registers so
+incidents and problems show them without importing this app."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +9,7 @@ from django.db import transaction
 from changes.models import Change, ChangeIncident, ChangeProblem
 from incidents.models import Incident
 from kernel.errors import MoveForbidden, MoveNotAllowed
-from kernel.links import Relation, register_relation
+from kernel.links import Relation
 from kernel.workflow import lock, record_event
 from problems.models import Problem
 
@@ -61,19 +61,9 @@ def _many(field: str, label: str) -> Relation:
     )
 
 
-def register() -> None:
-    register_relation(
-        Incident,
-        Relation(
-            "caused_by_change",
-            "Caused by change",
-            _cause_of,
-            select_related=("cause_link__change",),
-        ),
-    )
-    for model, field, label in (
-        (Problem, "fixed_by_changes", "Fixed by changes"),
-        (Change, "fixes_problems", "Fixes problems"),
-        (Change, "caused_incidents", "Caused incidents"),
-    ):
-        register_relation(model, _many(field, label))
+CAUSE_OF_INCIDENT = Relation(
+    "caused_by_change", "Caused by change", _cause_of, select_related=("cause_link__change",)
+)
+FIXED_BY_CHANGES = _many("fixed_by_changes", "Fixed by changes")  # on problems
+FIXES_PROBLEMS = _many("fixes_problems", "Fixes problems")  # on changes
+CAUSED_INCIDENTS = _many("caused_incidents", "Caused incidents")  # on changes

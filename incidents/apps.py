@@ -15,6 +15,9 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self) -> None:
+        from incidents import wiring
+
         connect_role_grants(
             self, {AGENTS: WORK, MANAGERS: [*WORK, "cancel_incident", "override_priority"]}
         )
+        wiring.connect()

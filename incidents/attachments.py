@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
 
-from incidents.models import Incident, IncidentAttachment, Status
+from incidents.models import Incident, IncidentAttachment
 from kernel.errors import MoveForbidden, MoveInvalid, MoveNotAllowed
 from kernel.workflow import lock, record_event, save_audited
 
@@ -158,7 +158,7 @@ def incident_attach(
             # The row lock serializes two uploads to one incident, so both cannot pass
             # the per-incident limit by counting before either is saved.
             current = lock(incident)
-            if current.status in (Status.CLOSED, Status.CANCELED):
+            if current.is_finished:
                 raise MoveNotAllowed(f"{current.number} is {current.get_status_display()}.")
             checked = check_uploads(files, already=current.attachments.count())
             for item in checked:

@@ -6,7 +6,7 @@ and whatever they write (an outbox row, an escalation) commits or rolls back wit
 That is the point of the hook: apps such as ``notifications`` and ``oncall`` react to ticket
 events without the kernel importing them, and without ``post_save`` receivers.
 
-Register in ``AppConfig.ready()``::
+Register from the app's ``wiring.connect()`` (called by its ``AppConfig.ready()``)::
 
     events.subscribe(handle_ticket_event, dispatch_uid="notifications")
 

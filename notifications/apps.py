@@ -11,10 +11,7 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
-        from kernel import events
-        from notifications.outbox import handle_ticket_event
+        from notifications import wiring
 
-        # The one way notifications learn about tickets: the kernel's event hook, inside
-        # the change's transaction (no post_save receivers on our models).
-        events.subscribe(handle_ticket_event, dispatch_uid="notifications")
+        wiring.connect()
         connect_role_grants(self, {AGENTS: OWN, MANAGERS: [*OWN, *MANAGE, "delete_watch"]})

@@ -3,11 +3,14 @@
 ``notify`` runs inside the transaction of the change (through the ``kernel.events`` hook),
 so a notification exists exactly when its cause does. Handing rows to Celery happens after
 commit; when the broker is down the rows simply wait for the relay.
+
+The hand-off itself is the tasks module's (``set_publisher``, called by
+``notifications.wiring``): this module never imports Celery tasks.
 """
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -16,6 +19,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +38,24 @@ logger = logging.getLogger(__name__)
 # notifications should not wait for ten connection failures.
 BROKER_BACKOFF_SECONDS = 5.0
 _broker_down_until = 0.0
+
+type Publish = Callable[[str, float], None]
+"""Hand one row's id to the broker, to run in ``countdown`` seconds. Raises when the
+broker does not take it."""
+
+_publish: Publish | None = None
+
+
+def set_publisher(publish: Publish) -> None:
+    global _publish
+    _publish = publish
+
+
+def _publisher() -> Publish:
+    if _publish is None:
+        # A bug, not an outage: treating it as "broker down" would hide it behind the relay.
+        raise ImproperlyConfigured("notifications.wiring.connect() has not run")
+    return _publish
 
 
 def handle_ticket_event(ticket: "Ticket", entry: "TimelineEntry") -> None:
@@ -162,10 +184,10 @@ def is_eager() -> bool:
 
 
 def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
-    """Hand rows to Celery; returns how many were handed. Never raises: a row the broker
-    did not take is left for the relay (``enqueued_at`` cleared so it picks it up soon)."""
+    """Hand rows to Celery; returns how many were handed. Never raises (unless the app is
+    not wired): a row the broker did not take is left for the relay (``enqueued_at``
+    cleared so it picks it up soon)."""
     global _broker_down_until
-    from notifications.tasks import deliver_notification
 
     if not ids:
         return 0
@@ -174,13 +196,12 @@ def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
     if time.monotonic() < _broker_down_until:
         _leave_for_relay(ids)
         return 0
+    publish = _publisher()
     countdown = max(0.0, (at - timezone.now()).total_seconds()) if at else 0.0
     sent = 0
     try:
         for pk in ids:
-            # No publish retries: with the broker down the request must not wait; the
-            # relay is the retry.
-            deliver_notification.apply_async((str(pk),), countdown=countdown, retry=False)
+            publish(str(pk), countdown)
             sent += 1
     except Exception:
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS

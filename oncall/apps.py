@@ -37,9 +37,8 @@ class OncallConfig(AppConfig):
     verbose_name = "On-call and escalation"
 
     def ready(self) -> None:
-        from kernel import events
-        from oncall.hooks import handle_ticket_event
+        from oncall import wiring
 
-        events.subscribe(handle_ticket_event, dispatch_uid="oncall")
+        wiring.connect()
         # Agents cover each other: they may add overrides; managers shape the rest.
         connect_role_grants(self, {AGENTS: [*READ, "add_override"], MANAGERS: [*READ, *MANAGE]})

@@ -5,14 +5,18 @@ Every page is a ``Page`` row (unique per escalation, cycle and level: never twic
 "paged" timeline event, which ``notifications`` turns into the page email/inbox/webhook
 through the kernel hook, in the same transaction. The next step is due at
 ``Escalation.next_at``; a countdown task fires it on time and the beat sweep
-(``escalations_due``) fires anything a lost task or a restarted worker missed.
+(``escalations_due``) fires anything a lost task or a restarted worker missed. The
+countdown is the tasks module's (``set_step_scheduler``, called by ``oncall.wiring``): this
+module never imports Celery tasks.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +33,17 @@ logger = logging.getLogger(__name__)
 ACK_SALT = "oncall.acknowledge"
 # A sweep or countdown arriving this early still counts as due (clock skew, rounding).
 DUE_SLACK = timedelta(milliseconds=200)
+
+type ScheduleStep = Callable[[int, int, int, float], None]
+"""Queue ``escalation_advance`` for (escalation id, cycle, level) in ``countdown``
+seconds. Raises when the broker does not take it."""
+
+_schedule_step: ScheduleStep | None = None
+
+
+def set_step_scheduler(schedule: ScheduleStep) -> None:
+    global _schedule_step
+    _schedule_step = schedule
 
 
 # A page tells the one person paged, with the level and the signed acknowledge link.
@@ -116,16 +131,18 @@ def _page(
 def _schedule(escalation: Escalation) -> None:
     """A countdown task for the next step, after commit. In eager mode countdowns are
     ignored (the task would run at once), so the sweep alone does it."""
-    from oncall.tasks import advance_escalation
-
     if settings.CELERY_TASK_ALWAYS_EAGER or escalation.next_at is None:
         return
+    schedule = _schedule_step
+    if schedule is None:
+        # A bug, not an outage: the sweep would cover it, late, and hide it.
+        raise ImproperlyConfigured("oncall.wiring.connect() has not run")
     pk, cycle, level = escalation.pk, escalation.cycle, escalation.level
     delay = max(0.0, (escalation.next_at - timezone.now()).total_seconds())
 
     def send() -> None:
         try:
-            advance_escalation.apply_async((pk, cycle, level), countdown=delay, retry=False)
+            schedule(pk, cycle, level, delay)
         except Exception:
             logger.warning("Broker unreachable: escalation %s waits for the sweep", pk)
 

@@ -16,9 +16,9 @@ class ProblemsConfig(AppConfig):
     name = "problems"
 
     def ready(self) -> None:
-        from problems import links
+        from problems import wiring
 
         connect_role_grants(
             self, {AGENTS: WORK, MANAGERS: [*WORK, "cancel_problem", "override_priority"]}
         )
-        links.register()
+        wiring.connect()

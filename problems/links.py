@@ -1,11 +1,11 @@
 """The problem side of the cross links: an incident shows its problem, a problem its
-incidents. Registered on start (``ProblemsConfig.ready``) so incidents import nothing
-from here."""
+incidents. ``problems.wiring`` registers them on start, so incidents import nothing from
+here."""
 
 from typing import Any
 
 from incidents.models import Incident
-from kernel.links import Relation, register_relation
+from kernel.links import Relation
 from problems.models import Problem
 
 
@@ -18,17 +18,9 @@ def _incidents_of(problem: Problem) -> list[Any]:
     return list(problem.incidents.all())
 
 
-def register() -> None:
-    register_relation(
-        Incident,
-        Relation("problem", "Problem", _problem_of, select_related=("problem_link__problem",)),
-    )
-    register_relation(
-        Problem,
-        Relation(
-            "incidents",
-            "Incidents",
-            _incidents_of,
-            prefetch_related=("incidents",),
-        ),
-    )
+PROBLEM_OF_INCIDENT = Relation(
+    "problem", "Problem", _problem_of, select_related=("problem_link__problem",)
+)
+INCIDENTS_OF_PROBLEM = Relation(
+    "incidents", "Incidents", _incidents_of, prefetch_related=("incidents",)
+)

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, reverse
 
 from incidents.models import Incident
 from kernel.admin.pages import acting_user, attach_errors
-from kernel.admin.panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.panels import Panel, PanelRow
 from kernel.errors import WorkflowError
 from statuspage.forms import StatusUpdateForm
 from statuspage.models import PublicIncident, StatusUpdate, Subscriber
@@ -147,6 +147,3 @@ def _summary(public: PublicIncident | None) -> str:
         return "Not public yet: the first update publishes it on the status page."
     impact, phase = public.get_impact_display(), public.get_phase_display()
     return f"Public as “{public.title}” · {impact} · {phase}"
-
-
-register_admin_panel(Incident, status_panel)

@@ -16,6 +16,9 @@ class StatusPageConfig(AppConfig):
     verbose_name = "Status page"
 
     def ready(self) -> None:
+        from statuspage import wiring
+
         connect_role_grants(
             self, {AGENTS: WORK, MANAGERS: [*WORK, "change_subscriber", "delete_subscriber"]}
         )
+        wiring.connect()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.models import OPEN_STATES, Incident, Severity
+from incidents.models import Incident, Severity
 from kernel.errors import MoveForbidden, MoveInvalid
 from kernel.notices import Notice, PublicNotice
 from kernel.workflow import lock, record_event, save_audited
@@ -50,7 +50,7 @@ def _validate(
         errors["body"] = [f"Keep it under {BODY_MAX} characters."]
     if phase not in Phase.values:
         errors["phase"] = [f"Choose one of {', '.join(Phase.values)}."]
-    elif phase != Phase.RESOLVED and incident.status not in OPEN_STATES:
+    elif phase != Phase.RESOLVED and not incident.is_open:
         errors["phase"] = ["The incident is no longer open: only a resolved update fits."]
     if impact and impact not in Impact.values:
         errors["impact"] = [f"Choose one of {', '.join(Impact.values)}."]

@@ -15,11 +15,11 @@ from changes.admin.from_template import from_template_view
 from changes.approvals import change_approve, change_reject, changes_awaiting, may_decide
 from changes.conflicts import conflicts_for
 from changes.forms import DecisionForm
-from changes.models import FINISHED, Change, ChangeApproval, Status
+from changes.models import Change, ChangeApproval, Status
 from changes.queries import failure_rate
 from changes.workflow import EDITABLE_FIELDS, WORKFLOW
 from kernel.admin.pages import acting_user, attach_errors
-from kernel.admin.panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.panels import Panel, PanelRow
 from kernel.admin.ticket import TicketAdmin, priority_badge
 from kernel.errors import MoveInvalid, WorkflowError
 
@@ -141,7 +141,7 @@ class ChangeAdmin(TicketAdmin[Change]):
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Change | None = None) -> Any:
-        if obj is not None and obj.status in FINISHED:
+        if obj is not None and obj.is_finished:
             return (*self.readonly_fields, *sorted(EDITABLE_FIELDS))
         if obj is not None and (obj.status != Status.NEW or obj.template_id):
             return (*self.readonly_fields, "type")
@@ -245,7 +245,3 @@ def conflicts_panel(request: HttpRequest, change: Change) -> Panel | None:
         return None
     rows = [PanelRow(str(conflict)) for conflict in conflicts_for(change)]
     return Panel("Scheduling conflicts", rows, empty="None: the window is free.")
-
-
-register_admin_panel(Change, approvals_panel)
-register_admin_panel(Change, conflicts_panel)

@@ -1,5 +1,5 @@
-"""The change side of the incident and problem consoles, plugged in through the kernel's
-hooks: "caused by change…" on incidents, "fixed by change…" on problems."""
+"""The change side of the incident and problem consoles: "caused by change…" on
+incidents, "fixed by change…" on problems. ``changes.wiring`` plugs them in."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,12 +10,9 @@ from django.http import HttpRequest, HttpResponse
 
 from changes.forms import PickChangeForm
 from changes.links import change_link_incident, change_link_problem
-from incidents.models import Incident
 from kernel.admin.actions import ask, for_each
 from kernel.admin.pages import acting_user
-from kernel.admin.panels import add_admin_actions
 from kernel.admin.ticket import TicketAdmin
-from problems.models import Problem
 
 
 def _link_action(
@@ -47,6 +44,3 @@ mark_caused_by_change = _link_action(
 mark_fixed_by_change = _link_action(
     "mark_fixed_by_change", "Mark as fixed by a change…", change_link_problem
 )
-
-add_admin_actions(Incident, mark_caused_by_change)
-add_admin_actions(Problem, mark_fixed_by_change)

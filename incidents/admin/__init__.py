@@ -1,7 +1,6 @@
-"""The incident admin. Importing this package registers the incident admin, plugs the
-incidents into the priority matrix admin's "apply to open tickets" button, and shows an
-incident's files on its change form."""
+"""The incident admin and an incident's files on its change form. What incidents plug
+into the kernel (the files panel, the priority matrix) is listed in ``incidents.wiring``."""
 
-from incidents.admin import attachments, incident, matrix
+from incidents.admin import attachments, incident
 
-__all__ = ["attachments", "incident", "matrix"]
+__all__ = ["attachments", "incident"]

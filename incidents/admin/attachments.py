@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from incidents.models import Incident, IncidentAttachment
-from kernel.admin.panels import Panel, PanelRow, register_admin_panel
+from kernel.admin.panels import Panel, PanelRow
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,3 @@ def attachment_panel(request: HttpRequest, incident: Incident) -> Panel:
         for attachment in attachments
     ]
     return Panel("Attachments", rows, empty="No files.")
-
-
-register_admin_panel(Incident, attachment_panel)

@@ -13,7 +13,7 @@ from django.utils.timesince import timesince
 from incidents.admin import actions as bulk
 from incidents.admin.filters import AssigneeFilter, OpenFilter, QueueFilter
 from incidents.attachments import attachment_response
-from incidents.models import OPEN_STATES, Incident, IncidentAttachment, Status
+from incidents.models import Incident, IncidentAttachment
 from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
 from kernel.admin.ticket import TicketAdmin, priority_badge
 
@@ -127,7 +127,7 @@ class IncidentAdmin(TicketAdmin[Incident]):
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None) -> Any:
-        if obj is not None and obj.status in (Status.CLOSED, Status.CANCELED):
+        if obj is not None and obj.is_finished:
             # The workflow refuses edits to finished incidents; do not offer them.
             return (*self.readonly_fields, *sorted(EDITABLE_FIELDS))
         return self.readonly_fields
@@ -152,4 +152,4 @@ class IncidentAdmin(TicketAdmin[Incident]):
         return request.user.has_perm("incidents.cancel_incident")
 
     def can_override_priority(self, request: HttpRequest, ticket: Incident) -> bool:
-        return ticket.status in OPEN_STATES and super().can_override_priority(request, ticket)
+        return ticket.is_open and super().can_override_priority(request, ticket)

@@ -1,7 +1,11 @@
 """Bulk actions over tickets: ask once for input on an intermediate page, then call the
 workflow for each selected ticket and report every refusal by its number.
 
-Actions never write rows themselves (``QuerySet.update()`` would skip history)."""
+Actions never write rows themselves (``QuerySet.update()`` would skip history).
+
+A higher app adds actions to a lower ticket type's list ("create a problem from these
+incidents") with ``register_admin_actions`` from its ``wiring.connect()``; ``TicketAdmin``
+reads them per request, so neither side depends on the order admin modules load in."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -24,6 +28,20 @@ if TYPE_CHECKING:
 ACTION_FORM_TEMPLATE = "admin/ticket/action_form.html"
 
 type Action = Callable[[Any, HttpRequest, QuerySet[Any]], HttpResponse | None]
+
+_plugged: dict[type[Model], list[Action]] = {}
+
+
+def register_admin_actions(model: type[Model], *actions: Action) -> None:
+    """Offer ``actions`` on ``model``'s changelist, after its admin's own. Idempotent by
+    action name: ``ready()`` may run more than once."""
+    registered = _plugged.setdefault(model, [])
+    names = {action.__name__ for action in registered}
+    registered.extend(action for action in actions if action.__name__ not in names)
+
+
+def admin_actions_for(model: type[Model]) -> list[Action]:
+    return list(_plugged.get(model, ()))
 
 
 def ask(

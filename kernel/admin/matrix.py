@@ -1,13 +1,9 @@
 """The priority matrix admin: the nine cells as a grid, priorities editable in the list,
-managers only (they alone hold ``change_prioritycell``).
-
-The kernel knows no ticket type, so each ticket app registers how to re-apply the matrix
-to its open tickets; the "apply" button runs them all.
+managers only (they alone hold ``change_prioritycell``). The "apply" button re-applies the
+matrix to the open tickets of every type (``kernel.priority.apply_matrix``).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,28 +16,7 @@ from kernel.admin.pages import acting_user
 from kernel.admin.ticket import priority_badge
 from kernel.enums import Impact, Urgency
 from kernel.models import PriorityCell
-
-if TYPE_CHECKING:
-    from accounts.models import User
-
-
-@dataclass(frozen=True)
-class MatrixApplier:
-    label: str
-    """What it re-prioritises, for the messages: "open incidents"."""
-    apply: Callable[["User"], int]
-    """Recompute those tickets' priority as ``user``; return how many changed."""
-
-
-_appliers: dict[str, MatrixApplier] = {}
-
-
-def register_matrix_applier(label: str, apply: Callable[["User"], int]) -> None:
-    _appliers[label] = MatrixApplier(label, apply)
-
-
-def matrix_appliers() -> list[MatrixApplier]:
-    return list(_appliers.values())
+from kernel.priority import apply_matrix, open_label, recalculated_models
 
 
 @admin.register(PriorityCell)
@@ -69,7 +44,7 @@ class PriorityCellAdmin(SimpleHistoryAdmin):
         context = {
             "grid": self.grid(),
             "urgencies": Urgency.choices,
-            "appliers": [applier.label for applier in matrix_appliers()],
+            "appliers": [open_label(model) for model in recalculated_models()],
             "can_apply": self.has_change_permission(request),
             **(extra_context or {}),
         }
@@ -101,12 +76,10 @@ class PriorityCellAdmin(SimpleHistoryAdmin):
     def apply_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request):
             raise PermissionDenied
-        by = acting_user(request)
-        for applier in matrix_appliers():
-            changed = applier.apply(by)
+        for applied in apply_matrix(by=acting_user(request)):
             self.message_user(
                 request,
-                f"Matrix applied to {applier.label}: {changed} changed priority.",
+                f"Matrix applied to {applied.label}: {applied.changed} changed priority.",
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(reverse("admin:kernel_prioritycell_changelist"))

@@ -39,7 +39,8 @@ _sources: dict[type[Model], list[PanelSource]] = {}
 
 
 def register_admin_panel(model: type[Model], source: PanelSource) -> None:
-    """Show ``source(request, ticket)`` on ``model``'s change form (``None``: nothing)."""
+    """Show ``source(request, ticket)`` on ``model``'s change form (``None``: nothing).
+    Called from an app's ``wiring.connect()``; idempotent."""
     registered = _sources.setdefault(model, [])
     if source not in registered:
         registered.append(source)
@@ -67,15 +68,3 @@ def panels_for(request: HttpRequest, ticket: Model) -> list[Panel]:
         if panel is not None:
             panels.append(panel)
     return panels
-
-
-def add_admin_actions(model: type[Model], *actions: Callable[..., Any]) -> None:
-    """A higher app adds bulk actions to a lower ticket type's changelist ("create a
-    problem from these incidents"). Admin modules load in ``INSTALLED_APPS`` order, so the
-    lower type's admin is registered by the time the higher app's admin module runs."""
-    from django.contrib import admin
-
-    model_admin = admin.site.get_model_admin(model)
-    names = {getattr(action, "__name__", "") for action in model_admin.actions or ()}
-    new = [action for action in actions if action.__name__ not in names]
-    model_admin.actions = (*(model_admin.actions or ()), *new)

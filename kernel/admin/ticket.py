@@ -14,11 +14,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR, Action, ActionLocation
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from kernel.admin.actions import admin_actions_for
 from kernel.admin.lists import EstimatedCountPaginator
 from kernel.admin.pages import TicketPagesAdmin, TimelineNoteForm, acting_user, attach_errors
 from kernel.admin.panels import panels_for
@@ -59,6 +61,25 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
         if not search_term.strip():
             return queryset, False
         return queryset.search(search_term), False  # type: ignore[attr-defined]
+
+    # --- bulk actions other apps plug in ---------------------------------------------
+
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Action | None]:
+        actions = super().get_actions(request, action_location)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions  # actions are switched off here, plugged ones too
+        plugged = [
+            found
+            for action in admin_actions_for(self.model)
+            if (found := self.get_action(action, action_location)) is not None
+            and found.name not in actions
+        ]
+        # The same permission filter Django applies to the admin's own actions.
+        for action in self._filter_actions_by_permissions(request, plugged):
+            actions[action.name] = action
+        return actions
 
     # --- permissions -----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
 from accounts.models import User
-from incidents.models import OPEN_STATES, Incident, Status
+from incidents.models import Incident, Status
 from incidents.visibility import visible_incidents
 from portal.limits import login_failures_from_ip
 from portal.words import state_words
@@ -76,9 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_staff:
         return HttpResponseRedirect(reverse("admin:index"))
     mine = visible_incidents(Incident.objects.select_related("service"), user)
-    open_ones = list(
-        mine.filter(status__in=[*OPEN_STATES, Status.RESOLVED]).order_by("-reported_at")[:10]
-    )
+    open_ones = list(mine.exclude(status__in=Incident.moves.finished).order_by("-reported_at")[:10])
     to_confirm = sum(1 for incident in open_ones if incident.status == Status.RESOLVED)
     rows = [(incident, state_words(incident)) for incident in open_ones]
     return render(request, "portal/home.html", {"rows": rows, "to_confirm": to_confirm})

@@ -15,14 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from incidents.attachments import attachment_response, incident_attach
-from incidents.models import (
-    OPEN_STATES,
-    HoldReason,
-    Incident,
-    IncidentAttachment,
-    IncidentTimelineEntry,
-    Status,
-)
+from incidents.models import Incident, IncidentAttachment, IncidentTimelineEntry, Status
 from incidents.visibility import visible_incidents
 from incidents.workflow import incident_add_note, incident_move
 from kernel.enums import TimelineKind
@@ -30,10 +23,11 @@ from kernel.errors import WorkflowError
 from portal.forms import ConfirmForm, ReopenForm, ReplyForm
 from portal.words import public_timeline, state_words
 
-FINISHED = (Status.CLOSED, Status.CANCELED)
-FILTERS = {
-    "open": [*OPEN_STATES, Status.RESOLVED],
-    "closed": list(FINISHED),
+# The caller's "open" is everything not finished: a resolved incident still waits for
+# their confirmation.
+FILTERS: dict[str, list[int]] = {
+    "open": [status for status in Status if status not in Incident.moves.finished],
+    "closed": sorted(Incident.moves.finished),
 }
 
 
@@ -82,10 +76,9 @@ def _detail(
         "state": state_words(incident),
         "timeline": public_timeline(incident, user.pk),
         "attachments": attachments,
-        "finished": incident.status in FINISHED,
+        "finished": incident.is_finished,
         "resolved": incident.status == Status.RESOLVED,
-        "awaiting_me": incident.status == Status.ON_HOLD
-        and incident.hold_reason == HoldReason.AWAITING_CALLER,
+        "awaiting_me": incident.awaiting_caller,
         "reply_form": forms.get("reply_form") or ReplyForm(initial={"seen": incident.status}),
         "reopen_form": forms.get("reopen_form") or ReopenForm(initial={"seen": incident.status}),
         "confirm_form": ConfirmForm(initial={"seen": incident.status}),
@@ -121,7 +114,7 @@ def incident_reply(request: HttpRequest, number: str) -> HttpResponse:
     incident = _incident_for(request, number)
     user = _user(request)
     form = ReplyForm(request.POST, request.FILES, already=incident.attachments.count())
-    if incident.status in FINISHED:
+    if incident.is_finished:
         messages.error(
             request, f"{incident.number} is closed: report a new incident if it came back."
         )
@@ -129,9 +122,7 @@ def incident_reply(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, incident, 400, reply_form=form, files_dropped=bool(request.FILES))
     body, files = form.cleaned_data["body"].strip(), form.cleaned_data["files"]
-    waiting = (
-        incident.status == Status.ON_HOLD and incident.hold_reason == HoldReason.AWAITING_CALLER
-    )
+    waiting = incident.awaiting_caller
     try:
         with transaction.atomic():  # the reply and its files, or neither
             incident_attach(incident, by=user, files=files)

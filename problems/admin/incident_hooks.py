@@ -1,16 +1,16 @@
-"""The problem side of the incident console, plugged in through the kernel's hooks so
-the incident admin imports nothing from here: two bulk actions on the incident list and
-the known errors suggested on an incident's change form."""
+"""The problem side of the incident console: two bulk actions on the incident list and
+the known errors suggested on an incident's change form. ``problems.wiring`` plugs them in
+through the kernel's registries, so the incident admin imports nothing from here."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from incidents.models import OPEN_STATES, Incident
+from incidents.models import Incident
 from kernel.admin.actions import ask, for_each
 from kernel.admin.pages import acting_user
-from kernel.admin.panels import Panel, PanelRow, add_admin_actions, register_admin_panel
+from kernel.admin.panels import Panel, PanelRow
 from kernel.admin.ticket import TicketAdmin
 from kernel.errors import WorkflowError
 from problems.forms import PickProblemForm
@@ -61,7 +61,7 @@ def link_to_problem(
 def known_error_panel(request: HttpRequest, incident: Incident) -> Panel | None:
     """Open known errors on the incident's service or category, each with its workaround
     and a one-click link, while the incident is open and has no problem yet."""
-    if incident.status not in OPEN_STATES or hasattr(incident, "problem_link"):
+    if not incident.is_open or hasattr(incident, "problem_link"):
         return None
     may_link = request.user.has_perm("problems.change_problem")
     rows = [
@@ -78,7 +78,3 @@ def known_error_panel(request: HttpRequest, incident: Incident) -> Panel | None:
         for problem in known_errors_for(incident)[:10]
     ]
     return Panel("Known errors that may apply", rows, empty="No known error matches.")
-
-
-add_admin_actions(Incident, create_problem, link_to_problem)
-register_admin_panel(Incident, known_error_panel)

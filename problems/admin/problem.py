@@ -19,7 +19,7 @@ from incidents.models import Incident
 from kernel.admin.pages import acting_user
 from kernel.admin.ticket import TicketAdmin, priority_badge
 from kernel.errors import WorkflowError
-from problems.models import OPEN_STATES, Problem, Status
+from problems.models import Problem
 from problems.queries import recurring_candidates
 from problems.workflow import (
     EDITABLE_FIELDS,
@@ -121,12 +121,12 @@ class ProblemAdmin(TicketAdmin[Problem]):
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Problem | None = None) -> Any:
-        if obj is not None and obj.status == Status.CLOSED:
+        if obj is not None and obj.is_finished:
             return (*self.readonly_fields, *sorted(EDITABLE_FIELDS))
         return self.readonly_fields
 
     def can_override_priority(self, request: HttpRequest, ticket: Problem) -> bool:
-        return ticket.status in OPEN_STATES and super().can_override_priority(request, ticket)
+        return ticket.is_open and super().can_override_priority(request, ticket)
 
     def extra_tools(self, request: HttpRequest, ticket: Problem) -> list[tuple[str, str]]:
         if ticket.known_error or ticket.fix_notes:

@@ -1,0 +1,16 @@
+"""Everything incidents plug into, in one place; ``IncidentsConfig.ready()`` calls
+``connect()``. Nothing registers itself on import."""
+
+from incidents.admin.attachments import attachment_panel
+from incidents.models import Incident
+from incidents.workflow import incident_recalculate_priority
+from kernel.admin.panels import register_admin_panel
+from kernel.priority import register_priority_recalculation
+
+
+def connect() -> None:
+    """Idempotent: ``ready()`` may run more than once (tests)."""
+    # Admin: the incident's files under its change form.
+    register_admin_panel(Incident, attachment_panel)
+    # The priority matrix's "apply" button re-prioritises open incidents through this.
+    register_priority_recalculation(Incident, incident_recalculate_priority)

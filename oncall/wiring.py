@@ -1,0 +1,15 @@
+"""Everything on-call plugs into, in one place; ``OncallConfig.ready()`` calls
+``connect()``. Nothing registers itself on import."""
+
+from kernel import events
+from oncall import escalation, hooks, tasks
+
+
+def connect() -> None:
+    """Idempotent: ``ready()`` may run more than once (tests)."""
+    # Major incidents start paging, acknowledgements and closes stop it: the kernel's
+    # event hook, inside the change's transaction.
+    events.subscribe(hooks.handle_ticket_event, dispatch_uid="oncall")
+    # The ladder's next step is a countdown task (house rule 19: the domain code never
+    # imports Celery tasks).
+    escalation.set_step_scheduler(tasks.schedule_step)
