@@ -173,7 +173,7 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
             "verb": entry.verb,
             "actor": str(entry.author) if entry.author_id else None,
             "timestamp": common["timestamp"],
-            # What the notice shows besides (a page's acknowledge link, a booked window).
+            # What the notice shows besides (a link to act on, a booked window).
             **{k: v for k, v in entry.data.items() if k in notice.shows},
         },
     )
