@@ -61,11 +61,10 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "assigned_to",
 )
 RULES = TicketRules(
+    model=Change,
     editable=EDITABLE_FIELDS,
     work_permission="changes.change_change",
     override_permission="changes.override_priority",
-    finished=Change.moves.finished,
-    open=Change.moves.open,
 )
 PLANS = ("implementation_plan", "backout_plan", "test_plan")
 

@@ -54,11 +54,10 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "detected_at",
 )
 RULES = TicketRules(
+    model=Incident,
     editable=EDITABLE_FIELDS,
     work_permission="incidents.change_incident",
     override_permission="incidents.override_priority",
-    finished=Incident.moves.finished,
-    open=Incident.moves.open,
 )
 
 

@@ -47,16 +47,23 @@ def priority_notice(old: int, new: int) -> Notice | None:
 
 @dataclass(frozen=True)
 class TicketRules:
+    model: type[Ticket]
     editable: tuple[str, ...]
     """Fields create and update accept, in the order the API lists them."""
     work_permission: str
     """Needed to edit the ticket and to write work notes (``app.codename``)."""
     override_permission: str
     """Needed to override the matrix's priority."""
-    finished: frozenset[int]
-    """States in which the ticket is read-only."""
-    open: frozenset[int]
-    """States in which the priority may still change."""
+
+    @property
+    def finished(self) -> frozenset[int]:
+        """States in which the ticket is read-only (its move table's)."""
+        return self.model.moves.finished
+
+    @property
+    def open(self) -> frozenset[int]:
+        """States in which the priority may still change (its move table's)."""
+        return self.model.moves.open
 
 
 def validate_ticket(ticket: Ticket) -> None:

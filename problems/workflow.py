@@ -48,11 +48,10 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 )
 FixNotes = Annotated[str, Text("The permanent fix.")]
 RULES = TicketRules(
+    model=Problem,
     editable=EDITABLE_FIELDS,
     work_permission="problems.change_problem",
     override_permission="problems.override_priority",
-    finished=Problem.moves.finished,
-    open=Problem.moves.open,
 )
 
 

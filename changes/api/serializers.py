@@ -16,6 +16,7 @@ from changes.models import (
 )
 from changes.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
+    TICKET_TAIL,
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
@@ -92,10 +93,7 @@ class ChangeSerializer(TicketFieldsMixin, serializers.ModelSerializer[Change]):
             "close_notes",
             "closed_at",
             "approvals",
-            "created_at",
-            "updated_at",
-            "allowed_moves",
-            "links",
+            *TICKET_TAIL,
         )
         read_only_fields = fields
 

@@ -14,6 +14,7 @@ from incidents.models import Incident, IncidentTimelineEntry, Status
 from incidents.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
     TICKET_HEAD,
+    TICKET_TAIL,
     NoteSerializer,
     PriorityOverrideSerializer,
     StrictModelSerializer,
@@ -63,10 +64,7 @@ class IncidentSerializer(TicketFieldsMixin, serializers.ModelSerializer[Incident
             "mitigated_at",
             "resolved_at",
             "closed_at",
-            "created_at",
-            "updated_at",
-            "allowed_moves",
-            "links",
+            *TICKET_TAIL,
         )
         read_only_fields = fields
 

@@ -69,6 +69,8 @@ TICKET_HEAD: tuple[str, ...] = (
     "impact",
     "urgency",
 )
+# ...and closes with.
+TICKET_TAIL: tuple[str, ...] = ("created_at", "updated_at", "allowed_moves", "links")
 
 
 class NamedRefSerializer(serializers.Serializer[Any]):

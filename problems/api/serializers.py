@@ -8,6 +8,7 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from kernel.api.serializers import (
     TICKET_HEAD,
+    TICKET_TAIL,
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
@@ -46,10 +47,7 @@ class ProblemSerializer(TicketFieldsMixin, serializers.ModelSerializer[Problem])
             "duplicate_of",
             "resolved_at",
             "closed_at",
-            "created_at",
-            "updated_at",
-            "allowed_moves",
-            "links",
+            *TICKET_TAIL,
         )
         read_only_fields = fields
 
