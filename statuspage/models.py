@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from incidents.models import OPEN_STATES, Incident
+from incidents.models import Incident
 from statuspage.enums import Impact, Phase
 
 
@@ -40,7 +40,7 @@ class PublicIncident(models.Model):
     def is_open(self) -> bool:
         """Open while nobody said resolved and the incident itself is still being worked:
         resolving the incident in the console ends the public incident too."""
-        return self.phase != Phase.RESOLVED and self.incident.status in OPEN_STATES
+        return self.phase != Phase.RESOLVED and self.incident.is_open
 
     @property
     def ended_at(self) -> datetime | None:
