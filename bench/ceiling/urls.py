@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+from ceiling import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("tickets/", views.tickets),
+    path("tickets/<int:pk>/", views.retrieve),
+]
