@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from simple_history.models import HistoricalRecords
 
 
@@ -15,6 +16,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return full or self.username
+
+    @staticmethod
+    def name_in_sql(path: str) -> models.Expression:
+        """``str(user)`` computed by the database for the user at ``path`` (``caller``),
+        for lists that read rows as values instead of building a User per row."""
+        full = Trim(Concat(f"{path}__first_name", models.Value(" "), f"{path}__last_name"))
+        return Coalesce(NullIf(full, models.Value("")), f"{path}__username")
 
     @property
     def is_agent(self) -> bool:
