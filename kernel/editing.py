@@ -69,15 +69,23 @@ class TicketRules:
 def validate_ticket(ticket: Ticket) -> None:
     """Field validation plus the rules every ticket shares: the assignee belongs to the
     group, the subcategory to the category."""
+    # A related record the caller loaded exists: Django would check again, one query each.
+    loaded = [
+        field.name
+        for field in ticket._meta.concrete_fields
+        if field.is_relation
+        and getattr(ticket, field.attname) is not None
+        and field.is_cached(ticket)  # type: ignore[attr-defined]
+        and not field.remote_field.limit_choices_to  # type: ignore[union-attr]
+    ]
     try:
-        ticket.full_clean(validate_unique=False, validate_constraints=False)
+        ticket.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise MoveInvalid(exc.message_dict) from exc
-    group = ticket.assignment_group
     if (
         ticket.assigned_to_id
-        and group is not None
-        and not group.members.filter(pk=ticket.assigned_to_id).exists()
+        and ticket.assignment_group_id
+        and not ticket.assignment_group.members.filter(pk=ticket.assigned_to_id).exists()  # type: ignore[union-attr]
     ):
         raise MoveInvalid(
             {"assigned_to": [f"{ticket.assigned_to} is not a member of {ticket.assignment_group}."]}

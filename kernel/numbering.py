@@ -1,7 +1,6 @@
 """Human ticket numbers: INC0001234, PRB0001234, CHG0001234."""
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from kernel.models import NumberSequence
 
@@ -21,12 +20,21 @@ def parse_number(prefix: str, number: str) -> int | None:
 
 def next_number(prefix: str) -> str:
     """Hand out the next number. The row lock serializes concurrent creators for the rest
-    of their transaction, which keeps numbers gap-free and unique on every database."""
-    with transaction.atomic():
-        NumberSequence.objects.get_or_create(prefix=prefix)
-        NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
-        last = NumberSequence.objects.values_list("last", flat=True).get(prefix=prefix)
-    return format_number(prefix, last)
+    of their transaction, which keeps numbers gap-free and unique on every database.
+
+    One statement (an upsert returning the new value; PostgreSQL, and SQLite 3.35+),
+    where the ORM would need four: it runs on every ticket created."""
+    quote = connection.ops.quote_name
+    table = quote(NumberSequence._meta.db_table)
+    key, last = quote("prefix"), quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "  # noqa: S608 (names only)
+            f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [prefix],
+        )
+        (value,) = cursor.fetchone()
+    return format_number(prefix, value)
 
 
 def reserve_up_to(prefix: str, number: str) -> None:

@@ -17,6 +17,7 @@ from changes.models import (
 from changes.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
     TICKET_TAIL,
+    BuiltFieldsOnce,
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
@@ -49,7 +50,7 @@ class ApprovalSerializer(serializers.ModelSerializer[ChangeApproval]):
         read_only_fields = fields
 
 
-class ChangeSerializer(TicketFieldsMixin, serializers.ModelSerializer[Change]):
+class ChangeSerializer(TicketFieldsMixin, BuiltFieldsOnce):
     """A change with its approvals. ``links``: the problems it fixes, incidents it caused."""
 
     url = serializers.HyperlinkedIdentityField(view_name="change-detail", lookup_field="number")

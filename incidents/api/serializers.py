@@ -6,6 +6,8 @@ way in and ``{"id", "name"}`` on the way out, so clients need no second request 
 The pieces every ticket type shares live in ``kernel.api.serializers``.
 """
 
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.models import User
@@ -14,11 +16,18 @@ from incidents.models import Incident, IncidentTimelineEntry, Status
 from incidents.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
     TICKET_HEAD,
+    TICKET_LIST_HEAD,
+    TICKET_LIST_TAIL,
     TICKET_TAIL,
+    BuiltFieldsOnce,
+    DetailUrlField,
+    NameField,
     NoteSerializer,
     PriorityOverrideSerializer,
     StrictModelSerializer,
     TicketFieldsMixin,
+    TicketListFieldsMixin,
+    UserNameField,
     UserRefSerializer,
     history_serializer,
     timeline_serializer,
@@ -29,7 +38,7 @@ __all__ = ["NoteSerializer", "PriorityOverrideSerializer"]
 # --- output ---------------------------------------------------------------------------
 
 
-class IncidentSerializer(TicketFieldsMixin, serializers.ModelSerializer[Incident]):
+class IncidentSerializer(TicketFieldsMixin, BuiltFieldsOnce):
     """An incident. ``allowed_moves`` names the moves the requesting user may make now;
     ``links`` its problem and the change that caused it, when there are such."""
 
@@ -65,6 +74,46 @@ class IncidentSerializer(TicketFieldsMixin, serializers.ModelSerializer[Incident
             "resolved_at",
             "closed_at",
             *TICKET_TAIL,
+        )
+        read_only_fields = fields
+
+
+class MajorField(serializers.BooleanField):
+    """``Incident.is_major`` for a row read as values."""
+
+    columns = ("priority", "severity")
+
+    def __init__(self) -> None:
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, value: Any) -> bool:
+        return Incident.major(value["priority"], value["severity"])
+
+
+class IncidentListSerializer(TicketListFieldsMixin, BuiltFieldsOnce):
+    """An incident in a list: what a queue shows, flat. Open one for everything else."""
+
+    url = DetailUrlField("incident-detail")
+    is_major = MajorField()
+    service = serializers.IntegerField(source="service_id", read_only=True, allow_null=True)
+    service_name = NameField("service")
+    caller = serializers.IntegerField(source="caller_id", read_only=True, allow_null=True)
+    caller_name = UserNameField("caller")
+
+    class Meta:
+        model = Incident
+        fields = (
+            *TICKET_LIST_HEAD,
+            "severity",
+            "is_major",
+            "source",
+            "hold_reason",
+            "service",
+            "service_name",
+            "caller",
+            "caller_name",
+            *TICKET_LIST_TAIL,
+            "reported_at",
         )
         read_only_fields = fields
 

@@ -18,6 +18,7 @@ from incidents.api.serializers import (
     AGENT_ONLY_FIELDS,
     HistoryRecordSerializer,
     IncidentCreateSerializer,
+    IncidentListSerializer,
     IncidentSerializer,
     IncidentUpdateSerializer,
     TimelineEntrySerializer,
@@ -48,6 +49,7 @@ class IncidentViewSet(TicketViewSet[Incident]):
     comment_help = "A caller's comment on an incident awaiting the caller puts it back in progress."
     related = ("caller", "assigned_to", "service", "category", "subcategory", "assignment_group")
     serializer_class = IncidentSerializer
+    list_serializer = IncidentListSerializer
     update_serializer = IncidentUpdateSerializer
     timeline_serializer = TimelineEntrySerializer
     history_serializer = HistoryRecordSerializer

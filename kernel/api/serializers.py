@@ -4,10 +4,13 @@ and ``links`` fields of a ticket.
 
 Input serializers only parse; output serializers only render."""
 
+import copy
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -73,6 +76,41 @@ TICKET_HEAD: tuple[str, ...] = (
 TICKET_TAIL: tuple[str, ...] = ("created_at", "updated_at", "allowed_moves", "links")
 
 
+# Rendering is the hot path of every list: these fields read a plain attribute and look a
+# label up in a dict. DRF's ``source="get_status_display"`` or ``source="__str__"`` would
+# run ``inspect.signature`` on a bound method for every row.
+
+
+class LabelField(serializers.CharField):
+    """The label of a choice field's value (``status`` -> "In Progress"), from the model
+    field's choices, found when the field is bound."""
+
+    def __init__(self, of: str, **kwargs: Any) -> None:
+        self.of = of
+        self.labels: dict[Any, str] = {}
+        super().__init__(source=of, read_only=True, **kwargs)
+
+    def bind(self, field_name: str, parent: Any) -> None:
+        super().bind(field_name, parent)
+        model = parent.Meta.model
+        self.labels = {
+            value: str(label) for value, label in model._meta.get_field(self.of).flatchoices
+        }
+
+    def to_representation(self, value: Any) -> str:
+        return self.labels.get(value, "")
+
+
+class DisplayNameField(serializers.CharField):
+    """How a related record shows itself (a user's full name, a team's name)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
 class NamedRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -81,7 +119,7 @@ class NamedRefSerializer(serializers.Serializer[Any]):
 class UserRefSerializer(serializers.Serializer[User]):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    name = serializers.CharField(source="__str__", read_only=True)
+    name = DisplayNameField(source="*")
 
 
 class TicketRefSerializer(serializers.Serializer[Ticket]):
@@ -90,6 +128,7 @@ class TicketRefSerializer(serializers.Serializer[Ticket]):
     number = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # (A link's model varies per row, so its label comes from the row's own method.)
 
 
 class TicketFieldsMixin(serializers.Serializer[Any]):
@@ -101,8 +140,8 @@ class TicketFieldsMixin(serializers.Serializer[Any]):
     links = serializers.SerializerMethodField()
     # What every ticket type shows the same way; a type lists the ones it has in its
     # Meta.fields (DRF does not require fields declared on a base class).
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
+    status_display = LabelField("status")
+    priority_display = LabelField("priority")
     assigned_to = UserRefSerializer(read_only=True, allow_null=True)
     assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
     service = NamedRefSerializer(read_only=True, allow_null=True)
@@ -140,13 +179,120 @@ class TicketFieldsMixin(serializers.Serializer[Any]):
         }
 
 
+class DetailUrlField(serializers.URLField):
+    """The row's detail URL, built from its number: the route is reversed once per
+    response, not once per row."""
+
+    def __init__(self, view_name: str, **kwargs: Any) -> None:
+        self.view_name = view_name
+        self.prefix: str | None = None
+        super().__init__(source="number", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        if self.prefix is None:
+            request = self.context["request"]
+            marker = "NUMBER"
+            url = request.build_absolute_uri(reverse(self.view_name, kwargs={"number": marker}))
+            self.prefix = url[: url.rindex(marker)]
+            self.suffix = url[url.rindex(marker) + len(marker) :]
+        return f"{self.prefix}{value}{self.suffix}"
+
+
+class NameField(serializers.CharField):
+    """A related record's name, read by the database with the row (``service__name``)."""
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        super().__init__(source=f"{path}__name", read_only=True, allow_null=True, **kwargs)
+
+
+class UserNameField(serializers.CharField):
+    """A related user's display name, computed by the database (``User.name_in_sql``)
+    into a column named as the field."""
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        self.expression = User.name_in_sql(path)
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+
+class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
+    """A ``ModelSerializer`` that introspects its model once per class, not once per
+    response: later instances get a copy of the fields built the first time (what DRF does
+    for declared fields anyway)."""
+
+    _built: dict[type, dict[str, Any]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        built = BuiltFieldsOnce._built.get(type(self))
+        if built is None:
+            built = BuiltFieldsOnce._built[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class TicketListFieldsMixin(serializers.Serializer[Any]):
+    """What a list row of every ticket type shows, flat: ids and the labels a list needs,
+    nothing computed per row. ``allowed_moves``, ``links`` and the long texts are on the
+    detail (``GET .../<number>/``), which a client opens for one record.
+
+    A list reads its rows as values (``row_values``), not model instances: the fields
+    read dict keys, the names are joined columns or SQL expressions."""
+
+    status_display = LabelField("status")
+    priority_display = LabelField("priority")
+    assignment_group = serializers.IntegerField(
+        source="assignment_group_id", read_only=True, allow_null=True
+    )
+    assignment_group_name = NameField("assignment_group")
+    assigned_to = serializers.IntegerField(source="assigned_to_id", read_only=True, allow_null=True)
+    assigned_to_name = UserNameField("assigned_to")
+
+
+@cache
+def row_values(
+    serializer_class: type[serializers.Serializer[Any]],
+) -> tuple[list[str], dict[str, Any]]:
+    """The columns and the SQL expressions a list serializer's fields read: what to pass
+    to ``QuerySet.values``."""
+    columns: list[str] = []
+    expressions: dict[str, Any] = {}
+    for field in serializer_class().fields.values():
+        if hasattr(field, "expression"):
+            expressions[field.source] = field.expression
+        elif field.source == "*":
+            columns.extend(getattr(field, "columns", ()))
+        else:
+            columns.append(field.source)
+    return list(dict.fromkeys(columns)), expressions
+
+
+# What every ticket's list row shows, in the schema's order; a type adds its own between.
+TICKET_LIST_HEAD: tuple[str, ...] = (
+    "url",
+    "number",
+    "title",
+    "status",
+    "status_display",
+    "priority",
+    "priority_display",
+    "impact",
+    "urgency",
+)
+TICKET_LIST_TAIL: tuple[str, ...] = (
+    "assignment_group",
+    "assignment_group_name",
+    "assigned_to",
+    "assigned_to_name",
+    "created_at",
+    "updated_at",
+)
+
+
 def timeline_serializer(entry_model: type[models.Model], name: str) -> type[Any]:
     """The output serializer of a ticket type's timeline entries."""
     fields = ("id", "kind", "kind_display", "verb", "body", "data", "author", "created_at")
     meta = type("Meta", (), {"model": entry_model, "fields": fields, "read_only_fields": fields})
     attrs: dict[str, Any] = {
         "author": UserRefSerializer(read_only=True, allow_null=True),
-        "kind_display": serializers.CharField(source="get_kind_display", read_only=True),
+        "kind_display": LabelField("kind"),
         "Meta": meta,
         "__module__": __name__,
     }

@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, Serializer
 
 from accounts.models import User
 from kernel.api.pagination import CursorPagination
@@ -24,6 +24,7 @@ from kernel.api.serializers import (
     NoteSerializer,
     PriorityOverrideSerializer,
     move_input_serializers,
+    row_values,
 )
 from kernel.enums import TimelineKind
 from kernel.links import with_relations
@@ -67,6 +68,10 @@ class TicketViewSet[T: Ticket](
     comment_help: ClassVar[str] = ""
     """What else a comment does, for the documentation."""
     related: ClassVar[tuple[str, ...]] = ()
+    """What the detail joins."""
+    list_serializer: ClassVar[type[Serializer[Any]] | None] = None
+    """The flat row of the list (``TicketListFieldsMixin``), read as values; None: the
+    list shows the detail's representation."""
     update_serializer: ClassVar[type[BaseSerializer[Any]]]
     move_inputs: ClassVar[Mapping[str, type[BaseSerializer[Any]]]]
     """Each move's body, for the schema: built from the workflow's move functions."""
@@ -102,8 +107,26 @@ class TicketViewSet[T: Ticket](
     def get_queryset(self) -> QuerySet[T]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return self.model._default_manager.none()  # type: ignore[return-value]
-        tickets: QuerySet[T] = self.model._default_manager.select_related(*self.related)  # type: ignore[assignment]
+        manager = self.model._default_manager
+        if self.action == "list" and self.list_serializer is not None:
+            # Rows as values: no model instance per row, only the columns the list shows.
+            columns, expressions = row_values(self.list_serializer)
+            rows: QuerySet[T] = self.visible(manager.all(), acting_user(self.request))  # type: ignore[arg-type]
+            return rows.values(*columns, **expressions)  # type: ignore[return-value]
+        tickets: QuerySet[T] = manager.select_related(*self.related)  # type: ignore[assignment]
         return self.visible(with_relations(tickets), acting_user(self.request))
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Filters narrow a list; a record asked for by its number is found by that alone
+        # (DRF would build the list's filter form for every detail request).
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "list" and self.list_serializer is not None:
+            return self.list_serializer
+        return super().get_serializer_class()
 
     def get_permissions(self) -> Sequence[Any]:
         if self.action in self.agent_actions:
@@ -191,12 +214,13 @@ def document(view: type[TicketViewSet[Any]]) -> None:
     """The list, retrieve and edit endpoints documented for ``view``'s type."""
     noun = view.noun
     shown: Any = view.serializer_class
+    rows: Any = view.list_serializer or shown
     article = "an" if noun[0] in "aeiou" else "a"
     extend_schema_view(
         list=extend_schema(
             summary=f"List {noun}s",
             description=view.list_help,
-            responses={200: shown(many=True), **error_responses(400, 401)},
+            responses={200: rows(many=True), **error_responses(400, 401)},
         ),
         retrieve=extend_schema(
             summary=f"Get one {noun}", responses={200: shown, **error_responses(401, 404)}

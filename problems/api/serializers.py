@@ -9,6 +9,7 @@ from catalog.models import Category, Service, Team
 from kernel.api.serializers import (
     TICKET_HEAD,
     TICKET_TAIL,
+    BuiltFieldsOnce,
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
@@ -21,7 +22,7 @@ from problems.models import Problem, ProblemTimelineEntry, Status
 from problems.workflow import EDITABLE_FIELDS
 
 
-class ProblemSerializer(TicketFieldsMixin, serializers.ModelSerializer[Problem]):
+class ProblemSerializer(TicketFieldsMixin, BuiltFieldsOnce):
     """A problem. ``links`` lists its incidents and the changes that fix it."""
 
     url = serializers.HyperlinkedIdentityField(view_name="problem-detail", lookup_field="number")
