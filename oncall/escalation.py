@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,15 +52,24 @@ PAGE_NOTICE = Notice(NoticeKind.PAGE, "you are paged", shows=("level", "cycle", 
 
 
 def policy_for(incident: Incident) -> EscalationPolicy | None:
-    """The service's own policy first, else the assignment group's."""
-    policies = EscalationPolicy.objects.filter(is_active=True)
+    """The service's own policy first, else the assignment group's (one query: it runs on
+    every incident logged)."""
+    wanted = Q()
     if incident.service_id is not None:
-        found = policies.filter(services=incident.service_id).order_by("pk").first()
-        if found is not None:
-            return found
+        wanted |= Q(services=incident.service_id)
     if incident.assignment_group_id is not None:
-        return policies.filter(team_id=incident.assignment_group_id).order_by("pk").first()
-    return None
+        wanted |= Q(team_id=incident.assignment_group_id)
+    if not wanted:
+        return None
+    on_service = EscalationPolicy.services.through.objects.filter(
+        escalationpolicy=OuterRef("pk"), service=incident.service_id
+    )
+    return (
+        EscalationPolicy.objects.filter(wanted, is_active=True)
+        .annotate(on_service=Exists(on_service))
+        .order_by("-on_service", "pk")
+        .first()
+    )
 
 
 def escalation_start(incident: Incident) -> Escalation | None:
