@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic), before sessions and auth do any work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,7 +88,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'servicedesk.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections in production (deploy/serve.py's workers serve one request at a
+# time each, so each holds one connection); none under DEBUG, where runserver starts a thread
+# per request and every thread would keep its own. Health checks drop a connection the
+# server closed (restart, failover, PgBouncer) before a request uses it, not during it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=not DEBUG)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and the worker share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -111,6 +118,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+# WhiteNoise serves STATIC_ROOT with DEBUG off (docs/operations.md#web-server); collectstatic
+# writes gzip copies beside the files. Not the manifest (hashed names) storage: with it, a
+# page rendered before collectstatic ran fails instead of missing its CSS.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 # End users sign in on the portal; staff who sign in there are sent on to the admin.
@@ -225,6 +239,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Rate-limit counters (django-ratelimit on the portal and status page, DRF's throttles) live
+# here: local memory is per process, so production with more than one web worker or node
+# sets a shared one, CACHE_URL=redis://host:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 LOGGING = {
