@@ -94,6 +94,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # server closed (restart, failover, PgBouncer) before a request uses it, not during it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=not DEBUG)
+# Behind PgBouncer in transaction pooling a named cursor (QuerySet.iterator()) cannot outlive
+# the transaction's server connection: docs/operations.md#scaling-out.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and the worker share the file.
     DATABASES["default"]["OPTIONS"] = {

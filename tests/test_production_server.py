@@ -211,10 +211,11 @@ def test_slow_clients_do_not_stall_the_server(server, make_incident, agent):
         f"slow clients p50 {attack_p50:.1f} ms, max {max(under_attack) * 1000:.1f} ms "
         f"({len(under_attack)} GETs, {len(failures)} failed)"
     )
-    assert not attack.errors, f"the slow clients were cut off early: {attack.errors[:3]}"
-    assert attack.bytes_sent >= SLOW_CLIENTS * (ATTACK_SECONDS - 2)
     assert not failures, failures[:5]
     assert attack_p50 <= 2 * baseline_p50
+    # The attack was real: every slow client stayed connected and kept sending.
+    assert not attack.errors, f"the slow clients were cut off early: {attack.errors[:3]}"
+    assert attack.bytes_sent >= SLOW_CLIENTS * (ATTACK_SECONDS - 2)
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
