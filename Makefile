@@ -18,7 +18,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 BENCH_INCIDENTS ?= 1000000
 
-.PHONY: run test lint typecheck pytest install clean bench
+.PHONY: run serve test lint typecheck pytest install clean bench
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -42,6 +42,21 @@ run: $(STAMP)
 	@# No broker: tasks run in-process; run_periodic runs the beat schedule (relay, escalations).
 	DEBUG=1 $(BIN)/python manage.py run_periodic & trap 'kill $$!' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: nginx in front of gunicorn (deploy/serve.py, docs/operations.md#web-server),
+# DEBUG off. The settings that have no safe default must come from the environment.
+serve: $(STAMP)
+	@test -n "$$SECRET_KEY" && test -n "$$ALLOWED_HOSTS" || { \
+	echo "make serve runs with production settings; set at least:"; \
+	echo "  SECRET_KEY=<50+ random characters>  e.g. \$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	echo "  ALLOWED_HOSTS=desk.example.com      the host names clients use"; \
+	echo "  DATABASE_URL=postgres://...         (default: SQLite under var/)"; \
+	echo "Trying it on http://localhost without a TLS proxy in front: also SECURE_SSL_REDIRECT=0."; \
+	echo "All settings: docs/operations.md"; exit 1; }
+	DEBUG=0 $(BIN)/python manage.py migrate --no-input
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 exec $(BIN)/python deploy/serve.py --app servicedesk.wsgi:application \
+		--bind $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic), before sessions and auth do any work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,7 +88,17 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'servicedesk.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections in production (deploy/serve.py's workers serve one request at a
+# time each, so each holds one connection); none under DEBUG, where runserver starts a thread
+# per request and every thread would keep its own. Health checks drop a connection the
+# server closed (restart, failover, PgBouncer) before a request uses it, not during it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=not DEBUG)
+# Behind PgBouncer in transaction pooling a named cursor (QuerySet.iterator()) cannot outlive
+# the transaction's server connection: docs/operations.md#scaling-out.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side binding lets psycopg prepare a statement run this often on one connection:
     # PostgreSQL then plans it once per connection, not per request. Planning the
@@ -123,6 +135,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+# WhiteNoise serves STATIC_ROOT with DEBUG off (docs/operations.md#web-server); collectstatic
+# writes gzip copies beside the files. Not the manifest (hashed names) storage: with it, a
+# page rendered before collectstatic ran fails instead of missing its CSS.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 # End users sign in on the portal; staff who sign in there are sent on to the admin.
@@ -241,6 +260,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Rate-limit counters (django-ratelimit on the portal and status page, DRF's throttles) live
+# here: local memory is per process, so production with more than one web worker or node
+# sets a shared one, CACHE_URL=redis://host:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 LOGGING = {
