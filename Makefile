@@ -72,8 +72,11 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# The project's benchmark (bench/README.md): the API and admin over HTTP against a bare
+# Django ceiling, interleaved, then notification delivery on real workers.
 bench: $(STAMP)
-	$(BIN)/python bench/incident_lists.py --incidents $(BENCH_INCIDENTS)
+	$(BIN)/python bench/web.py --incidents $(BENCH_INCIDENTS)
+	$(BIN)/python bench/notifications.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -238,9 +238,8 @@ def run_wrk(base: str, request: Request, connections: int, seconds: float, tmp: 
 
 def check(base: str, request: Request) -> None:
     """One request by hand: a scenario that redirects or fails measures nothing."""
-    body = (
-        request.body.replace("{n}", f"check-{random.random()}").encode() if request.body else None
-    )
+    unique = f"c{random.randrange(10**9)}"
+    body = request.body.replace("{n}", unique).encode() if request.body else None
     req = urllib.request.Request(
         base + request.paths[0], data=body, method=request.method, headers=request.headers
     )
