@@ -21,6 +21,7 @@ from kernel.api.serializers import (
     TICKET_TAIL,
     BuiltFieldsOnce,
     DetailUrlField,
+    FlatRows,
     NameField,
     NoteSerializer,
     PriorityOverrideSerializer,
@@ -116,6 +117,7 @@ class IncidentListSerializer(TicketListFieldsMixin, BuiltFieldsOnce):
             "reported_at",
         )
         read_only_fields = fields
+        list_serializer_class = FlatRows
 
 
 TimelineEntrySerializer = timeline_serializer(IncidentTimelineEntry, "TimelineEntrySerializer")
