@@ -23,4 +23,4 @@ class PermissionBackend(ModelBackend):
                 rows = Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
             pairs = rows.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app}.{codename}" for app, codename in pairs}
-        return user_obj._perm_cache  # type: ignore[no-any-return]
+        return user_obj._perm_cache

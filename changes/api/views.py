@@ -34,7 +34,7 @@ from changes.models import Change, Status, Type
 from changes.queries import failure_rate
 from changes.workflow import WORKFLOW
 from incidents.models import Incident
-from kernel.api.filters import StableOrderingFilter
+from kernel.api.filters import FilterSet, StableOrderingFilter
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from kernel.api.tickets import TicketViewSet, acting_user
@@ -43,7 +43,7 @@ from kernel.models import Ticket
 from problems.models import Problem
 
 
-class ChangeFilter(django_filters.FilterSet):
+class ChangeFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     type = django_filters.ChoiceFilter(choices=Type.choices)
     service = django_filters.ModelChoiceFilter(

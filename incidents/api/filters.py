@@ -6,13 +6,14 @@ from django.db.models import QuerySet
 
 from catalog.models import Service, Team
 from incidents.models import OPEN_STATES, Incident, Severity, Status
+from kernel.api.filters import FilterSet
 from kernel.enums import Priority
 
 # "me", "none" or a user id: integrations ask for "my queue" without knowing their id.
 USER_REF = RegexValidator(r"^(me|none|[0-9]+)$", "Use a user id, 'me' or 'none'.")
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(FilterSet):
     # distinct=False: these filter one column, so no duplicates can arise, and DISTINCT
     # over a million rows would sort them all.
     status = django_filters.MultipleChoiceFilter(

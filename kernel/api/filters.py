@@ -3,12 +3,28 @@
 from collections.abc import Sequence
 from typing import Any
 
+import django_filters
+from django import forms
 from django.db.models import QuerySet
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 UNIQUE_FIELDS = frozenset({"id", "pk"})
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's, with its form class built once per filter set rather than on every
+    request (labels, fields and the class itself; the form's fields are still copied per
+    request by Django). A filter set whose filters depend on the request must not use it."""
+
+    _form_classes: dict[type, type[forms.Form]] = {}
+
+    def get_form_class(self) -> type[forms.Form]:
+        built = FilterSet._form_classes.get(type(self))
+        if built is None:
+            built = FilterSet._form_classes[type(self)] = super().get_form_class()
+        return built
 
 
 class StableOrderingFilter(OrderingFilter):

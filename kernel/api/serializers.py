@@ -51,7 +51,21 @@ class StrictSerializer(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
-class StrictModelSerializer[M: models.Model](serializers.ModelSerializer[M]):
+class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
+    """A ``ModelSerializer`` that introspects its model once per class, not once per
+    response: later instances get a copy of the fields built the first time (what DRF does
+    for declared fields anyway)."""
+
+    _built: dict[type, dict[str, Any]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        built = BuiltFieldsOnce._built.get(type(self))
+        if built is None:
+            built = BuiltFieldsOnce._built[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class StrictModelSerializer[M: models.Model](BuiltFieldsOnce):
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
         return super().to_internal_value(data)
@@ -215,20 +229,6 @@ class UserNameField(serializers.CharField):
         super().__init__(read_only=True, allow_null=True, **kwargs)
 
 
-class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
-    """A ``ModelSerializer`` that introspects its model once per class, not once per
-    response: later instances get a copy of the fields built the first time (what DRF does
-    for declared fields anyway)."""
-
-    _built: dict[type, dict[str, Any]] = {}
-
-    def get_fields(self) -> dict[str, Any]:
-        built = BuiltFieldsOnce._built.get(type(self))
-        if built is None:
-            built = BuiltFieldsOnce._built[type(self)] = super().get_fields()
-        return copy.deepcopy(built)
-
-
 class TicketListFieldsMixin(serializers.Serializer[Any]):
     """What a list row of every ticket type shows, flat: ids and the labels a list needs,
     nothing computed per row. ``allowed_moves``, ``links`` and the long texts are on the
@@ -289,25 +289,24 @@ class FlatRows(serializers.ListSerializer[Any]):
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
         plan: list[tuple[str, str | None, Any]] = []
         for field in self.child._readable_fields:  # type: ignore[union-attr]
-            if field.source == "*":
-                plan.append((field.field_name, None, field.to_representation))
-            elif type(field) in PASS_THROUGH and "." not in field.source:
-                plan.append((field.field_name, field.source, None))
+            name, source = str(field.field_name), str(field.source)
+            if source == "*":
+                plan.append((name, None, field.to_representation))
+            elif type(field) in PASS_THROUGH and "." not in source:
+                plan.append((name, source, None))
             elif type(field) is serializers.DateTimeField and iso_8601(field):
-                plan.append((field.field_name, field.source, iso_in(field_zone(field))))
+                plan.append((name, source, iso_in(field_zone(field))))
             else:
-                plan.append(
-                    (field.field_name, field.source.replace(".", "__"), field.to_representation)
-                )
+                plan.append((name, source.replace(".", "__"), field.to_representation))
         rendered = []
         for row in rows:
             item: dict[str, Any] = {}
-            for name, source, render in plan:
-                if source is None:
-                    item[name] = render(row)
+            for key, column, render in plan:
+                if column is None:
+                    item[key] = render(row)
                 else:
-                    value = row[source]
-                    item[name] = value if render is None or value is None else render(value)
+                    value = row[column]
+                    item[key] = value if render is None or value is None else render(value)
             rendered.append(item)
         return rendered
 
@@ -321,12 +320,13 @@ def row_values(
     columns: list[str] = []
     expressions: dict[str, Any] = {}
     for field in serializer_class().fields.values():
+        source = str(field.source)
         if hasattr(field, "expression"):
-            expressions[field.source] = field.expression
-        elif field.source == "*":
+            expressions[source] = field.expression
+        elif source == "*":
             columns.extend(getattr(field, "columns", ()))
         else:
-            columns.append(field.source)
+            columns.append(source.replace(".", "__"))
     return list(dict.fromkeys(columns)), expressions
 
 

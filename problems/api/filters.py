@@ -5,12 +5,13 @@ from django.db.models import Q, QuerySet
 
 from catalog.models import Category, Service, Team
 from incidents.models import Incident
+from kernel.api.filters import FilterSet
 from kernel.enums import Priority
 from problems.models import Problem, Status
 from problems.queries import known_errors_for
 
 
-class ProblemFilter(django_filters.FilterSet):
+class ProblemFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, distinct=False, help_text="Repeat to match any of several states."
     )
@@ -33,7 +34,7 @@ class ProblemFilter(django_filters.FilterSet):
         return queryset.search(value)  # type: ignore[attr-defined]
 
 
-class KnownErrorFilter(django_filters.FilterSet):
+class KnownErrorFilter(FilterSet):
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
     incident = django_filters.CharFilter(
