@@ -34,3 +34,28 @@ def test_session_auth_works(agent, incident):
     client = APIClient()
     client.force_login(agent)
     assert client.get(url(incident)).status_code == 200
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_token_request_reads_rights_with_the_token(
+    agent, caller, incident, django_assert_num_queries
+):
+    """The token, the user and their rights (through groups here) come in one query, so a
+    list costs two: who is asking, and the rows."""
+    agents, callers = token_client(agent), token_client(caller)
+    agents.get("/api/v1/incidents/")
+    with django_assert_num_queries(2):
+        response = agents.get("/api/v1/incidents/")
+    assert [row["number"] for row in response.json()["results"]] == [incident.number]
+    # A right taken away counts from the next request on.
+    agent.groups.clear()
+    assert agents.get("/api/v1/incidents/").json()["results"] == []
+    # ...and someone without rights sees their own incidents, through the same token path.
+    assert [row["number"] for row in callers.get("/api/v1/incidents/").json()["results"]] == [
+        incident.number
+    ]
