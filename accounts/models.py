@@ -2,7 +2,6 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from simple_history.models import HistoricalRecords
 
 
@@ -14,15 +13,12 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        full = self.get_full_name()
-        return full or self.username
+        return self.display_name(self.first_name, self.last_name, self.username)
 
     @staticmethod
-    def name_in_sql(path: str) -> models.Expression:
-        """``str(user)`` computed by the database for the user at ``path`` (``caller``),
-        for lists that read rows as values instead of building a User per row."""
-        full = Trim(Concat(f"{path}__first_name", models.Value(" "), f"{path}__last_name"))
-        return Coalesce(NullIf(full, models.Value("")), f"{path}__username")
+    def display_name(first_name: str, last_name: str, username: str) -> str:
+        """What ``str(user)`` shows, from the three columns (lists read them as values)."""
+        return f"{first_name} {last_name}".strip() or username
 
     @property
     def is_agent(self) -> bool:

@@ -221,12 +221,16 @@ class NameField(serializers.CharField):
 
 
 class UserNameField(serializers.CharField):
-    """A related user's display name, computed by the database (``User.name_in_sql``)
-    into a column named as the field."""
+    """A related user's display name (``User.display_name``) from the three columns the
+    row reads with it; null when there is no such user."""
 
     def __init__(self, path: str, **kwargs: Any) -> None:
-        self.expression = User.name_in_sql(path)
-        super().__init__(read_only=True, allow_null=True, **kwargs)
+        self.columns = tuple(f"{path}__{name}" for name in ("first_name", "last_name", "username"))
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        first, last, username = (value[column] for column in self.columns)
+        return None if username is None else User.display_name(first, last, username)
 
 
 class TicketListFieldsMixin(serializers.Serializer[Any]):
@@ -235,7 +239,7 @@ class TicketListFieldsMixin(serializers.Serializer[Any]):
     detail (``GET .../<number>/``), which a client opens for one record.
 
     A list reads its rows as values (``row_values``), not model instances: the fields
-    read dict keys, the names are joined columns or SQL expressions."""
+    read dict keys; the names are joined columns."""
 
     status_display = LabelField("status")
     priority_display = LabelField("priority")
@@ -312,22 +316,16 @@ class FlatRows(serializers.ListSerializer[Any]):
 
 
 @cache
-def row_values(
-    serializer_class: type[serializers.Serializer[Any]],
-) -> tuple[list[str], dict[str, Any]]:
-    """The columns and the SQL expressions a list serializer's fields read: what to pass
-    to ``QuerySet.values``."""
+def row_values(serializer_class: type[serializers.Serializer[Any]]) -> tuple[str, ...]:
+    """The columns a list serializer's fields read: what to pass to ``QuerySet.values``."""
     columns: list[str] = []
-    expressions: dict[str, Any] = {}
     for field in serializer_class().fields.values():
         source = str(field.source)
-        if hasattr(field, "expression"):
-            expressions[source] = field.expression
-        elif source == "*":
+        if source == "*":
             columns.extend(getattr(field, "columns", ()))
         else:
             columns.append(source.replace(".", "__"))
-    return list(dict.fromkeys(columns)), expressions
+    return tuple(dict.fromkeys(columns))
 
 
 # What every ticket's list row shows, in the schema's order; a type adds its own between.

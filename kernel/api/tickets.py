@@ -110,9 +110,8 @@ class TicketViewSet[T: Ticket](
         manager = self.model._default_manager
         if self.action == "list" and self.list_serializer is not None:
             # Rows as values: no model instance per row, only the columns the list shows.
-            columns, expressions = row_values(self.list_serializer)
             rows: QuerySet[T] = self.visible(manager.all(), acting_user(self.request))  # type: ignore[arg-type]
-            return rows.values(*columns, **expressions)  # type: ignore[return-value]
+            return rows.values(*row_values(self.list_serializer))  # type: ignore[return-value]
         tickets: QuerySet[T] = manager.select_related(*self.related)  # type: ignore[assignment]
         return self.visible(with_relations(tickets), acting_user(self.request))
 
