@@ -77,6 +77,9 @@ def start_receiver() -> Receiver:
     holder: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as real receivers do: a sender may reuse its connection.
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:
             receiver = holder["r"]
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -169,13 +172,26 @@ def worker_env(database_url: str, broker_url: str, mail_dir: Path, **extra: str)
     return env
 
 
-def start_worker(env: dict, log: Path, *, concurrency: int = 3, beat: bool = True) -> Process:
+# The worker settings docs/operations.md documents ("Workers"); tests and the benchmark
+# run what production is told to run.
+WORKER_POOL = "prefork"
+WORKER_CONCURRENCY = 3
+
+
+def start_worker(
+    env: dict,
+    log: Path,
+    *,
+    concurrency: int = WORKER_CONCURRENCY,
+    pool: str = WORKER_POOL,
+    beat: bool = True,
+) -> Process:
     args = [
         CELERY,
         "-A",
         "servicedesk",
         "worker",
-        "--pool=prefork",
+        f"--pool={pool}",
         f"--concurrency={concurrency}",
         "--without-gossip",
         "--without-mingle",
