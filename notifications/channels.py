@@ -24,7 +24,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from notifications import signing
-from notifications.enums import WebhookFormat
+from notifications.enums import Channel, WebhookFormat
 from notifications.models import Notification
 
 # Status codes worth retrying: the receiver says "later" (408, 429) or is broken (5xx).
@@ -208,6 +208,7 @@ class Courier:
 
     def __init__(self) -> None:
         self._mail: BaseEmailBackend | None = None
+        self._mail_down = ""
 
     def __enter__(self) -> Self:
         return self
@@ -221,16 +222,21 @@ class Courier:
         self._close_mail()
 
     def send(self, notification: Notification) -> None:
-        if notification.channel != "email":
+        if notification.channel != Channel.EMAIL:
             SENDERS[notification.channel](notification)
             return
+        if self._mail_down:
+            # The mail server refused this batch once: the batch's other mails retry later
+            # instead of each waiting for its own connection timeout.
+            raise Transient(self._mail_down)
         if self._mail is None:
             # Opened here, so each send_messages() leaves it open for the next mail.
             mail = mailers["default"]
             try:
                 mail.open()
             except (smtplib.SMTPException, OSError) as exc:
-                raise Transient(f"{type(exc).__name__}: {exc}") from exc
+                self._mail_down = f"{type(exc).__name__}: {exc}"
+                raise Transient(self._mail_down) from exc
             self._mail = mail
         try:
             send_email(notification, self._mail)

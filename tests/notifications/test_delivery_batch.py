@@ -1,6 +1,8 @@
 """Delivering a batch of rows (one commit's, or a share of the relay's): each row once,
 one failing row alone retried, and the same number of queries whatever the batch size."""
 
+import contextlib
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -80,3 +82,36 @@ def test_queries_do_not_grow_with_the_batch(agent, caller, service, make_endpoin
     assert len(large) == 3 * len(small)
     assert len(three.captured_queries) == len(one.captured_queries)
     assert all(n.status == DeliveryStatus.DELIVERED for n in outbox())
+
+
+def test_a_mail_server_that_does_not_answer_is_tried_once_per_batch(
+    settings, agent, caller, service, make_endpoint, receiver
+):
+    make_endpoint("/hook")
+    # A port that accepts connections and never greets: each SMTP connection attempt
+    # waits for its timeout, so the batch must not make one per mail.
+    listener = socket.create_server(("127.0.0.1", 0), backlog=10)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": listener.getsockname()[1], "timeout": 0.5},
+        }
+    }
+    incident_create(by=agent, title="Mail down", caller=caller, service=service)
+
+    outcome = deliver_batch([n.pk for n in outbox()])
+    listener.settimeout(0.2)
+    attempts = 0
+    with contextlib.suppress(TimeoutError):
+        while True:
+            listener.accept()[0].close()
+            attempts += 1
+    listener.close()
+    assert attempts == 1
+    mails = [n for n in outbox() if n.channel == Channel.EMAIL]
+    assert [outcome[n.pk] for n in mails] == ["retry"] * 3
+    assert all(n.status == DeliveryStatus.PENDING and n.attempts == 1 for n in mails)
+    assert all(n.last_error and n.next_attempt_at > n.created_at for n in mails)
+    # The webhook in the same batch went out regardless.
+    [hook] = [n for n in outbox() if n.channel == Channel.WEBHOOK]
+    assert hook.status == DeliveryStatus.DELIVERED
