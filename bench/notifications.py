@@ -124,6 +124,7 @@ class Workers:
         self.args = args
         self.directory = directory
         self.processes: list[Process] = []
+        self.cpu_at_start = 0.0
 
     def start(self, count: int, *, held: bool = False) -> None:
         """Start ``count`` workers; ``held``: consuming only an unused queue until
@@ -146,11 +147,28 @@ class Workers:
                     queues=HOLD_QUEUE if held else "",
                 )
             )
+        self.cpu_at_start = self.cpu_seconds()  # starting up is not delivering
 
     def release(self) -> None:
         replies = app.control.add_consumer("celery", reply=True, timeout=5)
         if len(replies) != len(self.processes):
             raise RuntimeError(f"Only {len(replies)} workers took the queue: {replies}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers' processes and their pool children have
+        used so far: the cost of delivery whatever else runs on the machine (Linux)."""
+        total = 0.0
+        for process in self.processes:
+            pids = [process.popen.pid]
+            try:
+                children = Path(f"/proc/{pids[0]}/task/{pids[0]}/children").read_text()
+                pids += [int(pid) for pid in children.split()]
+                for pid in pids:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+                    total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except OSError:
+                return float("nan")
+        return total
 
     def stop(self) -> None:
         for process in self.processes:
@@ -224,6 +242,7 @@ def scenario(
             commits, extra = body(desk, workers)
             outbox = outbox_since(since)
             done = settle(outbox, timeout=args.timeout)
+            cpu = workers.cpu_seconds() - workers.cpu_at_start
         finally:
             workers.stop()
         result = {
@@ -233,6 +252,7 @@ def scenario(
             **extra,
             **figures(outbox, commits, receiver, directory / "mail", seen),
         }
+        result["worker_cpu_ms_per_delivery"] = round(cpu * 1000 / max(result["delivered"], 1), 2)
     return result
 
 
@@ -365,7 +385,8 @@ def summary(r: dict[str, Any]) -> str:
         f"(workers' pace {r['delivery_pace_per_s']}/s), "
         f"last commit to last delivery {r['last_commit_to_last_delivery_s']} s, "
         f"commit to delivery p50 {latency['p50']} ms p99 {latency['p99']} ms "
-        f"max {latency['max']} ms; duplicates: webhooks {r['webhook_duplicates']}, "
+        f"max {latency['max']} ms; worker CPU {r['worker_cpu_ms_per_delivery']} ms/delivery; "
+        f"duplicates: webhooks {r['webhook_duplicates']}, "
         f"mail {r['mail_duplicates']}"
     )
 
