@@ -185,6 +185,7 @@ def start_worker(
     concurrency: int = WORKER_CONCURRENCY,
     pool: str = WORKER_POOL,
     beat: bool = True,
+    queues: str = "",
 ) -> Process:
     args = [
         CELERY,
@@ -198,6 +199,8 @@ def start_worker(
         "--loglevel=INFO",
         f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h",
     ]
+    if queues:
+        args.append(f"--queues={queues}")
     if beat:
         args += ["--beat", f"--schedule={log.parent / 'beat-schedule'}"]
     process = spawn(args, env=env, log=log)
