@@ -343,6 +343,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for delivery")
     args = parser.parse_args()
 
+    commit = git_commit()  # what is measured: the tree now, not when the run ends
     call_command("migrate", verbosity=0)
     receiver = start_receiver()
     results: list[dict[str, Any]] = []
@@ -358,7 +359,7 @@ def main() -> None:
         )
     report = {
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "commit": git_commit(),
+        "commit": commit,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "database": settings.DATABASES["default"]["NAME"],
         "broker": settings.CELERY_BROKER_URL,
