@@ -190,9 +190,8 @@ def is_eager() -> bool:
 
 def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
     """Hand rows to Celery, in messages of up to ``BATCH_SIZE`` ids; returns how many rows
-    were handed. Never raises (unless the app is
-    not wired): a row the broker did not take is left for the relay (``enqueued_at``
-    cleared so it picks it up soon)."""
+    were handed. Never raises (unless the app is not wired): a row the broker did not take
+    is left for the relay (``enqueued_at`` cleared so it picks it up soon)."""
     global _broker_down_until
 
     if not ids:
