@@ -82,7 +82,13 @@ def start_receiver() -> Receiver:
 
         def do_POST(self) -> None:
             receiver = holder["r"]
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            length = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(length)
+            if len(body) < length:
+                # The sender died between its headers and its body (a worker killed
+                # mid-request): like any HTTP server, nothing reaches the application.
+                self.close_connection = True
+                return
             if receiver.delay:
                 time.sleep(receiver.delay)
             with receiver.lock:
