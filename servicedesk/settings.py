@@ -237,6 +237,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every webhook request at INFO; the delivery log (Notification rows)
+    # already records each one.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }
 
 # The self-service portal (docs/portal.md): attachment limits and submission rate limits.
