@@ -8,6 +8,8 @@ same message id, which receivers dedupe on.
 
 import logging
 import random
+import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -16,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications.channels import SENDERS, Gone, Permanent, Transient
+from notifications.channels import Courier, Gone, Permanent, Transient
 from notifications.enums import DeliveryStatus
 from notifications.models import Endpoint, Notification
 from notifications.outbox import enqueue
@@ -25,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # A task may arrive a little before the row's due time (clock skew between hosts).
 EARLY_SLACK = timedelta(seconds=2)
+
+# Seconds between the "delivered" updates of a batch that takes long (slow receivers).
+MARK_EVERY = 1.0
 
 
 def retry_delay(attempt: int) -> float | None:
@@ -36,45 +41,106 @@ def retry_delay(attempt: int) -> float | None:
     return schedule[attempt - 1] * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not crypto)
 
 
-def _claim(pk: UUID, now: datetime) -> bool:
+def _claim(pks: Sequence[UUID], now: datetime) -> list[Notification]:
+    """Take the lease on every row of ``pks`` that is due and that nobody holds, and load
+    them: one transaction for the whole batch."""
     lease = now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
-    claimed = (
+    claimable = (
         Notification.objects.filter(
-            pk=pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now + EARLY_SLACK
+            pk__in=pks, status=DeliveryStatus.PENDING, next_attempt_at__lte=now + EARLY_SLACK
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=lease, attempts=F("attempts") + 1)
+        .select_related("recipient", "endpoint")
     )
-    return claimed == 1
+    with transaction.atomic():
+        # Two tasks holding the same ids (a duplicate message, the relay re-handing a row a
+        # slow task still holds): the row lock makes the second skip what the first took,
+        # instead of both reading it unclaimed and both sending it.
+        rows = list(claimable.select_for_update(skip_locked=True, of=("self",)))
+        if rows:
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                claimed_until=lease, attempts=F("attempts") + 1
+            )
+    for row in rows:
+        row.attempts += 1
+        row.claimed_until = lease
+    return rows
 
 
 def deliver(pk: UUID) -> str:
     """Send row ``pk`` once if it is due and nobody else holds it; returns what happened
     (for logs and tests). Never raises: the row records every failure."""
-    now = timezone.now()
-    if not _claim(pk, now):
-        return "skipped"
-    notification = Notification.objects.select_related("recipient", "endpoint").get(pk=pk)
-    try:
-        SENDERS[notification.channel](notification)
-    except Gone as exc:
-        if notification.endpoint is not None:
-            endpoint_disable(notification.endpoint, reason=str(exc))
-        return _give_up(notification, str(exc))
-    except Permanent as exc:
-        return _give_up(notification, str(exc))
-    except Transient as exc:
-        return _retry_later(notification, str(exc))
-    except Exception as exc:  # a bug or an unforeseen error: keep the row and retry
-        logger.exception("Delivering notification %s failed", pk)
-        return _retry_later(notification, f"{type(exc).__name__}: {exc}")
-    Notification.objects.filter(pk=pk).update(
-        status=DeliveryStatus.DELIVERED,
-        delivered_at=timezone.now(),
-        claimed_until=None,
-        last_error="",
+    return deliver_batch([pk]).get(pk, "skipped")
+
+
+def deliver_batch(pks: Sequence[UUID]) -> dict[UUID, str]:
+    """Send each row of ``pks`` once if it is due and nobody else holds it; returns what
+    happened to each row sent or tried (the others were skipped). Never raises: every
+    failure is recorded on its own row, and one row failing does not hold back the rest.
+
+    The batch is claimed, then sent row by row, then the rows sent are marked delivered
+    together. A worker killed in between leaves their leases to expire: the relay sends
+    them again with the same ids. A batch that runs past half its lease (slow receivers)
+    hands the rows it has not sent back to the broker rather than send them unleased."""
+    started = marked = time.monotonic()
+    rows = _claim(pks, timezone.now())
+    outcome: dict[UUID, str] = {}
+    delivered: list[UUID] = []
+    gone: set[int] = set()
+    budget = settings.NOTIFICATIONS_LEASE_SECONDS / 2
+    with Courier() as courier:
+        for index, notification in enumerate(rows):
+            if time.monotonic() - started > budget:
+                _hand_back(rows[index:])
+                break
+            if notification.endpoint is not None and notification.endpoint.pk in gone:
+                # Loaded before an earlier row of this batch got its endpoint disabled.
+                notification.endpoint.is_active = False
+            try:
+                courier.send(notification)
+            except Gone as exc:
+                if notification.endpoint is not None:
+                    endpoint_disable(notification.endpoint, reason=str(exc))
+                    gone.add(notification.endpoint.pk)
+                outcome[notification.pk] = _give_up(notification, str(exc))
+            except Permanent as exc:
+                outcome[notification.pk] = _give_up(notification, str(exc))
+            except Transient as exc:
+                outcome[notification.pk] = _retry_later(notification, str(exc))
+            except Exception as exc:  # a bug or an unforeseen error: keep the row and retry
+                logger.exception("Delivering notification %s failed", notification.pk)
+                outcome[notification.pk] = _retry_later(
+                    notification, f"{type(exc).__name__}: {exc}"
+                )
+            else:
+                delivered.append(notification.pk)
+                outcome[notification.pk] = "delivered"
+                if time.monotonic() - marked > MARK_EVERY:
+                    # A slow batch records what it sent as it goes, not only at its end.
+                    _mark_delivered(delivered)
+                    delivered, marked = [], time.monotonic()
+    _mark_delivered(delivered)
+    return outcome
+
+
+def _mark_delivered(pks: Sequence[UUID]) -> None:
+    if pks:
+        Notification.objects.filter(pk__in=pks).update(
+            status=DeliveryStatus.DELIVERED,
+            delivered_at=timezone.now(),
+            claimed_until=None,
+            last_error="",
+        )
+
+
+def _hand_back(rows: Sequence[Notification]) -> None:
+    """Release rows claimed but not tried (the attempt is not counted) and queue them
+    again."""
+    pks = [row.pk for row in rows]
+    Notification.objects.filter(pk__in=pks).update(
+        claimed_until=None, attempts=F("attempts") - 1, enqueued_at=timezone.now()
     )
-    return "delivered"
+    enqueue(pks)
 
 
 def _give_up(notification: Notification, error: str) -> str:

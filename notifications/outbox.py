@@ -39,9 +39,14 @@ logger = logging.getLogger(__name__)
 BROKER_BACKOFF_SECONDS = 5.0
 _broker_down_until = 0.0
 
-type Publish = Callable[[str, float], None]
-"""Hand one row's id to the broker, to run in ``countdown`` seconds. Raises when the
-broker does not take it."""
+type Publish = Callable[[list[str], float], None]
+"""Hand a batch of row ids to the broker (one message), to run in ``countdown`` seconds.
+Raises when the broker does not take it."""
+
+# Rows per message. The rows of one commit (an event's recipients) go as one message;
+# a larger hand-over (the relay after an outage) is split so that every worker gets a
+# share, and a batch stays well within its lease.
+BATCH_SIZE = 50
 
 _publish: Publish | None = None
 
@@ -184,9 +189,9 @@ def is_eager() -> bool:
 
 
 def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
-    """Hand rows to Celery; returns how many were handed. Never raises (unless the app is
-    not wired): a row the broker did not take is left for the relay (``enqueued_at``
-    cleared so it picks it up soon)."""
+    """Hand rows to Celery, in messages of up to ``BATCH_SIZE`` ids; returns how many rows
+    were handed. Never raises (unless the app is not wired): a row the broker did not take
+    is left for the relay (``enqueued_at`` cleared so it picks it up soon)."""
     global _broker_down_until
 
     if not ids:
@@ -200,9 +205,10 @@ def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
     countdown = max(0.0, (at - timezone.now()).total_seconds()) if at else 0.0
     sent = 0
     try:
-        for pk in ids:
-            publish(str(pk), countdown)
-            sent += 1
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            publish([str(pk) for pk in batch], countdown)
+            sent += len(batch)
     except Exception:
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("Broker unreachable: %d notifications left for the relay", len(ids) - sent)

@@ -3,7 +3,8 @@
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
@@ -31,3 +32,17 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
         "task": "oncall.tasks.sweep_escalations",
         "schedule": settings.ESCALATION_SWEEP_INTERVAL,
     }
+
+
+@task_prerun.connect(dispatch_uid="servicedesk.close_old_connections.prerun")
+@task_postrun.connect(dispatch_uid="servicedesk.close_old_connections.postrun")
+def close_old_connections(sender: Task | None = None, **kwargs: Any) -> None:
+    """What Django does around a request, around a task: a connection that is broken or
+    older than CONN_MAX_AGE is closed (CELERY_DB_REUSE_MAX keeps Celery from closing every
+    connection after every task). Not for eager tasks: they run inside the caller's
+    transaction."""
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

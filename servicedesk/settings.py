@@ -185,6 +185,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection around every task unless told to
+# reuse it: a new PostgreSQL connection per delivery batch. Reused here; the worker still
+# drops a broken connection or one older than CONN_MAX_AGE between tasks, as Django does
+# between requests (servicedesk/celery.py).
+CELERY_DB_REUSE_MAX = 10_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -270,6 +275,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every webhook request at INFO; the delivery log (Notification rows)
+    # already records each one.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }
 
 # The self-service portal (docs/portal.md): attachment limits and submission rate limits.
