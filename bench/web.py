@@ -377,6 +377,13 @@ def main() -> None:
     api_post = {**api, "Content-Type": "application/json"}
     cookie = {"Cookie": f"sessionid={session}"}
     c_cookie = {"Cookie": f"sessionid={ceiling['session']}"}
+    creating = Request("POST", ["/api/v1/incidents/"], api_post, create_body)
+    c_creating = Request(
+        "POST",
+        ["/tickets/"],
+        {"Content-Type": "application/json"},
+        json.dumps({"number": "N{n}", "title": "Checkout page slow"}),
+    )
     listing = Request("GET", ["/api/v1/incidents/?status=2&page_size=50"], api)
     c_listing = Request("GET", ["/tickets/?status=2"])
     scenarios = [
@@ -389,30 +396,8 @@ def main() -> None:
             Request("GET", [f"/tickets/{pk}/" for pk in c_ids]),
             0.5,
         ),
-        Scenario(
-            "API create, sequential",
-            1,
-            Request("POST", ["/api/v1/incidents/"], api_post, create_body),
-            Request(
-                "POST",
-                ["/tickets/"],
-                {"Content-Type": "application/json"},
-                json.dumps({"number": "N{n}", "title": "Checkout page slow"}),
-            ),
-            0.3,
-        ),
-        Scenario(
-            "API create, 8 connections",
-            8,
-            Request("POST", ["/api/v1/incidents/"], api_post, create_body),
-            Request(
-                "POST",
-                ["/tickets/"],
-                {"Content-Type": "application/json"},
-                json.dumps({"number": "N{n}", "title": "Checkout page slow"}),
-            ),
-            0.3,
-        ),
+        Scenario("API create, sequential", 1, creating, c_creating, 0.3),
+        Scenario("API create, 8 connections", 8, creating, c_creating, 0.3),
         Scenario(
             "Admin changelist, 2 connections",
             2,
