@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from kernel.notices import Audience, Notice
@@ -68,44 +69,53 @@ def portal_url(ticket: "Ticket") -> str:
 # --- audiences -----------------------------------------------------------------------------
 
 
+type Ids = set[int] | QuerySet[Any, int]
+"""An audience: ids known already, or a query for them (all of one event's queries are
+sent as one ``UNION``)."""
+
+
 def _ids(*values: int | None) -> set[int]:
     return {pk for pk in values if pk is not None}
 
 
-def _group(ticket: "Ticket") -> set[int]:
+def _group(ticket: "Ticket") -> Ids:
     from catalog.models import Team
 
     if ticket.assignment_group_id is None:
         return set()
     members = Team.members.through.objects.filter(team_id=ticket.assignment_group_id)
-    return set(members.values_list("user_id", flat=True))
+    return members.values_list("user_id", flat=True)
 
 
-def _watchers(ticket: "Ticket") -> set[int]:
+def _watchers(ticket: "Ticket") -> Ids:
     from django.contrib.contenttypes.models import ContentType
 
     from notifications.models import Watch
 
     content_type = ContentType.objects.get_for_model(ticket)
     watches = Watch.objects.filter(content_type=content_type, object_id=ticket.pk)
-    return set(watches.values_list("user_id", flat=True))
+    return watches.values_list("user_id", flat=True)
 
 
-def _subscribers(ticket: "Ticket") -> set[int]:
+def _subscribers(ticket: "Ticket") -> Ids:
     from notifications.models import ServiceSubscription
 
     if ticket.service_id is None:
         return set()
     subs = ServiceSubscription.objects.filter(service_id=ticket.service_id)
-    return set(subs.values_list("user_id", flat=True))
+    return subs.values_list("user_id", flat=True)
 
 
-def _manager(ticket: "Ticket") -> set[int]:
-    group = ticket.assignment_group
-    return _ids(group.manager_id) if group is not None else set()
+def _manager(ticket: "Ticket") -> Ids:
+    from catalog.models import Team
+
+    if ticket.assignment_group_id is None:
+        return set()
+    teams = Team.objects.filter(pk=ticket.assignment_group_id, manager__isnull=False)
+    return teams.values_list("manager_id", flat=True)
 
 
-AUDIENCES: dict[Audience, Callable[["Ticket"], set[int]]] = {
+AUDIENCES: dict[Audience, Callable[["Ticket"], Ids]] = {
     Audience.REQUESTER: lambda ticket: _ids(ticket.requester_id),
     Audience.ASSIGNEE: lambda ticket: _ids(ticket.assigned_to_id),
     Audience.GROUP: _group,
@@ -117,9 +127,19 @@ AUDIENCES: dict[Audience, Callable[["Ticket"], set[int]]] = {
 
 
 def recipients(ticket: "Ticket", notice: Notice) -> set[int]:
+    """Who ``notice`` tells about ``ticket``: the ids it names or knows, and the rest read
+    in one query whatever the number of audiences (an event is written on every move)."""
     who = set(notice.named)
-    for member in sorted(notice.audience):  # sorted: the same queries in the same order
-        who |= AUDIENCES[member](ticket)
+    queries: list[QuerySet[Any, int]] = []
+    for member in sorted(notice.audience):  # sorted: the same query every time
+        found = AUDIENCES[member](ticket)
+        if isinstance(found, set):
+            who |= found
+        else:
+            queries.append(found.order_by())
+    if queries:
+        first, *rest = queries
+        who.update(first.union(*rest) if rest else first)
     return who
 
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kernel import events
@@ -73,11 +73,17 @@ def handle_ticket_event(ticket: "Ticket", entry: "TimelineEntry") -> None:
 def notify(event: Event) -> list[Notification]:
     """Write the event's notifications and queue their delivery for after commit."""
     now = timezone.now()
-    users = get_user_model().objects.filter(pk__in=event.user_ids, is_active=True)
-    prefs = {
-        pref.user_id: pref
-        for pref in Preference.objects.filter(user_id__in=event.user_ids, kind=event.kind)
-    }
+    # The recipients with their preference for this kind of event, in one query.
+    prefs = Preference.objects.filter(user=OuterRef("pk"), kind=event.kind)
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=event.user_ids, is_active=True)
+        .annotate(
+            wants_email=Subquery(prefs.values("email")[:1]),
+            wants_inbox=Subquery(prefs.values("inbox")[:1]),
+        )
+        .only("pk", "email", "is_staff")
+    )
     common = {
         "event_key": event.key,
         "kind": event.kind,
@@ -87,10 +93,10 @@ def notify(event: Event) -> list[Notification]:
         "enqueued_at": now,
     }
     rows: list[Notification] = []
-    for user in users.only("pk", "email", "is_staff"):
-        pref = prefs.get(user.pk)
+    for user in users if event.user_ids else ():
+        wants_email, wants_inbox = user.wants_email, user.wants_inbox
         body = event.body if event.public or user.is_staff else ""
-        if user.email and (pref is None or pref.email):
+        if user.email and wants_email is not False:
             # A caller cannot open the admin: their link goes to the portal's page.
             url = event.url if user.is_staff or not event.public_url else event.public_url
             rows.append(
@@ -104,7 +110,7 @@ def notify(event: Event) -> list[Notification]:
                 )
             )
         # The inbox lives in the admin, so only staff have one. Writing the row delivers it.
-        if user.is_staff and (pref is None or pref.inbox):
+        if user.is_staff and wants_inbox is not False:
             rows.append(
                 Notification(
                     channel=Channel.INBOX,
