@@ -3,9 +3,11 @@ workflow (never by hand), so every test starts from states the product can reach
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -19,6 +21,13 @@ from incidents.workflow import incident_create
 from problems.models import Problem
 from problems.workflow import problem_create
 from tests.factories import bring_change_to, bring_problem_to, bring_to
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root() -> None:
+    """WhiteNoise serves STATIC_ROOT and warns on every request while it does not exist
+    (a fresh checkout has not run collectstatic); the tests need no static files."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def _user(username: str, *, groups: tuple[str, ...] = (), staff: bool = False) -> User:

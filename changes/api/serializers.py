@@ -16,12 +16,18 @@ from changes.models import (
 )
 from changes.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
+    TICKET_LIST_HEAD,
+    TICKET_LIST_TAIL,
     TICKET_TAIL,
     BuiltFieldsOnce,
+    DetailUrlField,
+    FlatRows,
     NamedRefSerializer,
     StrictModelSerializer,
     StrictSerializer,
     TicketFieldsMixin,
+    TicketListFieldsMixin,
+    UserNameField,
     UserRefSerializer,
     history_serializer,
     timeline_serializer,
@@ -97,6 +103,32 @@ class ChangeSerializer(TicketFieldsMixin, BuiltFieldsOnce):
             *TICKET_TAIL,
         )
         read_only_fields = fields
+
+
+class ChangeListSerializer(TicketListFieldsMixin, BuiltFieldsOnce):
+    """A change in a list, flat: its window and risk. Open one for plans and approvals."""
+
+    url = DetailUrlField("change-detail")
+    requested_by = serializers.IntegerField(
+        source="requested_by_id", read_only=True, allow_null=True
+    )
+    requested_by_name = UserNameField("requested_by")
+
+    class Meta:
+        model = Change
+        fields = (
+            *TICKET_LIST_HEAD[:3],
+            "type",
+            *TICKET_LIST_HEAD[3:],
+            "risk",
+            "planned_start",
+            "planned_end",
+            "requested_by",
+            "requested_by_name",
+            *TICKET_LIST_TAIL,
+        )
+        read_only_fields = fields
+        list_serializer_class = FlatRows
 
 
 ChangeTimelineEntrySerializer = timeline_serializer(

@@ -19,6 +19,7 @@ from catalog.models import Service
 from changes.api.serializers import (
     ChangeCreateSerializer,
     ChangeHistoryRecordSerializer,
+    ChangeListSerializer,
     ChangeSerializer,
     ChangeTimelineEntrySerializer,
     ChangeUpdateSerializer,
@@ -93,6 +94,7 @@ class ChangeViewSet(TicketViewSet[Change]):
     update_help = "Agents only. The type changes only in New before any approval."
     related = ("assigned_to", "assignment_group", "requested_by", "template")
     serializer_class = ChangeSerializer
+    list_serializer = ChangeListSerializer
     update_serializer = ChangeUpdateSerializer
     input_prefix = "Change"
     timeline_serializer = ChangeTimelineEntrySerializer
@@ -109,12 +111,11 @@ class ChangeViewSet(TicketViewSet[Change]):
     ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Change]:
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                "services", "approvals__approver", "approvals__group", "approvals__decided_by"
-            )
+        changes = super().get_queryset()
+        if self.action == "list":
+            return changes  # flat rows: no services or approvals
+        return changes.prefetch_related(
+            "services", "approvals__approver", "approvals__group", "approvals__decided_by"
         )
 
     def fresh(self, change: Change) -> Response:

@@ -8,12 +8,18 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from kernel.api.serializers import (
     TICKET_HEAD,
+    TICKET_LIST_HEAD,
+    TICKET_LIST_TAIL,
     TICKET_TAIL,
     BuiltFieldsOnce,
+    DetailUrlField,
+    FlatRows,
     NamedRefSerializer,
+    NameField,
     StrictModelSerializer,
     StrictSerializer,
     TicketFieldsMixin,
+    TicketListFieldsMixin,
     TicketRefSerializer,
     history_serializer,
     timeline_serializer,
@@ -51,6 +57,26 @@ class ProblemSerializer(TicketFieldsMixin, BuiltFieldsOnce):
             *TICKET_TAIL,
         )
         read_only_fields = fields
+
+
+class ProblemListSerializer(TicketListFieldsMixin, BuiltFieldsOnce):
+    """A problem in a list, flat. Open one for its analysis and links."""
+
+    url = DetailUrlField("problem-detail")
+    service = serializers.IntegerField(source="service_id", read_only=True, allow_null=True)
+    service_name = NameField("service")
+
+    class Meta:
+        model = Problem
+        fields = (
+            *TICKET_LIST_HEAD,
+            "known_error",
+            "service",
+            "service_name",
+            *TICKET_LIST_TAIL,
+        )
+        read_only_fields = fields
+        list_serializer_class = FlatRows
 
 
 class KnownErrorSerializer(serializers.ModelSerializer[Problem]):

@@ -27,6 +27,7 @@ from problems.api.serializers import (
     KnownErrorSerializer,
     ProblemCreateSerializer,
     ProblemHistoryRecordSerializer,
+    ProblemListSerializer,
     ProblemSerializer,
     ProblemTimelineEntrySerializer,
     ProblemUpdateSerializer,
@@ -70,6 +71,7 @@ class ProblemViewSet(TicketViewSet[Problem]):
         "duplicate_of",
     )
     serializer_class = ProblemSerializer
+    list_serializer = ProblemListSerializer
     update_serializer = ProblemUpdateSerializer
     input_prefix = "Problem"
     timeline_serializer = ProblemTimelineEntrySerializer

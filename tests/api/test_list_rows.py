@@ -73,3 +73,22 @@ def test_the_fast_path_renders_what_drf_renders(queue, agent):
                      "severity", "is_major", "source", "hold_reason", "reported_at",
                      "created_at", "updated_at"):  # fmt: skip
             assert row[name] == detail[name], name
+
+
+@pytest.mark.parametrize(
+    ("path", "make"), [("/api/v1/problems/", "make_problem"), ("/api/v1/changes/", "make_change")]
+)
+def test_problems_and_changes_list_flat_rows_too(request, agent, path, make):
+    """Every ticket type lists flat rows by the same rules; each row's values are its
+    detail's."""
+    ticket = request.getfixturevalue(make)()
+    client = api_for(agent)
+    [row] = client.get(path).json()["results"]
+    assert not {"allowed_moves", "links", "description"} & set(row)
+    detail = client.get(row["url"]).json()
+    assert detail["number"] == row["number"] == ticket.number
+    for name in ("title", "status", "status_display", "priority", "priority_display",
+                 "created_at", "updated_at"):  # fmt: skip
+        assert row[name] == detail[name], name
+    assert row["assignment_group"] == detail["assignment_group"]["id"]
+    assert row["assignment_group_name"] == detail["assignment_group"]["name"]
