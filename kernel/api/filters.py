@@ -14,17 +14,26 @@ UNIQUE_FIELDS = frozenset({"id", "pk"})
 
 
 class FilterSet(django_filters.FilterSet):
-    """django-filter's, with its form class built once per filter set rather than on every
-    request (labels, fields and the class itself; the form's fields are still copied per
-    request by Django). A filter set whose filters depend on the request must not use it."""
+    """django-filter's, whose form has only the filters the request names: a list asked
+    for ``?status=2`` builds, copies and cleans one form field, not all of them (the others
+    would clean to nothing and filter nothing). Each such form class is built once. A
+    filter set whose filters depend on the request must not use it."""
 
-    _form_classes: dict[type, type[forms.Form]] = {}
+    _form_classes: dict[tuple[type, frozenset[str]], type[forms.Form]] = {}
 
     def get_form_class(self) -> type[forms.Form]:
-        built = FilterSet._form_classes.get(type(self))
+        asked = frozenset(name for name in self.filters if self._is_asked(name))
+        key = (type(self), asked)
+        built = FilterSet._form_classes.get(key)
         if built is None:
-            built = FilterSet._form_classes[type(self)] = super().get_form_class()
+            fields = {name: f.field for name, f in self.filters.items() if name in asked}
+            built = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            FilterSet._form_classes[key] = built
         return built
+
+    def _is_asked(self, name: str) -> bool:
+        prefix = f"{self.form_prefix}-{name}" if self.form_prefix else name
+        return any(key == prefix or key.startswith(prefix + "_") for key in self.data)
 
 
 class StableOrderingFilter(OrderingFilter):

@@ -53,8 +53,10 @@ class StrictSerializer(serializers.Serializer[Any]):
 
 class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
     """A ``ModelSerializer`` that introspects its model once per class, not once per
-    response: later instances get a copy of the fields built the first time (what DRF does
-    for declared fields anyway)."""
+    response: later instances get copies of the fields built the first time (DRF copies
+    declared fields per instance anyway). Fields that only render are copied shallowly (a
+    new object with the same settings); DRF's deep copy re-runs every field's ``__init__``,
+    which is what a list response spent most of its field handling on."""
 
     _built: dict[type, dict[str, Any]] = {}
 
@@ -62,6 +64,8 @@ class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
         built = BuiltFieldsOnce._built.get(type(self))
         if built is None:
             built = BuiltFieldsOnce._built[type(self)] = super().get_fields()
+        if all(field.read_only for field in built.values()):
+            return {name: copy.copy(field) for name, field in built.items()}
         return copy.deepcopy(built)
 
 
