@@ -112,3 +112,33 @@ def test_detail_and_timeline_cost_the_same_at_5_and_500_entries(agent, catalog, 
     assert measured[0] == measured[1], measured
     print(f"detail, timeline, comments queries at 5 and 500 entries: {measured}")
     assert max(measured[1]) <= DETAIL_BOUND
+
+
+def test_reporting_an_incident_costs_the_same_however_many_are_told(
+    agent, caller, service, team, django_assert_num_queries
+):
+    """Logging an incident over the API: who is asking (with their rights), the caller and
+    the service looked up, the number, the incident with its history row and timeline
+    entry, one query for everyone the event tells and one for their preferences, their
+    outbox rows, the escalation policy, the response's links. A team of 2 or of 40 and a
+    webhook or none cost the same statements."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from notifications.models import Endpoint
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    body = {"title": "Checkout slow", "service": service.pk, "caller": caller.pk}
+    client.post("/api/v1/incidents/", body, format="json")  # the priority matrix, warm
+    counts = []
+    for size in (2, 40):
+        team.members.add(*(User.objects.create(username=f"m{size}-{i}") for i in range(size)))
+        Endpoint.objects.create(name=f"hook {size}", url="http://127.0.0.1:9/hook", team=team)
+        with CaptureQueriesContext(connection) as context:
+            response = client.post("/api/v1/incidents/", body, format="json")
+        assert response.status_code == 201, response.json()
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1], counts
+    print(f"queries to report an incident: {counts}")
+    assert counts[0] <= 19, [q["sql"][:80] for q in context.captured_queries]
