@@ -102,8 +102,8 @@ class _Mail(EmailMultiAlternatives):
         return super().message(policy=_faster(policy or email.policy.default))
 
 
-def send_email(notification: Notification, connection: BaseEmailBackend | None = None) -> None:
-    """Send one mail, through ``connection`` if given (left open for the next message)."""
+def send_email(notification: Notification, connection: BaseEmailBackend) -> None:
+    """Send one mail through ``connection`` (left open for the next message)."""
     recipient = notification.recipient
     to = recipient.email if recipient is not None else notification.address
     if not to:
@@ -123,10 +123,7 @@ def send_email(notification: Notification, connection: BaseEmailBackend | None =
     )
     message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
     try:
-        if connection is None:
-            message.send(using="default")
-        else:
-            connection.send_messages([message])
+        connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as exc:
         raise Permanent(f"Recipient refused: {exc.recipients}") from exc
     except (smtplib.SMTPException, OSError) as exc:
@@ -199,9 +196,6 @@ def send_webhook(notification: Notification) -> None:
     raise Permanent(f"HTTP {code}")
 
 
-SENDERS = {"email": send_email, "webhook": send_webhook}
-
-
 class Courier:
     """Sends the rows of one batch: ``with Courier() as courier: courier.send(row)``. The
     mail connection is opened at the first mail and closed at the end of the batch."""
@@ -222,9 +216,11 @@ class Courier:
         self._close_mail()
 
     def send(self, notification: Notification) -> None:
-        if notification.channel != Channel.EMAIL:
-            SENDERS[notification.channel](notification)
+        if notification.channel == Channel.WEBHOOK:
+            send_webhook(notification)
             return
+        if notification.channel != Channel.EMAIL:
+            raise Permanent(f"Nothing sends {notification.channel} rows.")
         if self._mail_down:
             # The mail server refused this batch once: the batch's other mails retry later
             # instead of each waiting for its own connection timeout.

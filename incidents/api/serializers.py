@@ -22,7 +22,6 @@ from kernel.api.serializers import (
     BuiltFieldsOnce,
     DetailUrlField,
     FlatRows,
-    NameField,
     NoteSerializer,
     PriorityOverrideSerializer,
     StrictModelSerializer,
@@ -96,8 +95,6 @@ class IncidentListSerializer(TicketListFieldsMixin, BuiltFieldsOnce):
 
     url = DetailUrlField("incident-detail")
     is_major = MajorField()
-    service = serializers.IntegerField(source="service_id", read_only=True, allow_null=True)
-    service_name = NameField("service")
     caller = serializers.IntegerField(source="caller_id", read_only=True, allow_null=True)
     caller_name = UserNameField("caller")
 

@@ -100,6 +100,12 @@ TICKET_TAIL: tuple[str, ...] = ("created_at", "updated_at", "allowed_moves", "li
 # run ``inspect.signature`` on a bound method for every row.
 
 
+@cache
+def choice_labels(model: type[models.Model], field: str) -> dict[Any, str]:
+    choices = model._meta.get_field(field).flatchoices  # type: ignore[union-attr]
+    return {value: str(label) for value, label in choices}
+
+
 class LabelField(serializers.CharField):
     """The label of a choice field's value (``status`` -> "In Progress"), from the model
     field's choices, found when the field is bound."""
@@ -111,10 +117,7 @@ class LabelField(serializers.CharField):
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
-        model = parent.Meta.model
-        self.labels = {
-            value: str(label) for value, label in model._meta.get_field(self.of).flatchoices
-        }
+        self.labels = choice_labels(parent.Meta.model, self.of)
 
     def to_representation(self, value: Any) -> str:
         return self.labels.get(value, "")
@@ -253,6 +256,9 @@ class TicketListFieldsMixin(serializers.Serializer[Any]):
     assignment_group_name = NameField("assignment_group")
     assigned_to = serializers.IntegerField(source="assigned_to_id", read_only=True, allow_null=True)
     assigned_to_name = UserNameField("assigned_to")
+    # Every ticket has a service; a type that lists it names both in its Meta.fields.
+    service = serializers.IntegerField(source="service_id", read_only=True, allow_null=True)
+    service_name = NameField("service")
 
 
 # Fields whose to_representation hands a database value back unchanged.
@@ -286,6 +292,13 @@ def iso_in(zone: Any) -> Any:
     return render
 
 
+def column_of(field: serializers.Field[Any, Any, Any, Any]) -> str | None:
+    """The ``values()`` key a list field reads, or None when it reads the whole row
+    (``source="*"``: its own ``columns`` say which)."""
+    source = str(field.source)
+    return None if source == "*" else source.replace(".", "__")
+
+
 class FlatRows(serializers.ListSerializer[Any]):
     """The list of a list serializer whose rows are values (dicts): what each field does
     is decided once per response, not once per row and field. A field DRF would only pass
@@ -297,15 +310,15 @@ class FlatRows(serializers.ListSerializer[Any]):
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
         plan: list[tuple[str, str | None, Any]] = []
         for field in self.child._readable_fields:  # type: ignore[union-attr]
-            name, source = str(field.field_name), str(field.source)
-            if source == "*":
+            name, column = str(field.field_name), column_of(field)
+            if column is None:
                 plan.append((name, None, field.to_representation))
-            elif type(field) in PASS_THROUGH and "." not in source:
-                plan.append((name, source, None))
+            elif type(field) in PASS_THROUGH:
+                plan.append((name, column, None))
             elif type(field) is serializers.DateTimeField and iso_8601(field):
-                plan.append((name, source, iso_in(field_zone(field))))
+                plan.append((name, column, iso_in(field_zone(field))))
             else:
-                plan.append((name, source.replace(".", "__"), field.to_representation))
+                plan.append((name, column, field.to_representation))
         rendered = []
         for row in rows:
             item: dict[str, Any] = {}
@@ -324,11 +337,8 @@ def row_values(serializer_class: type[serializers.Serializer[Any]]) -> tuple[str
     """The columns a list serializer's fields read: what to pass to ``QuerySet.values``."""
     columns: list[str] = []
     for field in serializer_class().fields.values():
-        source = str(field.source)
-        if source == "*":
-            columns.extend(getattr(field, "columns", ()))
-        else:
-            columns.append(source.replace(".", "__"))
+        column = column_of(field)
+        columns.extend(getattr(field, "columns", ()) if column is None else (column,))
     return tuple(dict.fromkeys(columns))
 
 

@@ -15,7 +15,6 @@ from kernel.api.serializers import (
     DetailUrlField,
     FlatRows,
     NamedRefSerializer,
-    NameField,
     StrictModelSerializer,
     StrictSerializer,
     TicketFieldsMixin,
@@ -63,8 +62,6 @@ class ProblemListSerializer(TicketListFieldsMixin, BuiltFieldsOnce):
     """A problem in a list, flat. Open one for its analysis and links."""
 
     url = DetailUrlField("problem-detail")
-    service = serializers.IntegerField(source="service_id", read_only=True, allow_null=True)
-    service_name = NameField("service")
 
     class Meta:
         model = Problem
