@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "simple_history",
@@ -245,6 +244,17 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
 }
+# API tokens (docs/operations.md#api-tokens): how long a new one lasts unless its owner
+# chooses, the longest they may choose, and whether "never" is allowed at all.
+API_TOKEN_DAYS: int = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS: int = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKEN_ALLOW_NEVER: bool = env.bool("API_TOKEN_ALLOW_NEVER", default=False)
+# Wrong tokens per client address: after this many within the window (seconds), the address
+# is refused (429) for the window. Counted in the default cache (CACHE_URL).
+API_TOKEN_FAILURE_LIMIT: int = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
+API_TOKEN_FAILURE_WINDOW: int = env.int("API_TOKEN_FAILURE_WINDOW", default=600)
+if API_TOKEN_DAYS < 1 or API_TOKEN_MAX_DAYS < API_TOKEN_DAYS:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be at least 1 and at most API_TOKEN_MAX_DAYS.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "servicedesk API",
     "DESCRIPTION": "Incidents, problems and changes. Every state change is a POST action.",

@@ -12,7 +12,7 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from incidents.models import Incident, IncidentTimelineEntry
 from tests.api.conftest import url
-from tests.conftest import api_for
+from tests.conftest import api_for, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +122,12 @@ def test_reporting_an_incident_costs_the_same_however_many_are_told(
     entry, one query for everyone the event tells and one for their preferences, their
     outbox rows, the escalation policy, the response's links. A team of 2 or of 40 and a
     webhook or none cost the same statements."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from notifications.models import Endpoint
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(agent)}")
     body = {"title": "Checkout slow", "service": service.pk, "caller": caller.pk}
     client.post("/api/v1/incidents/", body, format="json")  # the priority matrix, warm
     counts = []
