@@ -28,7 +28,16 @@ DEFAULT_EXPIRY: Final = Expiry.DEFAULT
 
 
 class TokenRefused(ValueError):
-    """An issue or revocation the rules refuse; the message says why, for the user."""
+    """An issue or revocation the rules refuse; the message says why, for the user, and
+    ``field`` which input was wrong, if one was."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+class TokenAlreadyRevoked(TokenRefused):
+    pass
 
 
 def token_digest(plain: str) -> str:
@@ -61,11 +70,12 @@ def check_expiry(
         expires = now + timedelta(days=settings.API_TOKEN_DAYS)
     if expires is None:
         if not settings.API_TOKEN_ALLOW_NEVER:
-            raise TokenRefused("Tokens must expire: choose a date.")
+            raise TokenRefused("Tokens must expire: choose a date.", field="expires")
     elif expires <= now:
-        raise TokenRefused("Choose a time in the future.")
+        raise TokenRefused("Choose a time in the future.", field="expires")
     elif expires > now + timedelta(days=settings.API_TOKEN_MAX_DAYS):
-        raise TokenRefused(f"Tokens last at most {settings.API_TOKEN_MAX_DAYS} days.")
+        days = settings.API_TOKEN_MAX_DAYS
+        raise TokenRefused(f"Tokens last at most {days} days.", field="expires")
     ceiling = presented.expires if presented is not None else None
     if ceiling is not None and (expires is None or expires > ceiling):
         expires = ceiling
@@ -83,7 +93,7 @@ def api_token_issue(
     else) and its plain text, which is never stored and cannot be shown again."""
     name = name.strip()
     if not name:
-        raise TokenRefused("Name the token: what is it for?")
+        raise TokenRefused("Name the token: what is it for?", field="name")
     expires = check_expiry(expires, now=timezone.now(), presented=presented)
     plain = new_plain_token()
     token = ApiToken.objects.create(
@@ -104,7 +114,7 @@ def api_token_revoke(token: ApiToken, *, by: User) -> ApiToken:
         # Locked: two revocations at once record the first one's time and person.
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:
-            raise TokenRefused("This token is revoked already.")
+            raise TokenAlreadyRevoked("This token is revoked already.")
         locked.revoked_at = timezone.now()
         locked.revoked_by = by
         locked.save(update_fields=["revoked_at", "revoked_by"])
