@@ -6,6 +6,7 @@ from contextlib import suppress
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,22 @@ from accounts.tokens import (
     api_token_revoke,
 )
 from kernel.api.schema import ERROR, error_responses
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes ``accounts.authentication.TokenAuthentication``
+    (drf-spectacular finds it by subclassing; this module is imported with the router)."""
+
+    target_class = "accounts.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token: `Authorization: Bearer sd_...`. The older "
+            "`Authorization: Token <key>` is accepted too.",
+        }
 
 
 class TokenSerializer(serializers.ModelSerializer[ApiToken]):
@@ -72,9 +89,12 @@ class AlreadyRevoked(exceptions.APIException):
 
 @extend_schema(tags=["tokens"])
 @extend_schema_view(
-    list=extend_schema(summary="Your API tokens", responses={200: TokenSerializer}),
+    list=extend_schema(
+        summary="Your API tokens", responses={200: TokenSerializer, **error_responses(401)}
+    ),
     retrieve=extend_schema(
-        summary="One of your API tokens", responses={200: TokenSerializer, **error_responses(404)}
+        summary="One of your API tokens",
+        responses={200: TokenSerializer, **error_responses(401, 404)},
     ),
 )
 class TokenViewSet(
@@ -85,8 +105,11 @@ class TokenViewSet(
     permission_classes = (IsAuthenticated,)
     serializer_class = TokenSerializer
     lookup_value_regex = "[0-9]+"
+    filter_backends = ()  # newest first, by id (the cursor's order); a user has a few
 
     def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types
+            return ApiToken.objects.none()
         return ApiToken.objects.filter(user=self.request.user)  # type: ignore[misc]
 
     @extend_schema(
