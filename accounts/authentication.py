@@ -12,8 +12,10 @@ groups'), and it is plain SQL because it runs on every request: compiling the eq
 ORM query cost more than running it. Elsewhere the ORM reads the token and its user, and
 the backend reads the permissions when asked."""
 
+import ipaddress
 import math
 import time
+from contextlib import suppress
 from functools import cache
 from hmac import compare_digest
 from typing import Any
@@ -83,9 +85,14 @@ class FailedTokens:
     200 among the 429s), so guessing would go on at full speed. Stripe and GitHub refuse the
     address the same way. A success never resets the count, or one valid token would let
     its holder guess without end. Expired and revoked tokens are not guesses and do not
-    count. Keys are the exact REMOTE_ADDR (deploy/proxied.py sets it from nginx)."""
+    count. The address is REMOTE_ADDR (deploy/proxied.py sets it from nginx); an IPv6 one
+    counts by its /64, the block one subscriber gets, or rotating addresses within it would
+    escape the count."""
 
     def __init__(self, address: str) -> None:
+        if ":" in address:
+            with suppress(ValueError):  # not an address after all: count it as given
+                address = str(ipaddress.IPv6Network(f"{address}/64", strict=False))
         self.count_key = f"api-token-failures:{address}"
         self.block_key = f"api-token-blocked:{address}"
 

@@ -54,3 +54,10 @@ def test_expired_window_lets_the_address_try_again(agent):
     assert get(token_for(agent), "203.0.113.8").status_code == 429
     cache.delete("api-token-blocked:203.0.113.8")  # what the window's end does
     assert get(token_for(agent), "203.0.113.8").status_code == 200
+
+
+def test_an_ipv6_client_is_counted_by_its_64(agent):
+    for n in range(settings.API_TOKEN_FAILURE_LIMIT):
+        get("wrong", f"2001:db8:0:1::{n + 1:x}")
+    assert get(token_for(agent), "2001:db8:0:1:ffff::1").status_code == 429
+    assert get(token_for(agent), "2001:db8:0:2::1").status_code == 200
