@@ -30,6 +30,7 @@ def import_drf_tokens(apps: Any, schema_editor: Any) -> None:
             user_id=user_id,
             name="Token from before named tokens",
             prefix=key[:10],
+            # accounts.tokens.token_digest, inlined: a migration must not change with the code.
             digest=hashlib.sha256(key.encode()).hexdigest(),
             created=created,
             expires=expires,
@@ -38,14 +39,12 @@ def import_drf_tokens(apps: Any, schema_editor: Any) -> None:
     )
     schema_editor.execute(f"DROP TABLE {TABLE}")
     schema_editor.execute("DELETE FROM django_migrations WHERE app = %s", ["authtoken"])
-    apps.get_model("contenttypes", "ContentType").objects.filter(app_label="authtoken").delete()
+    # authtoken's content types and permissions stay until `manage.py
+    # remove_stale_contenttypes`, which also handles admin log entries pointing at them.
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("accounts", "0003_api_tokens"),
-        ("contenttypes", "0002_remove_content_type_name"),
-    ]
+    dependencies = [("accounts", "0003_api_tokens")]
 
     operations = [
         # Not reversible in substance: the plain keys are gone; the tokens stay.
