@@ -40,7 +40,16 @@ class ApiTokenForm(forms.ModelForm):
 
 class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenForm
-    list_display = ("name", "user", "prefix", "created", "expires", "last_used", "state")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created",
+        "expires",
+        "last_used",
+        "revoked_at",
+        "state",
+    )
     list_select_related = ("user",)
     list_filter = (("revoked_at", admin.EmptyFieldListFilter), "expires", "last_used")
     search_fields = ("name", "prefix", "user__username")
@@ -49,7 +58,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state(self, token: ApiToken) -> str:
-        return token.refusal(timezone.now()) or "Active"
+        if token.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if token.refusal(timezone.now()) else "Active"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
         tokens = super().get_queryset(request)

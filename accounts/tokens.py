@@ -94,10 +94,12 @@ def api_token_issue(
     name = name.strip()
     if not name:
         raise TokenRefused("Name the token: what is it for?", field="name")
-    expires = check_expiry(expires, now=timezone.now(), presented=presented)
+    now = timezone.now()
+    expires = check_expiry(expires, now=now, presented=presented)
     plain = new_plain_token()
     token = ApiToken.objects.create(
         user=user,
+        created=now,
         name=name,
         prefix=plain[:SHOWN_CHARS],
         digest=token_digest(plain),
