@@ -63,10 +63,14 @@ class Idempotent:
     the answer with the effect. Without the header, nothing is added: not a query."""
 
     idempotency_claim: Claim | None = None
+    idempotency_body: bytes = b""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method != "POST" or META not in request.META:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        # Read now: a session's CSRF check parses a multipart form from the stream, after
+        # which the raw body could not be read any more.
+        self.idempotency_body = request.body
         try:
             with transaction.atomic():
                 response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
@@ -83,7 +87,9 @@ class Idempotent:
         if not is_valid_key(key):
             raise InvalidKey()
         outcome = claim(
-            request.user.pk, key, fingerprint("POST", request.get_full_path(), request.body)
+            request.user.pk,
+            key,
+            fingerprint("POST", request.get_full_path(), self.idempotency_body),
         )
         if isinstance(outcome, IdempotencyKey):
             raise Replay(outcome)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from incidents.models import Incident
 from kernel.enums import TimelineKind
@@ -172,3 +173,26 @@ def test_the_answer_is_kept_in_the_transaction_of_the_effect(agent_api, body):
 
     assert post(agent_api, REPORT, body, "report-1").status_code == 500
     assert not Incident.objects.exists()
+
+
+def test_a_form_posted_in_a_browser_session_is_kept_too(agent, incident):
+    """Signed in with a session, a form's CSRF check reads the body before the view: the
+    key still sees the same bytes."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.get("/admin/login/")  # a page with a form sets the CSRF cookie
+    client.force_login(agent)
+    form = {"body": "Rebooted the router"}
+    answers = [
+        client.post(
+            url(incident, "work-notes"),
+            form,
+            format="multipart",
+            HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+            HTTP_IDEMPOTENCY_KEY="note-1",
+        )
+        for _ in range(2)
+    ]
+
+    assert answers[0].status_code == 201
+    assert answer(answers[1]) == answer(answers[0])
+    assert incident.timeline.filter(kind=TimelineKind.WORK_NOTE).count() == 1
