@@ -47,6 +47,9 @@ def test_three_retries_make_one_incident_and_three_identical_answers(agent_api, 
     assert answer(responses[1]) == answer(responses[0]) == answer(responses[2])
     assert "Idempotent-Replayed" not in responses[0]
     assert responses[1]["Idempotent-Replayed"] == responses[2]["Idempotent-Replayed"] == "true"
+    for replayed in responses[1:]:
+        headers = {name: value for name, value in replayed.items() if name != "Idempotent-Replayed"}
+        assert headers == dict(responses[0].items())
 
 
 def test_a_key_reused_for_another_request_is_refused(agent_api, body):
