@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "incidents.tasks.auto_close_resolved_incidents",
         "schedule": 3600.0,
     },
+    "purge-idempotency-keys": {
+        "task": "kernel.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
 }
 
 

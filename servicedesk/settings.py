@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kernel.api.idempotency.document_idempotency_key",  # the header on every POST
+    ],
     # Impact and urgency share one choice set; name it once for API clients.
     "ENUM_NAME_OVERRIDES": {
         "ImpactUrgencyEnum": "kernel.enums.Impact",
@@ -306,3 +310,7 @@ STATUS_SUBSCRIBE_RATE_IP: str = env.str("STATUS_SUBSCRIBE_RATE_IP", default="10/
 
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)
+
+# API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
+# replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.
+IDEMPOTENCY_KEY_TTL_HOURS: int = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 
 from accounts.models import User
+from kernel.api.idempotency import Idempotent
 from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgentForRecord
 from kernel.api.schema import error_responses
@@ -53,7 +54,7 @@ def acting_user(request: Request) -> User:
 
 
 class TicketViewSet[T: Ticket](
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[T]
+    Idempotent, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[T]
 ):
     """Base for ``/api/v1/<tickets>/``. Subclasses set the class attributes below; the
     endpoints named in ``generated`` are then added per subclass, each documented with
