@@ -23,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
+from kernel.notices import personal_link
 from notifications import signing
 from notifications.enums import Channel, WebhookFormat
 from notifications.models import Notification
@@ -108,7 +109,15 @@ def send_email(notification: Notification, connection: BaseEmailBackend) -> None
     to = recipient.email if recipient is not None else notification.address
     if not to:
         raise Permanent("The recipient has no email address.")
-    context = {"n": notification, "data": notification.payload, "user": recipient}
+    context = {
+        "n": notification,
+        "data": notification.payload,
+        "user": recipient,
+        # Built now, for this recipient only: the row (and the timeline) never holds it.
+        "action": personal_link(
+            notification.kind, notification.payload, recipient.pk if recipient else None
+        ),
+    }
     message = _Mail(
         subject=notification.subject,
         body=render_to_string("notifications/email.txt", context),
