@@ -5,6 +5,7 @@ Celery tasks run eagerly in-process. Set ``DATABASE_URL`` and ``CELERY_BROKER_UR
 run on PostgreSQL and a real broker. ``DEBUG`` defaults to off; ``make run`` turns it on.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -14,6 +15,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of addresses or CIDRs (``10.0.0.0/8,::1``)."""
+    values: list[str] = env.list(name, default=[])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an address or network") from exc
+    return values
+
 
 DEBUG: bool = env.bool("DEBUG", default=False)
 
@@ -201,6 +214,9 @@ NOTIFICATIONS_RETRY_SCHEDULE: list[int] = env.list(
     "NOTIFICATIONS_RETRY_SCHEDULE", cast=int, default=[5, 30, 120, 600, 1800, 3600, 10800, 21600]
 )
 NOTIFICATIONS_WEBHOOK_TIMEOUT: float = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=10.0)
+# Webhooks call public addresses only (no loopback, private, link-local or metadata
+# address) unless these networks name them, e.g. 10.20.0.0/16 for an internal chat server.
+WEBHOOK_ALLOWED_NETWORKS: list[str] = _networks("WEBHOOK_ALLOWED_NETWORKS")
 # A delivery holds its row this long; a worker killed mid-send frees it when it expires.
 NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
 NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=10.0)
