@@ -224,6 +224,9 @@ NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", 
 NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
 # Escalation steps fire on countdown tasks; the sweep catches any a lost task missed.
 ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=15.0)
+# The shortest wait an escalation level may have before the next is paged (a shorter one
+# pages the whole ladder at once). Tests lower it.
+ESCALATION_MIN_DELAY_SECONDS: int = env.int("ESCALATION_MIN_DELAY_SECONDS", default=60)
 
 # Security: strict by default, relaxed only where DEBUG says we are on a laptop.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
