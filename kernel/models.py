@@ -5,6 +5,7 @@ out human numbers and ``PriorityCell`` holds the impact x urgency matrix as data
 ``IdempotencyKey`` keeps the first answer to an API POST sent with an ``Idempotency-Key``.
 """
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from kernel.querysets import TicketQuerySet
 if TYPE_CHECKING:
     from accounts.models import User
     from kernel.notices import Notice
+    from kernel.timeline import Shown
     from kernel.transitions import MoveTable
 
 
@@ -55,6 +57,9 @@ class Ticket(models.Model):
 
     NUMBER_PREFIX: ClassVar[str]
     moves: ClassVar["MoveTable"]
+    requester_timeline: ClassVar[Mapping[str, "Shown"]] = {}
+    """The events the requester sees, by verb, and what of each (``kernel.timeline``):
+    an allow-list, so none by default."""
 
     number = models.CharField(max_length=20, unique=True, editable=False)
     title = models.CharField(max_length=200)

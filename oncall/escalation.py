@@ -11,8 +11,9 @@ module never imports Celery tasks.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Incident
-from kernel.notices import Notice, NoticeKind
+from kernel.notices import ActionLink, Notice, NoticeKind
 from kernel.workflow import record_event
 from oncall.models import Escalation, EscalationLevel, EscalationPolicy, Page
 from oncall.schedules import on_call
@@ -47,8 +48,13 @@ def set_step_scheduler(schedule: ScheduleStep) -> None:
     _schedule_step = schedule
 
 
-# A page tells the one person paged, with the level and the signed acknowledge link.
-PAGE_NOTICE = Notice(NoticeKind.PAGE, "you are paged", shows=("level", "cycle", "ack_url"))
+# A page tells the one person paged, with the level. Its signed acknowledge link is not in
+# the event: whoever reads the timeline (the caller) or hears the event (a team's webhook)
+# could acknowledge as the person paged. ``page_link`` builds it for that person's message
+# only (``oncall.wiring``).
+PAGE_NOTICE = Notice(
+    NoticeKind.PAGE, "you are paged", shows=("level", "cycle", "escalation", "user")
+)
 
 
 def policy_for(incident: Incident) -> EscalationPolicy | None:
@@ -100,9 +106,19 @@ def _target(level: EscalationLevel, incident: Incident, at: datetime) -> int | N
     return group.manager_id if group is not None else None
 
 
-def ack_url(escalation: Escalation, user_id: int) -> str:
-    token = signing.dumps({"e": escalation.pk, "u": user_id}, salt=ACK_SALT)
+def ack_url(escalation_id: int, user_id: int) -> str:
+    """The signed link that acknowledges as ``user_id``: for that person's eyes only."""
+    token = signing.dumps({"e": escalation_id, "u": user_id}, salt=ACK_SALT)
     return settings.SITE_URL.rstrip("/") + reverse("oncall:acknowledge", args=[token])
+
+
+def page_link(data: Mapping[str, Any], user_id: int) -> ActionLink | None:
+    """The acknowledge link of a page's message, for the person paged and nobody else."""
+    escalation_id = data.get("escalation")
+    if not isinstance(escalation_id, int) or data.get("user") != user_id:
+        return None
+    url = ack_url(escalation_id, user_id)
+    return ActionLink("Acknowledge this page (stops the escalation)", url)
 
 
 def _page(
@@ -127,7 +143,7 @@ def _page(
             "user": user_id,
             "level": level + 1,
             "cycle": cycle + 1,
-            "ack_url": ack_url(escalation, user_id) if user_id else "",
+            "escalation": escalation.pk,
         },
     )
     if user_id is None:

@@ -1,7 +1,7 @@
 """Everything on-call plugs into, in one place; ``OncallConfig.ready()`` calls
 ``connect()``. Nothing registers itself on import."""
 
-from kernel import events
+from kernel import events, notices
 from oncall import escalation, hooks, tasks
 
 
@@ -13,3 +13,6 @@ def connect() -> None:
     # The ladder's next step is a countdown task (house rule 19: the domain code never
     # imports Celery tasks).
     escalation.set_step_scheduler(tasks.schedule_step)
+    # The page's acknowledge link, built for the person paged when their message is
+    # rendered: never stored on the timeline or sent to webhooks.
+    notices.register_personal_link(notices.NoticeKind.PAGE, escalation.page_link)

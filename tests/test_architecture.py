@@ -43,6 +43,7 @@ REGISTRATIONS = {
     "subscribe",
     "set_publisher",
     "set_step_scheduler",
+    "register_personal_link",
 }
 
 

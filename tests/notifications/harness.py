@@ -171,6 +171,9 @@ def worker_env(database_url: str, broker_url: str, mail_dir: Path, **extra: str)
         "NOTIFICATIONS_LEASE_SECONDS": "5",
         "NOTIFICATIONS_REDELIVER_AFTER": "3",
         "NOTIFICATIONS_RELAY_INTERVAL": "1",
+        # The receiver (start_receiver) listens on loopback, which webhooks may not call
+        # unless allowed by name.
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
