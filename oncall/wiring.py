@@ -2,7 +2,7 @@
 ``connect()``. Nothing registers itself on import."""
 
 from kernel import events
-from oncall import escalation, hooks, tasks
+from oncall import hooks
 
 
 def connect() -> None:
@@ -10,6 +10,5 @@ def connect() -> None:
     # Major incidents start paging, acknowledgements and closes stop it: the kernel's
     # event hook, inside the change's transaction.
     events.subscribe(hooks.handle_ticket_event, dispatch_uid="oncall")
-    # The ladder's next step is a countdown task (house rule 19: the domain code never
-    # imports Celery tasks).
-    escalation.set_step_scheduler(tasks.schedule_step)
+    # The ladder's next step needs no hook: the beat sweep (servicedesk/celery.py) fires
+    # it from Escalation.next_at.

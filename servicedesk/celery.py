@@ -24,13 +24,17 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
     """Entries whose interval is a setting: read once Django's settings are loaded."""
     from django.conf import settings
 
+    # Both run every few seconds: a run still queued when the next one is sent (a backlog,
+    # a broker that was down) is dropped rather than run late, one after the other.
     sender.conf.beat_schedule["relay-notifications"] = {
         "task": "notifications.tasks.relay_notifications",
         "schedule": settings.NOTIFICATIONS_RELAY_INTERVAL,
+        "options": {"expires": settings.NOTIFICATIONS_RELAY_INTERVAL},
     }
     sender.conf.beat_schedule["sweep-escalations"] = {
         "task": "oncall.tasks.sweep_escalations",
         "schedule": settings.ESCALATION_SWEEP_INTERVAL,
+        "options": {"expires": settings.ESCALATION_SWEEP_INTERVAL},
     }
 
 
