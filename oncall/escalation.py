@@ -4,20 +4,18 @@ acknowledges, stop it when someone does.
 Every page is a ``Page`` row (unique per escalation, cycle and level: never twice) and a
 "paged" timeline event, which ``notifications`` turns into the page email/inbox/webhook
 through the kernel hook, in the same transaction. The next step is due at
-``Escalation.next_at``; a countdown task fires it on time and the beat sweep
-(``escalations_due``) fires anything a lost task or a restarted worker missed. The
-countdown is the tasks module's (``set_step_scheduler``, called by ``oncall.wiring``): this
-module never imports Celery tasks.
+``Escalation.next_at``, and the beat sweep (``escalations_due``, every
+``ESCALATION_SWEEP_INTERVAL``) fires it once due: the schedule lives in the database, not
+in a countdown message a worker holds and a broker outage loses.
 """
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -33,20 +31,8 @@ from oncall.schedules import on_call
 logger = logging.getLogger(__name__)
 
 ACK_SALT = "oncall.acknowledge"
-# A sweep or countdown arriving this early still counts as due (clock skew, rounding).
+# A sweep arriving this early still counts as due (clock skew, rounding).
 DUE_SLACK = timedelta(milliseconds=200)
-
-type ScheduleStep = Callable[[int, int, int, float], None]
-"""Queue ``escalation_advance`` for (escalation id, cycle, level) in ``countdown``
-seconds. Raises when the broker does not take it."""
-
-_schedule_step: ScheduleStep | None = None
-
-
-def set_step_scheduler(schedule: ScheduleStep) -> None:
-    global _schedule_step
-    _schedule_step = schedule
-
 
 # A page tells the one person paged, with the level. Its signed acknowledge link is not in
 # the event: whoever reads the timeline (the caller) or hears the event (a team's webhook)
@@ -149,30 +135,9 @@ def _page(
     if user_id is None:
         logger.warning("%s: level %d has nobody to page", incident.number, level + 1)
     escalation.cycle, escalation.level = cycle, level
+    # The sweep pages the next level once this is due.
     escalation.next_at = now + rung.delay
     escalation.save(update_fields=["cycle", "level", "next_at"])
-    _schedule(escalation)
-
-
-def _schedule(escalation: Escalation) -> None:
-    """A countdown task for the next step, after commit. In eager mode countdowns are
-    ignored (the task would run at once), so the sweep alone does it."""
-    if settings.CELERY_TASK_ALWAYS_EAGER or escalation.next_at is None:
-        return
-    schedule = _schedule_step
-    if schedule is None:
-        # A bug, not an outage: the sweep would cover it, late, and hide it.
-        raise ImproperlyConfigured("oncall.wiring.connect() has not run")
-    pk, cycle, level = escalation.pk, escalation.cycle, escalation.level
-    delay = max(0.0, (escalation.next_at - timezone.now()).total_seconds())
-
-    def send() -> None:
-        try:
-            schedule(pk, cycle, level, delay)
-        except Exception:
-            logger.warning("Broker unreachable: escalation %s waits for the sweep", pk)
-
-    transaction.on_commit(send)
 
 
 def escalation_advance(pk: int, *, cycle: int, level: int, now: datetime | None = None) -> bool:
@@ -180,7 +145,7 @@ def escalation_advance(pk: int, *, cycle: int, level: int, now: datetime | None 
     Idempotent: a duplicate or late task finds the step gone and does nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Locked: the countdown task and the sweep may both arrive for the same step.
+        # Locked: two sweeps (a slow one and the next tick) may reach the same step.
         escalation = Escalation.objects.select_for_update().filter(pk=pk).first()
         if (
             escalation is None

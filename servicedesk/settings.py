@@ -205,6 +205,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# kombu's Redis transport with the fix that keeps a worker alive across a Redis restart
+# (servicedesk/broker.py).
+CELERY_BROKER_TRANSPORT = (
+    "servicedesk.broker:Transport" if CELERY_BROKER_URL.startswith("redis://") else None
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -214,6 +219,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # drops a broken connection or one older than CONN_MAX_AGE between tasks, as Django does
 # between requests (servicedesk/celery.py).
 CELERY_DB_REUSE_MAX = 10_000
+# A worker outlives a broker outage (docs/operations.md#workers): it reconnects for as long
+# as it takes (Celery's default gives up after 100 tries, about 50 minutes, and exits),
+# connects within 5 s or tries again instead of hanging on an unreachable host, and lets a
+# delivery that is running finish instead of cancelling it (every task is idempotent; the
+# message it cannot acknowledge any more is discarded or redelivered harmlessly).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -230,11 +244,14 @@ NOTIFICATIONS_WEBHOOK_TIMEOUT: float = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT"
 WEBHOOK_ALLOWED_NETWORKS: list[str] = _networks("WEBHOOK_ALLOWED_NETWORKS")
 # A delivery holds its row this long; a worker killed mid-send frees it when it expires.
 NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
-NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=10.0)
+# The relay hands over every row that is due, retries included: a retry goes out within
+# this long of its time. Each run costs one query on the partial index of pending rows.
+NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=2.0)
 # A row handed to the broker this long ago and still undelivered is presumed lost.
 NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
-# Escalation steps fire on countdown tasks; the sweep catches any a lost task missed.
-ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=15.0)
+# The sweep fires every escalation step that is due (Escalation.next_at): a page goes out
+# within this long of its time. One query on the partial index of active escalations.
+ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)
 # The shortest wait an escalation level may have before the next is paged (a shorter one
 # pages the whole ladder at once). Tests lower it.
 ESCALATION_MIN_DELAY_SECONDS: int = env.int("ESCALATION_MIN_DELAY_SECONDS", default=60)
