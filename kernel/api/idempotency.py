@@ -64,9 +64,19 @@ class Idempotent:
 
     idempotency_claim: Claim | None = None
     idempotency_body: bytes = b""
+    # Actions whose answer cannot be kept, with the reason (shown in the schema under
+    # ``EXEMPT``): issuing an API token, whose answer is the token shown once.
+    idempotency_exempt: dict[str, str] = {}
+
+    def keyed(self, request: HttpRequest) -> bool:
+        """A POST with the header, to an action whose answer may be kept."""
+        if request.method != "POST" or META not in request.META:
+            return False
+        action_map: dict[str, str] = getattr(self, "action_map", None) or {}
+        return action_map.get("post", "") not in self.idempotency_exempt
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method != "POST" or META not in request.META:
+        if not self.keyed(request):
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         # Read now: a session's CSRF check parses a multipart form from the stream, after
         # which the raw body could not be read any more.
@@ -82,7 +92,7 @@ class Idempotent:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         key = request.META.get(META)
-        if request.method != "POST" or key is None or not request.user.is_authenticated:
+        if key is None or not self.keyed(request) or not request.user.is_authenticated:
             return
         if not is_valid_key(key):
             raise InvalidKey()
@@ -137,6 +147,11 @@ def replay(stored: IdempotencyKey) -> HttpResponse:
     return response
 
 
+# A POST whose answer carries a secret shown once (an API token) cannot be kept for replay:
+# its view names the action in ``idempotency_exempt``, and its schema operation carries the
+# reason under this extension instead of the header.
+EXEMPT = "x-idempotency-key-ignored"
+
 PARAMETER = {
     "name": HEADER,
     "in": "header",
@@ -164,7 +179,7 @@ def document_idempotency_key(
     bring, on every POST."""
     for operations in result.get("paths", {}).values():
         post = operations.get("post")
-        if post is None:
+        if post is None or EXEMPT in post:
             continue
         post.setdefault("parameters", []).append(PARAMETER)
         responses = post.setdefault("responses", {})

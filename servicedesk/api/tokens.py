@@ -22,6 +22,7 @@ from accounts.tokens import (
     api_token_issue,
     api_token_revoke,
 )
+from kernel.api.idempotency import EXEMPT, Idempotent
 from kernel.api.schema import ERROR, error_responses
 
 
@@ -87,6 +88,9 @@ class AlreadyRevoked(exceptions.APIException):
     default_code = "conflict"
 
 
+NOT_KEPT = "the answer holds the new token, which is never stored"
+
+
 @extend_schema(tags=["tokens"])
 @extend_schema_view(
     list=extend_schema(
@@ -98,12 +102,15 @@ class AlreadyRevoked(exceptions.APIException):
     ),
 )
 class TokenViewSet(
+    Idempotent,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[ApiToken],
 ):
     permission_classes = (IsAuthenticated,)
     serializer_class = TokenSerializer
+    # Kept answers are stored in clear, and this one is the token shown once.
+    idempotency_exempt = {"create": NOT_KEPT}
     lookup_value_regex = "[0-9]+"
     filter_backends = ()  # newest first, by id (the cursor's order); a user has a few
 
@@ -114,6 +121,10 @@ class TokenViewSet(
 
     @extend_schema(
         summary="Issue a token",
+        description="Ignores `Idempotency-Key`: the answer holds the new token, which is "
+        "never stored, so it cannot be replayed. A retry issues another token; revoke the "
+        "one whose answer was lost (it is listed by name).",
+        extensions={EXEMPT: NOT_KEPT},
         request=TokenInputSerializer,
         responses={201: IssuedTokenSerializer, **error_responses(400, 401)},
     )

@@ -149,11 +149,12 @@ def test_an_idempotency_key_costs_a_few_statements_and_a_replay_fewer(agent, cal
     becomes a savepoint in it; in this test, already in one, the request's is a savepoint).
     A replay is the user, the lock and the lookup. Without the header, nothing: the test
     above."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from tests.conftest import token_for
+
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(agent)}")
     body = {"title": "Checkout slow", "service": service.pk, "caller": caller.pk}
     client.post("/api/v1/incidents/", body, format="json")  # the priority matrix, warm
     counts = []

@@ -7,10 +7,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from incidents.models import Incident
 from kernel.models import IdempotencyKey
+from tests.conftest import token_for
 
 CLIENTS = 20
 
@@ -20,7 +20,7 @@ def post(url: str, token: str, body: dict, key: str) -> tuple[int, dict, bytes]:
         url,
         data=json.dumps(body).encode(),
         headers={
-            "Authorization": f"Token {token}",
+            "Authorization": f"Bearer {token}",
             "Content-Type": "application/json",
             "Idempotency-Key": key,
         },
@@ -35,7 +35,7 @@ def post(url: str, token: str, body: dict, key: str) -> tuple[int, dict, bytes]:
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_retries_make_one_incident(live_server, agent, caller, service):
-    token = Token.objects.create(user=agent).key
+    token = token_for(agent)
     url = f"{live_server.url}/api/v1/incidents/"
     body = {"title": "Checkout slow", "service": service.pk, "caller": caller.pk}
     start = threading.Barrier(CLIENTS)

@@ -9,10 +9,10 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import Notification
+from tests.conftest import token_for
 from tests.notifications.harness import free_port, python, read_mail, spawn, wait_until, worker_env
 
 INCIDENTS = 8
@@ -23,7 +23,7 @@ def post(url: str, token: str, body: dict) -> int:
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -46,7 +46,7 @@ def test_worker_survives_a_redis_restart(
 ):
     make_endpoint("/hook")
     receiver.script = {"/hook": [500] * INCIDENTS}  # every first attempt fails
-    token = Token.objects.create(user=agent).key
+    token = token_for(agent)
     # The API in its own process, publishing to the private Redis (started before the
     # worker so that both boot at once).
     port = free_port()
