@@ -95,15 +95,28 @@ class PublicNotice:
 @dataclass(frozen=True)
 class ActionLink:
     """A link that acts for the one person it was made for (a page's signed acknowledge
-    link): shown in that person's message only, never stored."""
+    link, a subscriber's confirm or unsubscribe link): shown in that person's message
+    only, never stored."""
 
     label: str
     url: str
+    unsubscribe: bool = False
+    """A one-click unsubscribe link (RFC 8058): the mail carries it in its
+    ``List-Unsubscribe`` headers and its footer rather than as a button."""
 
 
-type PersonalLink = Callable[[Mapping[str, Any], int], ActionLink | None]
+@dataclass(frozen=True)
+class Recipient:
+    """Whom one message is for, as the outbox knows them: a user, or someone without an
+    account, named by the app that wrote to them (``address_key``: ``subscriber:12``)."""
+
+    user_id: int | None = None
+    address_key: str = ""
+
+
+type PersonalLink = Callable[[Mapping[str, Any], Recipient], ActionLink | None]
 """Builds the action link of a notice for one recipient from what the notice shows (its
-data) and the recipient's id; None when that recipient gets none."""
+data) and who the recipient is; None when that recipient gets none."""
 
 _personal_links: dict[str, PersonalLink] = {}
 
@@ -114,10 +127,10 @@ def register_personal_link(kind: str, make: PersonalLink) -> None:
     _personal_links[kind] = make
 
 
-def personal_link(kind: str, data: Mapping[str, Any], user_id: int | None) -> ActionLink | None:
-    """The action link a notice of ``kind`` carries for ``user_id``, built now (links
+def personal_link(kind: str, data: Mapping[str, Any], recipient: Recipient) -> ActionLink | None:
+    """The action link a notice of ``kind`` carries for ``recipient``, built now (links
     expire, and a stored one would be readable by whoever reads the store)."""
     make = _personal_links.get(kind)
-    if make is None or user_id is None:
+    if make is None or (recipient.user_id is None and not recipient.address_key):
         return None
-    return make(data, user_id)
+    return make(data, recipient)

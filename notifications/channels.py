@@ -23,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
-from kernel.notices import personal_link
+from kernel.notices import ActionLink, personal_link
 from notifications import signing
 from notifications.destinations import CheckedTransport, UnsafeDestination
 from notifications.enums import Channel, WebhookFormat
@@ -59,13 +59,15 @@ def reply_to(notification: Notification) -> str:
     return f"{local}+{number}@{domain}" if number else settings.NOTIFICATIONS_REPLY_TO
 
 
-def list_headers(notification: Notification) -> dict[str, str]:
+def list_headers(action: ActionLink | None) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: mail clients show an "Unsubscribe" button that POSTs
     ``List-Unsubscribe=One-Click`` to the URL, with no page to visit."""
-    url = notification.payload.get("unsubscribe_url")
-    if not url:
+    if action is None or not action.unsubscribe:
         return {}
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return {
+        "List-Unsubscribe": f"<{action.url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 class _HeaderRegistry(HeaderRegistry):
@@ -110,15 +112,9 @@ def send_email(notification: Notification, connection: BaseEmailBackend) -> None
     to = recipient.email if recipient is not None else notification.address
     if not to:
         raise Permanent("The recipient has no email address.")
-    context = {
-        "n": notification,
-        "data": notification.payload,
-        "user": recipient,
-        # Built now, for this recipient only: the row (and the timeline) never holds it.
-        "action": personal_link(
-            notification.kind, notification.payload, recipient.pk if recipient else None
-        ),
-    }
+    # Built now, for this recipient only: the row (and the timeline) never holds it.
+    action = personal_link(notification.kind, notification.payload, notification.addressed_to)
+    context = {"n": notification, "data": notification.payload, "user": recipient, "action": action}
     message = _Mail(
         subject=notification.subject,
         body=render_to_string("notifications/email.txt", context),
@@ -128,7 +124,7 @@ def send_email(notification: Notification, connection: BaseEmailBackend) -> None
             # Stable across retries, so a mail client shows a resent message once.
             "Message-ID": f"<{notification.message_id}@{_domain()}>",
             "X-Servicedesk-Event": notification.kind,
-            **list_headers(notification),
+            **list_headers(action),
         },
     )
     message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from kernel.notices import Recipient
 from notifications.destinations import url_refusal
 from notifications.enums import Channel, DeliveryStatus, EventKind, WebhookFormat
 
@@ -66,6 +67,11 @@ class Endpoint(models.Model):
             raise ValidationError({"url": refusal})
 
 
+# ``recipient_key`` of someone who is not a user: this, then the key the app gave them.
+ADDRESS_PREFIX = "address:"
+RECIPIENT_KEY_MAX = 40
+
+
 class Notification(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event_key = models.CharField(
@@ -87,7 +93,7 @@ class Notification(models.Model):
     address = models.EmailField(blank=True, editable=False)
     # What uniqueness is on: "user:<id>", "endpoint:<id>" or "address:<who>" (one column,
     # so one constraint).
-    recipient_key = models.CharField(max_length=40, editable=False)
+    recipient_key = models.CharField(max_length=RECIPIENT_KEY_MAX, editable=False)
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -128,6 +134,17 @@ class Notification(models.Model):
     def __str__(self) -> str:
         to = self.recipient or self.endpoint or self.address
         return f"{self.get_channel_display()} to {to}: {self.subject}"
+
+    @property
+    def addressed_to(self) -> Recipient:
+        """Who the message is for, as the apps that build its personal link know them: a
+        user, or the key the app gave an address (``address:subscriber:12`` is
+        ``subscriber:12``)."""
+        if self.recipient_id is not None:
+            return Recipient(user_id=self.recipient_id)
+        if self.recipient_key.startswith(ADDRESS_PREFIX):
+            return Recipient(address_key=self.recipient_key.removeprefix(ADDRESS_PREFIX))
+        return Recipient()
 
     @property
     def message_id(self) -> str:

@@ -27,7 +27,13 @@ from django.utils import timezone
 from kernel import events
 from notifications.enums import Channel, DeliveryStatus
 from notifications.events import Event, event_for
-from notifications.models import Endpoint, Notification, Preference
+from notifications.models import (
+    ADDRESS_PREFIX,
+    RECIPIENT_KEY_MAX,
+    Endpoint,
+    Notification,
+    Preference,
+)
 
 if TYPE_CHECKING:
     from kernel.models import Ticket, TimelineEntry
@@ -147,11 +153,15 @@ class Address:
 
     key: str
     """Who it is, stable across events (``subscriber:12``): the outbox sends an event once
-    per key, so an address handled twice gets one mail."""
+    per key, so an address handled twice gets one mail. It is also what the app's personal
+    link (``kernel.notices``) gets as ``Recipient.address_key`` when the mail is sent: a
+    link that acts for the address (confirm, unsubscribe) is built then, never stored."""
     email: str
-    unsubscribe_url: str = ""
-    """A one-click unsubscribe URL (RFC 8058): the mail carries it in its headers and
-    footer."""
+
+    def __post_init__(self) -> None:
+        if len(ADDRESS_PREFIX + self.key) > RECIPIENT_KEY_MAX:
+            # Cut short, it would name someone else (or no one) when the link is built.
+            raise ValueError(f"Address key too long: {self.key!r}")
 
 
 def notify_addresses(event: Event, addresses: Iterable[Address]) -> list[Notification]:
@@ -167,11 +177,11 @@ def notify_addresses(event: Event, addresses: Iterable[Address]) -> list[Notific
             kind=event.kind,
             channel=Channel.EMAIL,
             address=address.email,
-            recipient_key=f"address:{address.key}"[:40],
+            recipient_key=ADDRESS_PREFIX + address.key,
             subject=event.subject[:300],
             body=event.body,
             url=event.url,
-            payload={**event.data, "unsubscribe_url": address.unsubscribe_url},
+            payload=event.data,
             created_at=now,
             enqueued_at=now,
         )

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Incident
-from kernel.notices import ActionLink, Notice, NoticeKind
+from kernel.notices import ActionLink, Notice, NoticeKind, Recipient
 from kernel.workflow import record_event
 from oncall.models import Escalation, EscalationLevel, EscalationPolicy, Page
 from oncall.schedules import on_call
@@ -98,10 +98,10 @@ def ack_url(escalation_id: int, user_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("oncall:acknowledge", args=[token])
 
 
-def page_link(data: Mapping[str, Any], user_id: int) -> ActionLink | None:
+def page_link(data: Mapping[str, Any], recipient: Recipient) -> ActionLink | None:
     """The acknowledge link of a page's message, for the person paged and nobody else."""
-    escalation_id = data.get("escalation")
-    if not isinstance(escalation_id, int) or data.get("user") != user_id:
+    escalation_id, user_id = data.get("escalation"), recipient.user_id
+    if not isinstance(escalation_id, int) or user_id is None or data.get("user") != user_id:
         return None
     url = ack_url(escalation_id, user_id)
     return ActionLink("Acknowledge this page (stops the escalation)", url)

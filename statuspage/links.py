@@ -1,6 +1,11 @@
 """The signed links in subscribers' mail. Each carries the subscriber's random token, so
-a new token voids every link already sent; none carries anything a guess could forge."""
+a new token voids every link already sent; none carries anything a guess could forge.
 
+They act for the subscriber, so they are built only when that subscriber's mail is sent
+(``confirm_link``, ``unsubscribe_link``: personal links, ``statuspage.wiring``) and stored
+nowhere: not in the notification row, which every agent reads in the delivery log."""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -9,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from kernel.notices import ActionLink, Recipient
 from statuspage.models import Subscriber
 
 CONFIRM_SALT = "statuspage.confirm"
@@ -44,6 +50,41 @@ def confirm_url(subscriber: Subscriber, service_ids: list[int]) -> str:
 def unsubscribe_url(subscriber: Subscriber) -> str:
     token = signing.dumps({"s": subscriber.pk, "t": subscriber.token}, salt=UNSUBSCRIBE_SALT)
     return absolute(reverse("statuspage:unsubscribe", args=[token]))
+
+
+ADDRESS_PREFIX = "subscriber:"
+
+
+def address_key(subscriber: Subscriber) -> str:
+    """The subscriber as the outbox knows them (``notifications.outbox.Address.key``)."""
+    return f"{ADDRESS_PREFIX}{subscriber.pk}"
+
+
+def _subscriber(recipient: Recipient) -> Subscriber | None:
+    pk = recipient.address_key.removeprefix(ADDRESS_PREFIX)
+    if not recipient.address_key.startswith(ADDRESS_PREFIX) or not pk.isdigit():
+        return None
+    return Subscriber.objects.filter(pk=int(pk)).first()
+
+
+def confirm_link(data: Mapping[str, Any], recipient: Recipient) -> ActionLink | None:
+    """The confirmation mail's link, for the subscriber it is sent to: the services they
+    chose are in the mail's data (not a secret), the signature is made now."""
+    subscriber = _subscriber(recipient)
+    services = data.get("services", [])
+    if subscriber is None or not isinstance(services, list):
+        return None
+    ids = [pk for pk in services if isinstance(pk, int)]
+    url = confirm_url(subscriber, ids)
+    return ActionLink("Confirm your subscription (the page asks you to press a button)", url)
+
+
+def unsubscribe_link(data: Mapping[str, Any], recipient: Recipient) -> ActionLink | None:
+    """An update mail's one-click unsubscribe link, for the subscriber it is sent to."""
+    subscriber = _subscriber(recipient)
+    if subscriber is None:
+        return None
+    return ActionLink("Unsubscribe", unsubscribe_url(subscriber), unsubscribe=True)
 
 
 def _load(

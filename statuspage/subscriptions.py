@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Service
@@ -13,7 +14,7 @@ from kernel.workflow import save_audited
 from notifications.enums import EventKind
 from notifications.events import Event
 from notifications.outbox import Address, notify_addresses
-from statuspage.links import confirm_url
+from statuspage.links import absolute, address_key
 from statuspage.models import Subscriber
 
 
@@ -41,12 +42,14 @@ def subscriber_request(email: str, *, services: Iterable[Service] = ()) -> Subsc
             kind=EventKind.STATUS_SUBSCRIPTION,
             subject=f"Confirm your subscription to {settings.STATUS_PAGE_NAME}",
             body=f"Someone (we hope you) asked for email updates from {settings.STATUS_PAGE_NAME}.",
-            url=confirm_url(subscriber, service_ids),
+            # The confirm link acts for the mailbox's owner: it is built when the mail is
+            # sent (statuspage.links.confirm_link), from the services chosen here.
+            url=absolute(reverse("statuspage:status")),
             user_ids=frozenset(),
             team_id=None,
-            data={"page": settings.STATUS_PAGE_NAME},
+            data={"page": settings.STATUS_PAGE_NAME, "services": service_ids},
         )
-        notify_addresses(event, [Address(f"subscriber:{subscriber.pk}", subscriber.email)])
+        notify_addresses(event, [Address(address_key(subscriber), subscriber.email)])
     return subscriber
 
 

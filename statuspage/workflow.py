@@ -17,7 +17,7 @@ from notifications.enums import EventKind
 from notifications.events import Event
 from notifications.outbox import Address, notify_addresses
 from statuspage.enums import Impact, Phase
-from statuspage.links import absolute, unsubscribe_url
+from statuspage.links import absolute, address_key
 from statuspage.models import PublicIncident, StatusUpdate, Subscriber
 
 if TYPE_CHECKING:
@@ -177,8 +177,6 @@ def _notify_subscribers(
         team_id=None,
         data=data,
     )
-    addresses = [
-        Address(f"subscriber:{s.pk}", s.email, unsubscribe_url=unsubscribe_url(s))
-        for s in subscribers_of(incident.service_id)
-    ]
+    # Each mail's unsubscribe link is built when it is sent (statuspage.links).
+    addresses = [Address(address_key(s), s.email) for s in subscribers_of(incident.service_id)]
     notify_addresses(event, addresses)
