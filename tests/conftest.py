@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts import mfa
 from accounts.models import User
 from catalog.models import Category, Service, Team
 from changes.models import Change, ChangeTemplate
@@ -205,6 +209,19 @@ def change_in(
         return bring_change_to(change, status, agent=agent, approver=approver)
 
     return make
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """``force_login``, and for staff who must have a second factor (managers) an
+    authenticator and a session that has given its code: the sign-in itself, password
+    and code, is tested in tests/accounts/ (and the browser test), not before every page."""
+    client.force_login(user)
+    if mfa.required_for(user):
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def api_for(user: User | None) -> APIClient:

@@ -9,12 +9,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from incidents.models import Incident
+from tests.conftest import sign_in
 
 
 def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from statuspage.models import PublicIncident
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,5 +47,5 @@ def test_subscribers_list_in_the_admin(client, manager):
     from statuspage.models import Subscriber
 
     Subscriber.objects.create(email="pat@example.org")
-    client.force_login(manager)
+    sign_in(client, manager)
     assert b"pat@example.org" in client.get("/admin/statuspage/subscriber/").content
