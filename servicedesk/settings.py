@@ -320,7 +320,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx logs every webhook request at INFO; the delivery log (Notification rows)
     # already records each one.
-    "loggers": {"httpx": {"level": "WARNING"}},
+    # axes logs every sign-in at INFO; its warnings (failures, lockouts) stay.
+    "loggers": {"httpx": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The self-service portal (docs/portal.md): attachment limits and submission rate limits.
