@@ -108,7 +108,8 @@ def verify(request: HttpRequest, code: str) -> str | None:
     the session in, else why not. Each device slows down repeated wrong codes itself."""
     user: Any = request.user
     code = "".join(code.split()).lower()
-    devices = TOTPDevice if code.isdigit() else StaticDevice
+    # App codes are six digits; recovery codes eight letters and digits.
+    devices = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
     with transaction.atomic():
         device = devices.objects.select_for_update().filter(user=user, confirmed=True).first()
         if device is None:
