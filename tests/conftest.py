@@ -224,6 +224,12 @@ def sign_in(client: Client, user: User) -> Client:
     return client
 
 
+@pytest.fixture
+def admin_client(client: Client, admin_user: User) -> Client:
+    """pytest-django's superuser client, with the second factor superusers must give."""
+    return sign_in(client, admin_user)
+
+
 def api_for(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
