@@ -3,6 +3,7 @@ signing out until they give it: every other page sends them there, and the API a
 403 with a ``code``. Sessions only; API tokens are a credential of their own."""
 
 from collections.abc import Callable
+from functools import cache
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -42,5 +43,6 @@ class SecondFactorMiddleware:
         return HttpResponseRedirect(target)
 
 
-def _open_paths() -> set[str]:
-    return {reverse(name) for name in _OPEN}
+@cache
+def _open_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in _OPEN)
