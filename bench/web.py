@@ -60,9 +60,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from accounts.tokens import api_token_issue  # noqa: E402
 from catalog.models import Service  # noqa: E402
 from demo.data import TITLES as DEMO_TITLES  # noqa: E402
 from incidents.models import Incident  # noqa: E402
@@ -357,7 +357,7 @@ def main() -> None:
     agent = User.objects.get(username="sam")
     caller = User.objects.filter(is_staff=False, is_active=True).first()
     service = Service.objects.filter(is_active=True).first()
-    token, _ = Token.objects.get_or_create(user=agent)
+    _, token = api_token_issue(agent, name="bench/web.py")
     admin = User.objects.get(username="admin")
     browser = Client()
     browser.force_login(admin)
@@ -369,7 +369,7 @@ def main() -> None:
     verified[DEVICE_ID_SESSION_KEY] = device.persistent_id
     verified.save()
     session = browser.cookies["sessionid"].value
-    api = {"Authorization": f"Token {token.key}", "Accept": "application/json"}
+    api = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     numbers = list(Incident.objects.order_by("?").values_list("number", "pk")[:200])
     c_ids = ceiling["ids"]
 

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts import mfa
 from accounts.models import User
+from accounts.tokens import api_token_issue
 from catalog.models import Category, Service, Team
 from changes.models import Change, ChangeTemplate
 from changes.workflow import change_create
@@ -228,6 +229,11 @@ def sign_in(client: Client, user: User) -> Client:
 def admin_client(client: Client, admin_user: User) -> Client:
     """pytest-django's superuser client, with the second factor superusers must give."""
     return sign_in(client, admin_user)
+
+
+def token_for(user: User) -> str:
+    """A new API token of ``user``'s, in plain text (what its owner was shown once)."""
+    return api_token_issue(user, name="Test")[1]
 
 
 def api_for(user: User | None) -> APIClient:
