@@ -212,23 +212,24 @@ def change_in(
     return make
 
 
-def sign_in(client: Client, user: User) -> Client:
-    """``force_login``, and for staff who must have a second factor (managers) an
-    authenticator and a session that has given its code: the sign-in itself, password
-    and code, is tested in tests/accounts/ (and the browser test), not before every page."""
-    client.force_login(user)
-    if mfa.required_for(user):
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``force_login`` signs staff fully in: someone who must have a second factor
+    (managers, superusers) gets an authenticator and a session that has given its code.
+    The sign-in itself, password then code, is tested through its pages in tests/accounts/
+    and tests/browser/test_second_factor.py, not before every page of every test."""
+    force_login = Client.force_login
 
+    def fully(client: Client, user: Any, backend: str | None = None) -> None:
+        force_login(client, user, backend)
+        if mfa.required_for(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
 
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    """pytest-django's superuser client, with the second factor superusers must give."""
-    return sign_in(client, admin_user)
+    monkeypatch.setattr(Client, "force_login", fully)
 
 
 def token_for(user: User) -> str:

@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from incidents.models import Incident
-from tests.conftest import sign_in
 
 
 def client_for(user: User) -> Client:
-    return sign_in(Client(), user)
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import Client
 
 from accounts.models import ReportingGrant
 from incidents.models import Incident
-from tests.conftest import api_for, sign_in
+from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,8 @@ def test_managers_may_grant_in_the_admin(manager, caller, boss):
         .permissions.filter(codename="add_reportinggrant")
         .exists()
     )
-    client = sign_in(Client(), manager)
+    client = Client()
+    client.force_login(manager)
     response = client.post(
         "/admin/accounts/reportinggrant/add/", {"reporter": caller.pk, "on_behalf_of": boss.pk}
     )

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from statuspage.models import PublicIncident
-from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,5 +46,5 @@ def test_subscribers_list_in_the_admin(client, manager):
     from statuspage.models import Subscriber
 
     Subscriber.objects.create(email="pat@example.org")
-    sign_in(client, manager)
+    client.force_login(manager)
     assert b"pat@example.org" in client.get("/admin/statuspage/subscriber/").content
