@@ -216,7 +216,12 @@ def approvers_of(change: Change, approvals: Iterable[ChangeApproval]) -> set[int
             ids.update(users.filter(teams=approval.group_id).values_list("pk", flat=True))
         elif approval.emergency:
             # Superusers may decide too, but are not asked: they approve by exception.
-            holders = people.with_perm("changes.approve_emergency", include_superusers=False)
+            # Named: django-axes' backend sits first in AUTHENTICATION_BACKENDS.
+            holders = people.with_perm(
+                "changes.approve_emergency",
+                include_superusers=False,
+                backend="accounts.backends.PermissionBackend",
+            )
             ids.update(holders.values_list("pk", flat=True))
     return ids - {change.requested_by_id, change.assigned_to_id}
 

@@ -2,8 +2,9 @@
 cache (production needs a shared cache: CACHE_URL=redis://...).
 
 What counts (docs/portal.md): per user, incidents actually reported; per IP, every
-submitted report form, valid or not (a flood of junk posts is still a flood), and every
-failed sign-in. "Check for known issues" re-renders create nothing and count nowhere.
+submitted report form, valid or not (a flood of junk posts is still a flood). "Check for
+known issues" re-renders create nothing and count nowhere. Failed sign-ins are counted by
+django-axes instead (``accounts.lockout``).
 """
 
 from dataclasses import dataclass
@@ -64,8 +65,3 @@ def reports_by_user(request: HttpRequest, *, count: bool = False) -> Usage:
 
 def reports_from_ip(request: HttpRequest, *, count: bool = False) -> Usage:
     return _usage(request, "portal:report-ip", "ip", settings.PORTAL_REPORT_RATE_IP, count=count)
-
-
-def login_failures_from_ip(request: HttpRequest, *, count: bool = False) -> Usage:
-    rate: str = settings.PORTAL_LOGIN_RATE_IP
-    return _usage(request, "portal:login-ip", "ip", rate, count=count)

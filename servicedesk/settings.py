@@ -6,6 +6,7 @@ run on PostgreSQL and a real broker. ``DEBUG`` defaults to off; ``make run`` tur
 """
 
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "kernel",
     "catalog",
@@ -75,9 +80,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who owe a second factor reach only its pages until they give it.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a sign-in refused for a lockout into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -133,7 +144,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.PermissionBackend"]
+# Axes first: it refuses a locked-out (username, address) before any password is checked.
+# The standalone backend only watches sign-ins; permissions stay with ours (one query).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PermissionBackend",
+]
+
+# Sign-in lockout (django-axes, docs/operations.md#sign-in-lockout): after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that username is
+# refused from that address for LOGIN_LOCKOUT_MINUTES; other users and other addresses are
+# not affected. Attempts are rows in the database, shared by every process.
+AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# REMOTE_ADDR as the server sees it (deploy/proxied.py sets it from nginx's X-Real-IP);
+# never a header the client could write.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt while locked does not push the end further away: the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No row per successful sign-in (it would grow without bound); failures are AccessAttempts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP): who must have one. "managers" (managers and
+# superusers), "staff" (every agent too) or "none"; anyone staff may enrol anyway.
+MFA_REQUIRED_FOR: str = env.str("MFA_REQUIRED_FOR", default="managers")
+if MFA_REQUIRED_FOR not in ("managers", "staff", "none"):
+    raise ImproperlyConfigured("MFA_REQUIRED_FOR must be managers, staff or none.")
+OTP_TOTP_ISSUER: str = env.str("MFA_ISSUER", default="servicedesk")
+# The device admin shows no secret and no QR code of anyone's authenticator.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -344,7 +387,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx logs every webhook request at INFO; the delivery log (Notification rows)
     # already records each one.
-    "loggers": {"httpx": {"level": "WARNING"}},
+    # axes logs every sign-in at INFO; its warnings (failures, lockouts) stay.
+    "loggers": {"httpx": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The self-service portal (docs/portal.md): attachment limits and submission rate limits.
@@ -354,8 +398,6 @@ PORTAL_ATTACHMENTS_PER_INCIDENT: int = env.int("PORTAL_ATTACHMENTS_PER_INCIDENT"
 # production with more than one process needs a shared one (CACHE_URL=redis://...).
 PORTAL_REPORT_RATE_USER: str = env.str("PORTAL_REPORT_RATE_USER", default="10/h")
 PORTAL_REPORT_RATE_IP: str = env.str("PORTAL_REPORT_RATE_IP", default="30/h")
-# Failed and successful sign-ins per IP: slows password guessing, never locks an account.
-PORTAL_LOGIN_RATE_IP: str = env.str("PORTAL_LOGIN_RATE_IP", default="20/10m")
 
 # The public status page (docs/statuspage.md).
 STATUS_PAGE_NAME: str = env.str("STATUS_PAGE_NAME", default="servicedesk status")

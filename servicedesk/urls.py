@@ -9,6 +9,8 @@ admin.site.site_title = "servicedesk"
 admin.site.index_title = "Agents' console"
 
 urlpatterns = [
+    # Before the admin's own URLs, which end in a catch-all.
+    path("admin/mfa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("oncall/", include("oncall.urls")),

@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts import mfa
 from accounts.models import User
 from accounts.tokens import api_token_issue
 from catalog.models import Category, Service, Team
@@ -206,6 +210,26 @@ def change_in(
         return bring_change_to(change, status, agent=agent, approver=approver)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``force_login`` signs staff fully in: someone who must have a second factor
+    (managers, superusers) gets an authenticator and a session that has given its code.
+    The sign-in itself, password then code, is tested through its pages in tests/accounts/
+    and tests/browser/test_second_factor.py, not before every page of every test."""
+    force_login = Client.force_login
+
+    def fully(client: Client, user: Any, backend: str | None = None) -> None:
+        force_login(client, user, backend)
+        if mfa.required_for(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", fully)
 
 
 def token_for(user: User) -> str:

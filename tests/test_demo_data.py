@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from changes.models import BlackoutWindow, Change, ChangeTemplate
 from changes.models import Status as ChangeStatus
@@ -22,8 +24,12 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     assert Incident.objects.count() == 200
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
     assert not Incident.objects.filter(timeline__verb="created").count() < 200
-    assert authenticate(username="admin", password="servicedesk-demo").is_superuser
-    assert authenticate(username="sam", password="agent-demo").is_agent
+    login = RequestFactory().post("/admin/login/")  # axes watches sign-ins per request
+    assert authenticate(login, username="admin", password="servicedesk-demo").is_superuser
+    assert authenticate(login, username="sam", password="agent-demo").is_agent
+    # Managers and superusers sign in with a code: the demo ones from the printed secret.
+    assert "manage.py demo_code" in out
+    assert TOTPDevice.objects.filter(user__username__in=["admin", "maria"]).count() == 2
     assert Problem.objects.filter(known_error=True, incidents__isnull=False).exists()
     assert len(set(Problem.objects.values_list("status", flat=True))) >= 3
     assert set(Change.objects.values_list("type", flat=True)) == {"standard", "normal", "emergency"}

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -12,7 +11,6 @@ from django.urls import reverse, reverse_lazy
 from accounts.models import User
 from incidents.models import Incident, Status
 from incidents.visibility import visible_incidents
-from portal.limits import login_failures_from_ip
 from portal.words import state_words
 
 
@@ -21,23 +19,13 @@ def _is_staff(user: Any) -> bool:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, rate-limited per IP on failed attempts. The account itself is
-    never locked: that would let anyone lock anyone out by guessing their username."""
+    """Django's sign-in. Wrong passwords lock one username from one address for a while
+    (django-axes, ``accounts.lockout``: the page ``portal/locked_out.html``); never the
+    account everywhere, nor everyone behind the address (docs/operations.md#sign-in-lockout).
+    Staff who owe a second factor are asked for it next (``accounts.middleware``)."""
 
     template_name = "portal/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        usage = login_failures_from_ip(request)
-        if usage.full:
-            form = AuthenticationForm(request, initial={"username": request.POST.get("username")})
-            context = self.get_context_data(form=form, limited=usage)
-            return render(request, self.template_name, context, status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        login_failures_from_ip(self.request, count=True)
-        return super().form_invalid(form)
 
     def get_success_url(self) -> str:
         if _is_staff(self.request.user):

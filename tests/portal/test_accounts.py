@@ -69,7 +69,10 @@ def test_password_reset_by_mail(client, caller, settings):
         {"new_password1": "a-Long-new-pass-42", "new_password2": "a-Long-new-pass-42"},
     )
     assert done["Location"] == "/accounts/password-reset/complete/"
-    assert client.login(username="carl", password="a-Long-new-pass-42")
+    signed_in = client.post(
+        "/accounts/login/", {"username": "carl", "password": "a-Long-new-pass-42"}
+    )
+    assert signed_in["Location"] == "/"
 
 
 def test_password_reset_for_unknown_address_reveals_nothing(client, settings):

@@ -5,6 +5,7 @@ each has a real timeline and history.
 Runs once: when the demo admin exists already it only prints the login again."""
 
 import random
+from base64 import b32encode
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import AGENTS, MANAGERS
@@ -37,6 +39,9 @@ ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "servicedesk-demo"
 STAFF_PASSWORD = "agent-demo"
 USER_PASSWORD = "user-demo"
+# Managers and superusers sign in with an authenticator code (MFA_REQUIRED_FOR): the demo
+# ones share this known secret, so a developer can add it to an app or run demo_code.
+DEMO_TOTP_KEY = b"servicedesk-demo-key".hex()
 # Where each demo incident stops: (share of incidents, path of moves).
 PATHS: list[tuple[int, tuple[str, ...]]] = [
     (20, ()),
@@ -70,20 +75,27 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
+        secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
         self.stdout.write(
             "\n"
-            f"  Admin (superuser):  {ADMIN_USERNAME} / {ADMIN_PASSWORD}\n"
-            f"  Manager:            {data.MANAGER} / {STAFF_PASSWORD}\n"
+            f"  Admin (superuser):  {ADMIN_USERNAME} / {ADMIN_PASSWORD}  + code\n"
+            f"  Manager:            {data.MANAGER} / {STAFF_PASSWORD}  + code\n"
             f"  Agent:              {data.TEAMS['Service Desk'][0]} / {STAFF_PASSWORD}\n"
             f"  End user:           {data.END_USERS[0]} / {USER_PASSWORD}\n"
+            f"  Code: `DEBUG=1 .venv/bin/python manage.py demo_code` prints the current one,\n"
+            f"        or add the secret {secret} to an authenticator app.\n"
         )
 
     def _load(self, count: int, rng: random.Random) -> None:
-        User.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
+        admin = User.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
         agents_group = Group.objects.get(name=AGENTS)
         managers_group = Group.objects.get(name=MANAGERS)
         manager = self._person(data.MANAGER, staff=True)
         manager.groups.add(managers_group)
+        for user in (admin, manager):
+            TOTPDevice.objects.create(
+                user=user, name="Authenticator app", key=DEMO_TOTP_KEY, confirmed=True
+            )
         teams: dict[str, Team] = {}
         for name, members in data.TEAMS.items():
             team = Team.objects.create(
