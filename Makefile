@@ -61,6 +61,8 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Security lint, medium severity and above; what it skips: [tool.bandit] in pyproject.toml.
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
 
 typecheck: $(STAMP)
 	DEBUG=1 $(BIN)/mypy .

@@ -38,7 +38,7 @@ def user_with_rights_sql() -> str:
         ) AS rights
         FROM {table(Token)} t JOIN {table(User)} u ON u.id = t.user_id
         WHERE t.key = %s
-    """  # noqa: S608 (table names from the models, the key is a parameter)
+    """  # noqa: S608 (table names from the models, the key is a parameter)  # nosec B608
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
