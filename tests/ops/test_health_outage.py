@@ -18,7 +18,12 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's server programs, the newest installed (15 on bookworm).
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda p: int(p.parent.name),
+    default=Path("/usr/lib/postgresql/15/bin"),
+)
 PORTS = range(20710, 20740)  # this suite's own range
 
 
