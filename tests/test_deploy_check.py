@@ -65,3 +65,19 @@ def test_production_pages_carry_a_strict_content_security_policy():
     assert directives["frame-ancestors"] == "'none'"
     assert directives["form-action"] == "'self'"
     assert "unsafe-inline" not in policy
+
+
+def test_report_only_mode_sends_the_same_policy_without_enforcing_it():
+    show = (
+        "from django.conf import settings; from django.utils.csp import build_policy;"
+        "print(repr(build_policy(settings.SECURE_CSP)));"
+        "print(build_policy(settings.SECURE_CSP_REPORT_ONLY))"
+    )
+    env = production_env(CSP_REPORT_ONLY="1", CSP_REPORT_URI="https://csp.example.com/r")
+    result = manage("shell", "--no-imports", "-c", show, env=env)
+
+    assert result.returncode == 0, result.stderr
+    enforced, report_only = result.stdout.splitlines()[-2:]
+    assert enforced == "''"  # no Content-Security-Policy header
+    assert "script-src 'self'" in report_only
+    assert report_only.endswith("report-uri https://csp.example.com/r")
