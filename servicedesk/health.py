@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from health_check.base import HealthCheck
+from health_check.base import HealthCheck, HealthCheckResult
 from health_check.exceptions import ServiceWarning
 from health_check.views import HealthCheckView
 
@@ -76,6 +76,11 @@ def configured_checks() -> list[Any]:
     return checks
 
 
+def node_failed(results: list[HealthCheckResult]) -> bool:
+    """A check failed with an error, not a warning: this node cannot serve."""
+    return any(r.error is not None and not isinstance(r.error, ServiceWarning) for r in results)
+
+
 class HealthView(HealthCheckView):
     template_name = "health/index.html"
 
@@ -89,18 +94,12 @@ class HealthView(HealthCheckView):
         # this node from serving is an error, and its status is 503, as load balancers
         # expect of a node that is up but unable to serve.
         if response.status_code == 500:
-            failed = any(
-                r.error is not None and not isinstance(r.error, ServiceWarning)
-                for r in self.results
-            )
-            response.status_code = 503 if failed else 200
+            response.status_code = 503 if node_failed(self.results) else 200
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["failed"] = any(
-            r.error is not None and not isinstance(r.error, ServiceWarning) for r in self.results
-        )
+        context["failed"] = node_failed(self.results)
         return context
 
 
