@@ -2,6 +2,10 @@
 route, never by the path a client chose."""
 
 import pytest
+from django.utils import timezone
+
+from notifications.enums import DeliveryStatus
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,27 @@ def test_request_latency_is_labelled_by_route_not_by_path(client, agent_api, inc
     assert 'route="unmatched",status="4xx"' in text
     assert incident.number not in text
     assert "a8f3e1" not in text
+
+
+def test_outbox_and_deliveries_are_read_from_the_delivery_log(client, incident, settings):
+    settings.METRICS_TOKEN = TOKEN
+    pending = Notification.objects.filter(status=DeliveryStatus.PENDING)
+    queued = pending.count()
+    assert queued >= 2  # reporting the incident queued its notifications
+    first = pending.order_by("created_at").first()
+    Notification.objects.filter(pk=first.pk).update(
+        status=DeliveryStatus.DELIVERED, delivered_at=timezone.now()
+    )
+
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+
+    assert f"servicedesk_outbox_backlog {queued - 1}.0" in text
+    delivered = (
+        "servicedesk_notification_deliveries_total"
+        f'{{channel="{first.channel}",result="delivered"}} 1.0'
+    )
+    assert delivered in text
+    assert (
+        'servicedesk_notification_deliveries_total{channel="webhook",result="failed"} 0.0' in text
+    )
+    assert "servicedesk_escalation_pages_total 0.0" in text
