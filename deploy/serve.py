@@ -112,7 +112,9 @@ def find_nginx() -> str:
 
 
 def start_gunicorn(args: argparse.Namespace, socket_path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SERVE_APP": args.app}
+    # Our nginx sets X-Forwarded-Proto itself (the client's own only from TRUSTED_PROXIES),
+    # so the application may believe it: the settings read TRUSTED_PROXY_SSL_HEADER.
+    env = {**os.environ, "SERVE_APP": args.app, "TRUSTED_PROXY_SSL_HEADER": "1"}
     # Each worker times its own requests; prometheus_client's multiprocess mode has them
     # write to files here, and a scrape of /metrics, whichever worker answers it, sums
     # them all (servicedesk/metrics.py). Set before the application is imported.
