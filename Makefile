@@ -38,6 +38,7 @@ run: $(STAMP)
 	@echo "  Admin (agents' console):  $(URL)/admin/"
 	@echo "  REST API:                 $(URL)/api/v1/"
 	@echo "  API docs (Swagger UI):    $(URL)/api/docs/"
+	@echo "  Health (load balancers):  $(URL)/health/"
 	@echo
 	@# No broker: tasks run in-process; run_periodic runs the beat schedule (relay, escalations).
 	DEBUG=1 $(BIN)/python manage.py run_periodic & trap 'kill $$!' EXIT INT TERM; \
@@ -61,6 +62,8 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Security lint, medium severity and above; what it skips: [tool.bandit] in pyproject.toml.
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
 
 typecheck: $(STAMP)
 	DEBUG=1 $(BIN)/mypy .

@@ -56,7 +56,7 @@ def user_with_rights_sql() -> str:
         ) AS rights
         FROM {table(ApiToken)} t JOIN {table(User)} u ON u.id = t.user_id
         WHERE t.digest = %s
-    """  # noqa: S608 (table names from the models, the digest is a parameter)
+    """  # noqa: S608 (table names from the models, the digest is a parameter)  # nosec B608
 
 
 def find_token(digest: str) -> ApiToken | None:

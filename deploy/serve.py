@@ -20,6 +20,9 @@ Environment read here (all optional):
   ``X-Forwarded-For`` and ``X-Forwarded-Proto`` nginx believes (default none).
 - ``CLIENT_MAX_BODY_SIZE``: largest request body, nginx syntax (default ``64m``).
 - ``NGINX``: the nginx binary (default ``nginx`` on PATH, then ``/usr/sbin/nginx``).
+- ``PROMETHEUS_MULTIPROC_DIR``: where the workers keep their request metrics for
+  ``/metrics`` to add up (default: a fresh directory in the run directory). One set
+  by hand must be emptied before each start.
 """
 
 from __future__ import annotations
@@ -112,6 +115,13 @@ def start_gunicorn(args: argparse.Namespace, socket_path: Path) -> subprocess.Po
     # Our nginx sets X-Forwarded-Proto itself (the client's own only from TRUSTED_PROXIES),
     # so the application may believe it: the settings read TRUSTED_PROXY_SSL_HEADER.
     env = {**os.environ, "SERVE_APP": args.app, "TRUSTED_PROXY_SSL_HEADER": "1"}
+    # Each worker times its own requests; prometheus_client's multiprocess mode has them
+    # write to files here, and a scrape of /metrics, whichever worker answers it, sums
+    # them all (servicedesk/metrics.py). Set before the application is imported.
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = socket_path.parent / "metrics"
+        metrics_dir.mkdir()
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     command = [
         sys.executable,
         "-m",

@@ -29,7 +29,7 @@ def next_number(prefix: str) -> str:
     key, last = quote("prefix"), quote("last")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "  # noqa: S608 (names only)
+            f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "  # noqa: S608 (names only)  # nosec B608
             f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
             [prefix],
         )

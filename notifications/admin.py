@@ -21,8 +21,6 @@ from notifications.models import (
     Watch,
 )
 
-STATUS_COLOURS = {"pending": "#b7950b", "delivered": "#1e8449", "failed": "#ba2121"}
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written by the system: viewable, never added or edited by hand."""
@@ -81,9 +79,10 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.display(description="status", ordering="status")
     def state(self, obj: Notification) -> SafeString:
+        # Colours in kernel/static/kernel/admin.css: the CSP refuses style="" attributes.
         return format_html(
-            '<span style="color:{}">{}</span>',
-            STATUS_COLOURS.get(obj.status, "#222"),
+            '<span class="delivery-status status-{}">{}</span>',
+            obj.status,
             obj.get_status_display(),
         )
 
@@ -139,8 +138,8 @@ class InboxAdmin(ReadOnlyAdmin):
         from django.urls import reverse
 
         url = reverse("admin:notifications_inboxitem_change", args=[obj.pk])
-        weight = "bold" if obj.read_at is None else "normal"
-        return format_html('<a href="{}" style="font-weight:{}">{}</a>', url, weight, obj.subject)
+        unread = " unread" if obj.read_at is None else ""
+        return format_html('<a href="{}" class="inbox-subject{}">{}</a>', url, unread, obj.subject)
 
     @admin.display(description="ticket")
     def link(self, obj: InboxItem) -> SafeString:

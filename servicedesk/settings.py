@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "django_otp",
@@ -73,6 +75,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # /health/ and /metrics, before the host check and the HTTPS redirect that a load
+    # balancer's or Prometheus's probe would fail (docs/operations.md#health-checks).
+    "servicedesk.probes.ProbeMiddleware",
+    # Times every other request, whatever answers it (docs/operations.md#metrics).
+    "servicedesk.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from STATIC_ROOT (collectstatic), before sessions and auth do any work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -104,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -125,13 +134,16 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
     "DISABLE_SERVER_SIDE_CURSORS", default=False
 )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer (host down, packets dropped) fails a connection after
+    # this many seconds instead of the kernel's minutes. A stopped server refuses at once.
+    DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=10)}
     # Server-side binding lets psycopg prepare a statement run this often on one connection:
     # PostgreSQL then plans it once per connection, not per request. Planning the
     # ticket queries (ten joins) costs more than running them. 0 turns it off (PgBouncer in
     # transaction mode before 1.21, see docs/operations.md).
     _prepare = env.int("DB_PREPARE_THRESHOLD", default=2)
     if _prepare:
-        DATABASES["default"]["OPTIONS"] = {
+        DATABASES["default"]["OPTIONS"] |= {
             "server_side_binding": True,
             "prepare_threshold": _prepare,
         }
@@ -316,6 +328,36 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware): only
+# our own scripts and styles, and inline <style>/<script> only with the request's nonce
+# ({% csp_nonce_attr %}); no style="" attributes, no plugins, no framing, no <base>, forms
+# post only to us. CSP_REPORT_ONLY=1 sends the same policy as report-only instead, to try a
+# change on a live site first; CSP_REPORT_URI collects the browsers' violation reports.
+_CSP_POLICY: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [
+        CSP.SELF,
+        CSP.NONCE,
+        # The one style="" attribute of a library template: django-simple-history's history
+        # page (simple_history/object_history_list.html), '<p class="paginator"
+        # style="border-top: 0">'. Only that exact value is allowed.
+        CSP.UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+    ],
+    # Swagger UI and the admin draw small icons from data: URLs.
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    _CSP_POLICY["report-uri"] = [_csp_report_uri]
+CSP_REPORT_ONLY: bool = env.bool("CSP_REPORT_ONLY", default=False)
+SECURE_CSP = {} if CSP_REPORT_ONLY else _CSP_POLICY
+SECURE_CSP_REPORT_ONLY = _CSP_POLICY if CSP_REPORT_ONLY else {}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.TokenAuthentication",
@@ -356,6 +398,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Incidents, problems and changes. Every state change is a POST action.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), not a CDN: the CSP
+    # allows scripts from us only, and the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -402,6 +449,19 @@ PORTAL_REPORT_RATE_IP: str = env.str("PORTAL_REPORT_RATE_IP", default="30/h")
 # The public status page (docs/statuspage.md).
 STATUS_PAGE_NAME: str = env.str("STATUS_PAGE_NAME", default="servicedesk status")
 STATUS_SUBSCRIBE_RATE_IP: str = env.str("STATUS_SUBSCRIBE_RATE_IP", default="10/h")
+
+# Operations endpoints (docs/operations.md#health-checks, #metrics). /health/ warns when the
+# oldest due notification has waited longer than this many seconds.
+HEALTH_OUTBOX_MAX_AGE: int = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
+# /metrics answers a request bearing this token ("Authorization: Bearer ...") or coming
+# from one of these networks (REMOTE_ADDR, CIDRs). Neither set: /metrics is a 404.
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS: list[str] = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _e:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_e}") from _e
 
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)

@@ -46,3 +46,38 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_pages_carry_a_strict_content_security_policy():
+    show = (
+        "from django.conf import settings; from django.utils.csp import build_policy;"
+        "print(build_policy(settings.SECURE_CSP)); print(settings.MIDDLEWARE)"
+    )
+    result = manage("shell", "--no-imports", "-c", show, env=production_env())
+
+    assert result.returncode == 0, result.stderr
+    policy, middleware = result.stdout.splitlines()[-2:]
+    assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in middleware
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"  # the nonce is added per response
+    assert directives["object-src"] == directives["base-uri"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert "unsafe-inline" not in policy
+
+
+def test_report_only_mode_sends_the_same_policy_without_enforcing_it():
+    show = (
+        "from django.conf import settings; from django.utils.csp import build_policy;"
+        "print(repr(build_policy(settings.SECURE_CSP)));"
+        "print(build_policy(settings.SECURE_CSP_REPORT_ONLY))"
+    )
+    env = production_env(CSP_REPORT_ONLY="1", CSP_REPORT_URI="https://csp.example.com/r")
+    result = manage("shell", "--no-imports", "-c", show, env=env)
+
+    assert result.returncode == 0, result.stderr
+    enforced, report_only = result.stdout.splitlines()[-2:]
+    assert enforced == "''"  # no Content-Security-Policy header
+    assert "script-src 'self'" in report_only
+    assert report_only.endswith("report-uri https://csp.example.com/r")

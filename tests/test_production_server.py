@@ -26,6 +26,7 @@ SLOW_CLIENTS = 50
 ATTACK_SECONDS = 30
 # The load balancer the test plays: its X-Forwarded-Proto is believed (TRUSTED_PROXIES).
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+METRICS_TOKEN = secrets.token_urlsafe(20)
 
 
 def free_port() -> int:
@@ -54,6 +55,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         STATIC_ROOT=str(tmp_path / "static"),
         TRUSTED_PROXIES="127.0.0.1",
         EMAIL_URL="smtp://127.0.0.1:1",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     return env
 
@@ -73,12 +75,12 @@ def wait_until_up(server: subprocess.Popen[bytes], port: int) -> None:
     pytest.fail("deploy/serve.py did not answer within 60 s")
 
 
-def get(port: int, path: str, token: str = "") -> tuple[int, bytes]:
+def get(port: int, path: str, token: str = "", scheme: str = "Token") -> tuple[int, bytes]:
     """One request on a new connection, as a separate client would make it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     headers = dict(HEADERS)
     if token:
-        headers["Authorization"] = f"Token {token}"
+        headers["Authorization"] = f"{scheme} {token}"
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
@@ -198,6 +200,18 @@ def test_slow_clients_do_not_stall_the_server(server, make_incident, agent):
         get(port, "/api/v1/incidents/", token)
     baseline, failures = timed_gets(port, token, 3)
     assert not failures, failures
+
+    # /metrics adds up both workers' request timings (prometheus_client's multiprocess
+    # mode, set up by deploy/serve.py), whichever worker answers the scrape.
+    status, metrics = get(port, "/metrics", METRICS_TOKEN, scheme="Bearer")
+    assert status == 200
+    timed = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.decode().splitlines()
+        if line.startswith("servicedesk_http_request_duration_seconds_count{")
+        and 'route="incident-list"' in line
+    )
+    assert timed == 6 + len(baseline)
 
     attack = SlowClients(port, SLOW_CLIENTS, ATTACK_SECONDS)
     attack.thread.start()

@@ -31,17 +31,11 @@ from kernel.transitions import Move
 
 _REFUSAL = "_ticket_admin_refusal"
 
-# Red for P1 down to grey for planning, wherever a priority is shown.
-PRIORITY_COLOURS = {1: "#ba2121", 2: "#e67e22", 3: "#b7950b", 4: "#2874a6", 5: "#7f8c8d"}
-
 
 def priority_badge(priority: int) -> SafeString:
+    # Colours in kernel/static/kernel/admin.css: the CSP refuses style="" attributes.
     return format_html(
-        '<span class="priority-badge priority-{}" style="background:{};color:#fff;'
-        'padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
-        priority,
-        PRIORITY_COLOURS.get(priority, PRIORITY_COLOURS[5]),
-        Priority(priority).label,
+        '<span class="priority-badge priority-{}">{}</span>', priority, Priority(priority).label
     )
 
 

@@ -84,5 +84,6 @@ def test_the_priority_is_a_coloured_badge(agent_client, make_incident):
 
     html = agent_client.get(changelist_url()).content.decode()
 
-    assert '<span class="priority-badge priority-1" style="background:#ba2121;' in html
-    assert "1 - Critical</span>" in html
+    assert '<span class="priority-badge priority-1">1 - Critical</span>' in html
+    # The colour comes from the console's stylesheet: the CSP refuses style="" attributes.
+    assert "kernel/admin.css" in html

@@ -1,6 +1,8 @@
 """A real browser: Playwright driving Debian's chromium against pytest-django's live server.
 
-Screenshots of every page a test visits go to ``test-artifacts/screenshots/``."""
+Screenshots of every page a test visits go to ``test-artifacts/screenshots/``. Every page
+the fixtures open is watched for Content-Security-Policy violations: a test whose pages
+broke the policy fails at teardown, with the browser's console log."""
 
 import os
 import shutil
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -31,35 +33,65 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+# The page's own report of each violation (init scripts run outside the page's policy),
+# logged where the console listener below reads it.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+  + " at " + e.documentURI + (e.sample ? " (" + e.sample + ")" : "")));
+"""
+
+
+class CspWatch:
+    """Console messages of every page in one browser context, and the CSP violations among
+    them: the ``securitypolicyviolation`` events (pages with JavaScript) and chromium's own
+    console errors for refused resources (any page)."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.console: list[str] = []
+        self.violations: list[str] = []
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", self._record)
+
+    def _record(self, message: ConsoleMessage) -> None:
+        line = f"[{message.type}] {message.page.url if message.page else ''}: {message.text}"
+        self.console.append(line)
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            self.violations.append(line)
+
+    def check(self) -> None:
+        assert not self.violations, "Content-Security-Policy violations:\n" + "\n".join(
+            self.console
+        )
+
+
+def _watched_page(browser: Browser, **options: object) -> Iterator[Page]:
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    watch = CspWatch(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    watch.check()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    yield from _watched_page(browser, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
     """A phone-sized page (iPhone SE width) for the responsive checks."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _watched_page(browser, viewport={"width": 375, "height": 740}, is_mobile=True)
 
 
 @pytest.fixture
 def nojs_page(browser: Browser) -> Iterator[Page]:
     """A page with JavaScript switched off: the public pages must work without it."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    yield from _watched_page(
+        browser, viewport={"width": 1280, "height": 900}, java_script_enabled=False
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 _axe = Axe()
