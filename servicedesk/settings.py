@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses NUL in paths and queries, answers 503 for a database outage.
+    "servicedesk.edge.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from STATIC_ROOT (collectstatic), before sessions and auth do any work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -221,6 +223,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The edge (servicedesk/edge.py, docs/api.md#errors). A request body (files aside) over
+# this many bytes is a 413; a JSON body nested deeper than API_JSON_MAX_DEPTH a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+API_JSON_MAX_DEPTH: int = env.int("API_JSON_MAX_DEPTH", default=32)
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER: int = env.int("UNAVAILABLE_RETRY_AFTER", default=5)
+CSRF_FAILURE_VIEW = "servicedesk.edge.csrf_failure"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.TokenAuthentication",
@@ -235,6 +245,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "kernel.api.parsers.JSONParser",  # size and depth limits, below
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Per client; an integration that reports in bulk gets its own higher rate here.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="60/min"),
