@@ -1,6 +1,6 @@
 """The edge: what every request meets before and after our views, and Django's error
 views. API routes (``/api/``) always answer JSON ``{"code", "message"}``; pages get the
-friendly templates ``400.html`` ... ``503.html``. Nothing here touches the database, so
+friendly templates ``400.html`` ... ``503.html``. Nothing here queries the database, so
 the pages render while it is down.
 
 - A NUL in the path is a 404, in a query parameter a 400: PostgreSQL refuses NUL in text,
@@ -31,9 +31,11 @@ def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
-def page(template: str, status: int, **context: Any) -> HttpResponse:
-    """An error page rendered without the request: no user, no session, no query."""
-    return HttpResponse(render_to_string(template, context), status=status)
+def page(request: HttpRequest, template: str, status: int, **context: Any) -> HttpResponse:
+    """An error page that makes no query: the context processors' user and messages (a
+    session lookup each) are shadowed, so it renders while the database is down."""
+    context.update(user=None, messages=())
+    return HttpResponse(render_to_string(template, context, request=request), status=status)
 
 
 def error(
@@ -41,7 +43,7 @@ def error(
 ) -> HttpResponse:
     if is_api(request):
         return JsonResponse({"code": code, "message": message, **extra}, status=status)
-    return page(template, status, message=message)
+    return page(request, template, status, message=message)
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
@@ -53,7 +55,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         response: HttpResponse = JsonResponse(unavailable_body(), status=503)
     else:
-        response = page("503.html", 503)
+        response = page(request, "503.html", 503)
     response["Retry-After"] = retry_after()
     return response
 

@@ -4,7 +4,8 @@ on a private PostgreSQL cluster of the test's own: every answer is a 201 or a JS
 ``Retry-After``; every 201 is in the database and every incident in the database was
 answered 201 (nothing committed was answered with an error, so a client that retries its
 503s creates no duplicate); once PostgreSQL is back, creates succeed again without
-restarting anything."""
+restarting anything. Then the connection dies during a commit itself: 503, nothing
+saved."""
 
 import http.client
 import json
@@ -279,6 +280,8 @@ def test_postgres_outage_under_create_load(private_postgres, server_on, agent):
         (a.status, a.raw) for a in recovered if a.status != 201
     ][:5]
 
+    commit_fails_then_recovers(private_postgres, port, token)
+
     # The database holds exactly the incidents answered 201, once each.
     answered = {a.body["number"]: a.title for a in answers if a.status == 201 and a.body}
     with psycopg.connect(private_postgres.url()) as connection:
@@ -287,3 +290,38 @@ def test_postgres_outage_under_create_load(private_postgres, server_on, agent):
         ).fetchall()
     assert dict(rows) == answered
     assert len(set(answered.values())) == len(answered)
+
+
+DIES_AT_COMMIT = """
+CREATE FUNCTION die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.title = 'dies at commit' THEN
+        PERFORM pg_terminate_backend(pg_backend_pid());
+        PERFORM pg_sleep(5);  -- the termination lands here, before the commit record
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON incidents_incident
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION die_at_commit();
+"""
+
+
+def commit_fails_then_recovers(cluster: PrivatePostgres, port: int, token: str) -> None:
+    """The connection dies during the commit itself (a deferred trigger ends its backend):
+    503, nothing saved, and the next create on the same worker succeeds."""
+    with psycopg.connect(cluster.url(), autocommit=True) as connection:
+        connection.execute(DIES_AT_COMMIT)
+    answer = post_incident(port, token, "dies at commit")
+    assert answer.status == 503 and answer.body == {
+        "code": "unavailable",
+        "message": "The service is briefly unavailable; try again shortly.",
+    }, answer.raw
+    assert answer.retry_after == "5"
+    for _ in range(4):  # both workers
+        assert post_incident(port, token, "after the failed commit").status == 201
+    with psycopg.connect(cluster.url()) as connection:
+        titles = connection.execute(
+            "SELECT title FROM incidents_incident WHERE title IN "
+            "('dies at commit', 'after the failed commit')"
+        ).fetchall()
+    assert titles == [("after the failed commit",)] * 4

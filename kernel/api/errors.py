@@ -98,8 +98,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         code = getattr(detail, "code", None) or CODES.get(response.status_code, "error")
-        if isinstance(exc, exceptions.ParseError):
-            code = "invalid_json"
         if code not in EDGE_CODES:
             code = CODES.get(response.status_code, code)
         response.data = {"code": code, "message": str(detail)}

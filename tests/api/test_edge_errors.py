@@ -79,6 +79,7 @@ def test_each_request_that_was_a_500_is_a_4xx_with_a_code(
     for query, field in (
         ("created_before=7688-06-10T09:58:56-18:58", "created_before"),
         ("updated_after=2024-01-01T00:00:00%2B16:00", "updated_after"),
+        ("created_after=0001-01-01T00:00:00%2B05:00", "created_after"),  # year 0 in UTC
         ("search=VPN%00", "search"),
         ("status=1&x%00=1", "x"),
     ):
