@@ -1,7 +1,9 @@
 """The API's JSON parser, with limits: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a
 413 ``payload_too_large``, nesting deeper than ``API_JSON_MAX_DEPTH`` a 400 ``too_deep``,
 both decided before the body is decoded (Python's decoder recurses once per level: 3,000
-brackets blow its stack, a ``RecursionError`` the API would answer 500)."""
+brackets blow its stack, a ``RecursionError`` the API would answer 500). A string that
+PostgreSQL cannot store (a NUL, an unpaired surrogate: both only as ``\\u`` escapes) is a
+400 ``invalid`` naming where it is, whichever field or move input it was meant for."""
 
 import re
 from collections.abc import Mapping
@@ -10,13 +12,14 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import parsers, status
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.utils import json
 
 # A JSON string, escapes included: brackets inside one do not nest anything.
 STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 EMPTY_PAIRS = re.compile(rb"\[\]|\{\}")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class PayloadTooLarge(APIException):
@@ -50,6 +53,29 @@ def nesting_exceeds(body: bytes, limit: int) -> bool:
     return bool(brackets)
 
 
+def unstorable_at(value: Any) -> str | None:
+    """Where the first string PostgreSQL refuses is (``"notes"``, ``"items.2"``), or None.
+    Iterative, though the depth check already bounds the nesting."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                return path or "non_field_errors"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                where = f"{path}.{key}" if path else str(key)
+                if UNSTORABLE.search(key):
+                    return UNSTORABLE.sub("", where) or "non_field_errors"
+                stack.append((where, child))
+        elif isinstance(item, list):
+            stack.extend(
+                (f"{path}.{index}" if path else str(index), child)
+                for index, child in enumerate(item)
+            )
+    return None
+
+
 class JSONParser(parsers.JSONParser):
     def parse(
         self,
@@ -77,6 +103,10 @@ class JSONParser(parsers.JSONParser):
             text = body.decode(encoding)
             parse_constant = json.strict_constant if self.strict else None
             parsed: dict[str, Any] = json.loads(text, parse_constant=parse_constant)
-            return parsed
         except ValueError as exc:
             raise InvalidJSON(f"JSON parse error - {exc}") from exc
+        where = unstorable_at(parsed) if "\\u" in text else None
+        if where is not None:
+            message = "Null characters and unpaired surrogates are not allowed."
+            raise ValidationError({where: [message]})
+        return parsed

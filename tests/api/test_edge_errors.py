@@ -69,6 +69,15 @@ def test_each_request_that_was_a_500_is_a_4xx_with_a_code(
         assert (status, error["code"]) == (413, "payload_too_large")
     status, error = api.json("POST", "/api/v1/incidents/", '{"title": "VPN", ')
     assert (status, error["code"]) == (400, "invalid_json")
+    # A string PostgreSQL cannot store, in a move's input (no serializer field checks it).
+    status, error = api.json(
+        "POST",
+        f"{detail}resolve/",
+        '{"resolution_code": "solution_provided", "resolution_notes": "fixed\\u0000"}',
+    )
+    assert (status, error["code"], list(error["errors"])) == (400, "invalid", ["resolution_notes"])
+    incident.refresh_from_db()
+    assert incident.resolved_at is None
 
     # Crafted cursors: 400 invalid_cursor (the schema's), not 404 or the database's error.
     for cursor in CURSORS:
