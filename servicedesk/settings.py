@@ -246,9 +246,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "kernel.api.parsers.JSONParser",  # size and depth limits, below
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        # Size and depth limits (below); no NUL reaches a field (kernel/api/parsers.py).
+        "kernel.api.parsers.JSONParser",
+        "kernel.api.parsers.FormParser",
+        "kernel.api.parsers.MultiPartParser",
     ],
     # Per client; an integration that reports in bulk gets its own higher rate here.
     "DEFAULT_THROTTLE_RATES": {

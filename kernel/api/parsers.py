@@ -7,13 +7,18 @@ PostgreSQL cannot store (a NUL, an unpaired surrogate: both only as ``\\u`` esca
 
 import re
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import QueryDict
 from rest_framework import parsers, status
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.utils import json
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict
+    from django.utils.datastructures import MultiValueDict
 
 # A JSON string, escapes included: brackets inside one do not nest anything.
 STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -109,4 +114,39 @@ class JSONParser(parsers.JSONParser):
         if where is not None:
             message = "Null characters and unpaired surrogates are not allowed."
             raise ValidationError({where: [message]})
+        return parsed
+
+
+def refuse_unstorable_fields(data: QueryDict) -> None:
+    for key, values in data.lists():
+        if UNSTORABLE.search(key) or any(UNSTORABLE.search(value) for value in values):
+            name = UNSTORABLE.sub("", key) or "non_field_errors"
+            raise ValidationError({name: ["Null characters are not allowed."]})
+
+
+class FormParser(parsers.FormParser):
+    """DRF's, refusing a NUL in a field as the JSON parser does."""
+
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> "_ImmutableQueryDict":
+        data = super().parse(stream, media_type, parser_context)
+        refuse_unstorable_fields(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's, refusing a NUL in a field as the JSON parser does."""
+
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> "parsers.DataAndFiles[_ImmutableQueryDict, MultiValueDict[str, Any]]":
+        parsed = super().parse(stream, media_type, parser_context)
+        refuse_unstorable_fields(parsed.data)
         return parsed

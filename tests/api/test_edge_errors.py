@@ -76,6 +76,15 @@ def test_each_request_that_was_a_500_is_a_4xx_with_a_code(
         '{"resolution_code": "solution_provided", "resolution_notes": "fixed\\u0000"}',
     )
     assert (status, error["code"], list(error["errors"])) == (400, "invalid", ["resolution_notes"])
+    status, headers, content = api.send(
+        "POST",
+        f"{detail}resolve/",
+        "resolution_code=solution_provided&resolution_notes=fixed%00",
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 400 and json.loads(content)["errors"] == {
+        "resolution_notes": ["Null characters are not allowed."]
+    }
     incident.refresh_from_db()
     assert incident.resolved_at is None
 
