@@ -29,7 +29,12 @@ from rest_framework.authtoken.models import Token
 
 from tests.test_production_server import HEADERS, ROOT, production_env
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's server binaries (postgresql-15 today), the newest installed.
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+    key=lambda path: int(path.parent.parent.name),
+    default=Path("/usr/lib/postgresql/15/bin/initdb"),
+).parent
 THREADS = 4
 BEFORE, OUTAGE, AFTER = 2.0, 10.0, 3.0
 
