@@ -4,7 +4,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import ReportingGrant, User
+from accounts.models import ApiToken, ReportingGrant, User
+from accounts.token_admin import ApiTokenAdmin
 
 
 @admin.register(User)
@@ -32,3 +33,6 @@ class ReportingGrantAdmin(SimpleHistoryAdmin):
         if not change:
             obj.granted_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+admin.site.register(ApiToken, ApiTokenAdmin)

@@ -1,7 +1,10 @@
 """People: agents work in the admin, end users use the portal. One user model for both."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -57,3 +60,44 @@ class ReportingGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporter} reports for {self.on_behalf_of}"
+
+
+class ApiToken(models.Model):
+    """A named, expiring, revocable API token. The plain token is shown once, when it is
+    issued (``accounts.tokens.api_token_issue``); only its SHA-256 digest is stored, so a
+    copy of the database authenticates nobody. Revoked tokens are kept, for the record."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. “Monitoring”.")
+    prefix = models.CharField(
+        max_length=12, editable=False, help_text="Its first characters, to recognise it."
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    expires = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: never (only where API_TOKEN_ALLOW_NEVER is on)."
+    )
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def refusal(self, now: datetime) -> str | None:
+        """Why this token does not sign anyone in at ``now``, or None when it does."""
+        if self.revoked_at is not None:
+            return "Token revoked."
+        if self.expires is not None and self.expires <= now:
+            return "Token expired."
+        return None
+
+    def may_be_revoked_by(self, user: User) -> bool:
+        """Everyone revokes their own tokens; managers (``change_apitoken``) anyone's."""
+        return user.pk == self.user_id or user.has_perm("accounts.change_apitoken")

@@ -58,9 +58,9 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from accounts.tokens import api_token_issue  # noqa: E402
 from catalog.models import Service  # noqa: E402
 from demo.data import TITLES as DEMO_TITLES  # noqa: E402
 from incidents.models import Incident  # noqa: E402
@@ -355,12 +355,12 @@ def main() -> None:
     agent = User.objects.get(username="sam")
     caller = User.objects.filter(is_staff=False, is_active=True).first()
     service = Service.objects.filter(is_active=True).first()
-    token, _ = Token.objects.get_or_create(user=agent)
+    _, token = api_token_issue(agent, name="bench/web.py")
     admin = User.objects.get(username="admin")
     browser = Client()
     browser.force_login(admin)
     session = browser.cookies["sessionid"].value
-    api = {"Authorization": f"Token {token.key}", "Accept": "application/json"}
+    api = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     numbers = list(Incident.objects.order_by("?").values_list("number", "pk")[:200])
     c_ids = ceiling["ids"]
 

@@ -109,7 +109,9 @@ def find_nginx() -> str:
 
 
 def start_gunicorn(args: argparse.Namespace, socket_path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SERVE_APP": args.app}
+    # Our nginx sets X-Forwarded-Proto itself (the client's own only from TRUSTED_PROXIES),
+    # so the application may believe it: the settings read TRUSTED_PROXY_SSL_HEADER.
+    env = {**os.environ, "SERVE_APP": args.app, "TRUSTED_PROXY_SSL_HEADER": "1"}
     command = [
         sys.executable,
         "-m",

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from kernel.models import Ticket, TimelineEntry
 from kernel.notices import MOVE_AUDIENCE, Audience, NoticeKind, audience
+from kernel.timeline import Shown
 from kernel.transitions import Move, MoveTable
 
 if TYPE_CHECKING:
@@ -182,9 +183,35 @@ class CloseCode(models.TextChoices):
     CANCELED = "canceled", "Canceled"
 
 
+STATES = ("from", "to")
+
+# What the caller (and their delegates) see of the timeline, in their words: the portal
+# and the API read it. Reassignments, priority changes, escalations, pages, field edits
+# and work notes are the desk's, and so is any verb or data key not named here.
+CALLER_TIMELINE: dict[str, Shown] = {
+    "created": Shown("Reported"),
+    "acknowledge": Shown("An agent picked this up", data=STATES),
+    # Only a question to the caller is for the caller; vendor ticket numbers and the like
+    # stay with the desk.
+    "hold": Shown(
+        "On hold",
+        body=lambda data: data.get("hold_reason") == HoldReason.AWAITING_CALLER,
+        data=(*STATES, "hold_reason"),
+    ),
+    "resume": Shown("Work resumed", data=STATES),
+    "resolve": Shown("Resolved", body=True, data=(*STATES, "resolution_code")),
+    "reopen": Shown("Reopened: still broken", body=True, data=STATES),
+    "confirm": Shown("Fix confirmed: closed", data=(*STATES, "close_code")),
+    "close": Shown("Closed", data=(*STATES, "close_code")),
+    "cancel": Shown("Canceled", body=True, data=STATES),
+    "attached": Shown("Files added", body=True, data=("files",)),
+}
+
+
 class Incident(Ticket):
     NUMBER_PREFIX = "INC"
     moves = MOVES
+    requester_timeline = CALLER_TIMELINE
 
     status = models.PositiveSmallIntegerField(choices=Status, default=Status.NEW, editable=False)
     source = models.CharField(max_length=16, choices=Source, default=Source.PHONE)

@@ -2,8 +2,10 @@
 
 Abstract ``Ticket`` and ``TimelineEntry`` carry the shared fields; ``NumberSequence`` hands
 out human numbers and ``PriorityCell`` holds the impact x urgency matrix as data.
+``IdempotencyKey`` keeps the first answer to an API POST sent with an ``Idempotency-Key``.
 """
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from kernel.querysets import TicketQuerySet
 if TYPE_CHECKING:
     from accounts.models import User
     from kernel.notices import Notice
+    from kernel.timeline import Shown
     from kernel.transitions import MoveTable
 
 
@@ -54,6 +57,9 @@ class Ticket(models.Model):
 
     NUMBER_PREFIX: ClassVar[str]
     moves: ClassVar["MoveTable"]
+    requester_timeline: ClassVar[Mapping[str, "Shown"]] = {}
+    """The events the requester sees, by verb, and what of each (``kernel.timeline``):
+    an allow-list, so none by default."""
 
     number = models.CharField(max_length=20, unique=True, editable=False)
     title = models.CharField(max_length=200)
@@ -169,3 +175,27 @@ class TimelineEntry(models.Model):
     def is_public(self) -> bool:
         """Whether the requester may see it: everything but work notes."""
         return self.kind != TimelineKind.WORK_NOTE
+
+
+class IdempotencyKey(models.Model):
+    """The answer a user's API POST got under their ``Idempotency-Key`` (``kernel.idempotency``):
+    written in the request's own transaction, so it exists exactly when the effect does, and
+    replayed to every retry with that key until it expires."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="sha256 of the request's method, path and body."
+    )
+    status_code = models.PositiveSmallIntegerField()
+    headers = models.JSONField(default=list, help_text="The response's headers, as pairs.")
+    body = models.BinaryField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

@@ -5,9 +5,10 @@ event where it calls ``record_event``); ``notifications`` resolves the audience 
 it without knowing any app's verbs. An event without a notice tells nobody.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 
@@ -67,7 +68,9 @@ class Notice:
     named: frozenset[int] = frozenset()
     """Users told by name besides the audience (the approvers asked, the person paged)."""
     shows: tuple[str, ...] = ()
-    """Keys of the event's data the message carries (a page's acknowledge link)."""
+    """Keys of the event's data the message carries (a page's level). Never a secret: the
+    data is stored on the timeline and sent to webhooks; a link that acts for its recipient
+    is a ``personal link``, built when that recipient's message is rendered."""
     public: "PublicNotice | None" = None
     """Set for a notice meant for the public (a status-page update): only these words."""
 
@@ -87,3 +90,34 @@ class PublicNotice:
     subject: str
     url: str
     data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """A link that acts for the one person it was made for (a page's signed acknowledge
+    link): shown in that person's message only, never stored."""
+
+    label: str
+    url: str
+
+
+type PersonalLink = Callable[[Mapping[str, Any], int], ActionLink | None]
+"""Builds the action link of a notice for one recipient from what the notice shows (its
+data) and the recipient's id; None when that recipient gets none."""
+
+_personal_links: dict[str, PersonalLink] = {}
+
+
+def register_personal_link(kind: str, make: PersonalLink) -> None:
+    """Notices of ``kind`` carry the link ``make`` builds for their recipient. Called from
+    an app's ``wiring``; idempotent."""
+    _personal_links[kind] = make
+
+
+def personal_link(kind: str, data: Mapping[str, Any], user_id: int | None) -> ActionLink | None:
+    """The action link a notice of ``kind`` carries for ``user_id``, built now (links
+    expire, and a stored one would be readable by whoever reads the store)."""
+    make = _personal_links.get(kind)
+    if make is None or user_id is None:
+        return None
+    return make(data, user_id)

@@ -23,7 +23,9 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
+from kernel.notices import personal_link
 from notifications import signing
+from notifications.destinations import CheckedTransport, UnsafeDestination
 from notifications.enums import Channel, WebhookFormat
 from notifications.models import Notification
 
@@ -108,7 +110,15 @@ def send_email(notification: Notification, connection: BaseEmailBackend) -> None
     to = recipient.email if recipient is not None else notification.address
     if not to:
         raise Permanent("The recipient has no email address.")
-    context = {"n": notification, "data": notification.payload, "user": recipient}
+    context = {
+        "n": notification,
+        "data": notification.payload,
+        "user": recipient,
+        # Built now, for this recipient only: the row (and the timeline) never holds it.
+        "action": personal_link(
+            notification.kind, notification.payload, recipient.pk if recipient else None
+        ),
+    }
     message = _Mail(
         subject=notification.subject,
         body=render_to_string("notifications/email.txt", context),
@@ -155,9 +165,13 @@ def http_client() -> httpx.Client:
     with _client_lock:
         if _client is None or _client_pid != os.getpid():
             _client = httpx.Client(
-                # Redirects are not followed: a webhook URL that moved is the admin's to fix.
+                # Redirects are not followed: a webhook URL that moved is the admin's to fix
+                # (and a redirect could point anywhere).
                 follow_redirects=False,
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                # Connects only to the addresses the SSRF guard allows (destinations.py).
+                transport=CheckedTransport(
+                    limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
+                ),
                 headers={"User-Agent": "servicedesk-webhooks/1"},
             )
             _client_pid = os.getpid()
@@ -184,6 +198,9 @@ def send_webhook(notification: Notification) -> None:
                 read += len(chunk)
                 if read >= MAX_RESPONSE_BYTES:
                     break
+    except UnsafeDestination as exc:
+        # Its name resolves to an internal address now: retrying will not make it safe.
+        raise Permanent(f"Refused: {exc}") from exc
     except (httpx.TransportError, httpx.InvalidURL, OSError) as exc:
         # Timeouts, refused connections, resets, an unknown scheme.
         raise Transient(f"{type(exc).__name__}: {exc}") from exc

@@ -1,9 +1,15 @@
-"""Delivering one outbox row, retrying with backoff, and the relay that finds lost rows.
+"""Delivering one outbox row, retrying with backoff, and the relay that hands the broker
+every row that is due: retries when their time comes, and rows a broker or a worker lost.
 
 At least once to the channel, exactly once in effect: a row is claimed with a lease before
 it is sent, so two tasks holding the same id never send at once; a worker killed after
 sending but before recording leaves the lease to expire, and the relay sends again with the
 same message id, which receivers dedupe on.
+
+Retries are scheduled in the database, not in the broker: a failed row gets its next
+``next_attempt_at`` and waits there, and the relay (beat, every
+``NOTIFICATIONS_RELAY_INTERVAL``) hands it over once due. A countdown task would sit
+unacknowledged in a worker for minutes or hours, and die with the broker's memory.
 """
 
 import logging
@@ -155,18 +161,19 @@ def _retry_later(notification: Notification, error: str) -> str:
     if delay is None:
         return _give_up(notification, f"Gave up after {notification.attempts} attempts: {error}")
     due = timezone.now() + timedelta(seconds=delay)
-    # enqueued_at = due: the relay leaves it alone unless the countdown task is lost.
+    # enqueued_at cleared: not with the broker, so the relay hands it over once it is due.
     Notification.objects.filter(pk=notification.pk).update(
-        next_attempt_at=due, enqueued_at=due, claimed_until=None, last_error=error[:2000]
+        next_attempt_at=due, enqueued_at=None, claimed_until=None, last_error=error[:2000]
     )
-    enqueue([notification.pk], at=due)
     return "retry"
 
 
 def relay_due(*, now: datetime | None = None, limit: int = 5000) -> int:
-    """Hand the broker every undelivered row that is due and that no task holds: its
-    on-commit publish failed (broker down), or its task died with a worker. Rows handed
-    over less than NOTIFICATIONS_REDELIVER_AFTER ago are presumed still queued."""
+    """Hand the broker every undelivered row that is due and that no task holds: a retry
+    whose time has come, a row whose on-commit publish failed (broker down), or one whose
+    task died with a worker or the broker. Rows handed over less than
+    NOTIFICATIONS_REDELIVER_AFTER ago are presumed still queued. One query on the partial
+    index of pending rows when nothing is due."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_REDELIVER_AFTER)
     due = (

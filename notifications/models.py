@@ -13,9 +13,11 @@ from base64 import b64encode
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from notifications.destinations import url_refusal
 from notifications.enums import Channel, DeliveryStatus, EventKind, WebhookFormat
 
 
@@ -55,6 +57,13 @@ class Endpoint(models.Model):
 
     def wants(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
+
+    def clean(self) -> None:
+        # The send-time check (channels.send_webhook) is the guard; this one tells the
+        # admin at once.
+        refusal = url_refusal(self.url) if self.url else ""
+        if refusal:
+            raise ValidationError({"url": refusal})
 
 
 class Notification(models.Model):

@@ -2,7 +2,9 @@
 
 ``notify`` runs inside the transaction of the change (through the ``kernel.events`` hook),
 so a notification exists exactly when its cause does. Handing rows to Celery happens after
-commit; when the broker is down the rows simply wait for the relay.
+commit; when the broker is down the rows simply wait for the relay. Nothing is ever handed
+over for later: a retry waits in the database (``next_attempt_at``) until the relay finds
+it due, so no worker holds a countdown message that a broker outage could take with it.
 
 The hand-off itself is the tasks module's (``set_publisher``, called by
 ``notifications.wiring``): this module never imports Celery tasks.
@@ -12,12 +14,10 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -39,9 +39,9 @@ logger = logging.getLogger(__name__)
 BROKER_BACKOFF_SECONDS = 5.0
 _broker_down_until = 0.0
 
-type Publish = Callable[[list[str], float], None]
-"""Hand a batch of row ids to the broker (one message), to run in ``countdown`` seconds.
-Raises when the broker does not take it."""
+type Publish = Callable[[list[str]], None]
+"""Hand a batch of row ids to the broker (one message), to run now. Raises when the broker
+does not take it."""
 
 # Rows per message. The rows of one commit (an event's recipients) go as one message;
 # a larger hand-over (the relay after an outage) is split so that every worker gets a
@@ -190,30 +190,23 @@ def _write(rows: list[Notification]) -> list[Notification]:
     return rows
 
 
-def is_eager() -> bool:
-    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
-
-
-def enqueue(ids: Sequence[UUID], *, at: datetime | None = None) -> int:
-    """Hand rows to Celery, in messages of up to ``BATCH_SIZE`` ids; returns how many rows
-    were handed. Never raises (unless the app is not wired): a row the broker did not take
-    is left for the relay (``enqueued_at`` cleared so it picks it up soon)."""
+def enqueue(ids: Sequence[UUID]) -> int:
+    """Hand rows that are due to Celery, in messages of up to ``BATCH_SIZE`` ids; returns
+    how many rows were handed. Never raises (unless the app is not wired): a row the broker
+    did not take is left for the relay (``enqueued_at`` cleared so it picks it up soon)."""
     global _broker_down_until
 
     if not ids:
         return 0
-    if at is not None and is_eager():
-        return 0  # eager tasks ignore countdowns: the relay runs the retry when it is due
     if time.monotonic() < _broker_down_until:
         _leave_for_relay(ids)
         return 0
     publish = _publisher()
-    countdown = max(0.0, (at - timezone.now()).total_seconds()) if at else 0.0
     sent = 0
     try:
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
-            publish([str(pk) for pk in batch], countdown)
+            publish([str(pk) for pk in batch])
             sent += len(batch)
     except Exception:
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS

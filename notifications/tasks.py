@@ -34,9 +34,9 @@ def relay_notifications() -> int:
     return relay_due()
 
 
-def publish_delivery(notification_ids: list[str], countdown: float) -> None:
-    """Queue one batch's delivery; raises when the broker is unreachable (the outbox then
-    leaves the rows for the relay)."""
+def publish_delivery(notification_ids: list[str]) -> None:
+    """Queue one batch's delivery, to run now; raises when the broker is unreachable (the
+    outbox then leaves the rows for the relay)."""
     # No publish retries: with the broker down the request must not wait; the relay is
     # the retry.
-    deliver_notifications.apply_async((notification_ids,), countdown=countdown, retry=False)
+    deliver_notifications.apply_async((notification_ids,), retry=False)

@@ -4,19 +4,18 @@ acknowledges, stop it when someone does.
 Every page is a ``Page`` row (unique per escalation, cycle and level: never twice) and a
 "paged" timeline event, which ``notifications`` turns into the page email/inbox/webhook
 through the kernel hook, in the same transaction. The next step is due at
-``Escalation.next_at``; a countdown task fires it on time and the beat sweep
-(``escalations_due``) fires anything a lost task or a restarted worker missed. The
-countdown is the tasks module's (``set_step_scheduler``, called by ``oncall.wiring``): this
-module never imports Celery tasks.
+``Escalation.next_at``, and the beat sweep (``escalations_due``, every
+``ESCALATION_SWEEP_INTERVAL``) fires it once due: the schedule lives in the database, not
+in a countdown message a worker holds and a broker outage loses.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Incident
-from kernel.notices import Notice, NoticeKind
+from kernel.notices import ActionLink, Notice, NoticeKind
 from kernel.workflow import record_event
 from oncall.models import Escalation, EscalationLevel, EscalationPolicy, Page
 from oncall.schedules import on_call
@@ -32,23 +31,16 @@ from oncall.schedules import on_call
 logger = logging.getLogger(__name__)
 
 ACK_SALT = "oncall.acknowledge"
-# A sweep or countdown arriving this early still counts as due (clock skew, rounding).
+# A sweep arriving this early still counts as due (clock skew, rounding).
 DUE_SLACK = timedelta(milliseconds=200)
 
-type ScheduleStep = Callable[[int, int, int, float], None]
-"""Queue ``escalation_advance`` for (escalation id, cycle, level) in ``countdown``
-seconds. Raises when the broker does not take it."""
-
-_schedule_step: ScheduleStep | None = None
-
-
-def set_step_scheduler(schedule: ScheduleStep) -> None:
-    global _schedule_step
-    _schedule_step = schedule
-
-
-# A page tells the one person paged, with the level and the signed acknowledge link.
-PAGE_NOTICE = Notice(NoticeKind.PAGE, "you are paged", shows=("level", "cycle", "ack_url"))
+# A page tells the one person paged, with the level. Its signed acknowledge link is not in
+# the event: whoever reads the timeline (the caller) or hears the event (a team's webhook)
+# could acknowledge as the person paged. ``page_link`` builds it for that person's message
+# only (``oncall.wiring``).
+PAGE_NOTICE = Notice(
+    NoticeKind.PAGE, "you are paged", shows=("level", "cycle", "escalation", "user")
+)
 
 
 def policy_for(incident: Incident) -> EscalationPolicy | None:
@@ -100,9 +92,19 @@ def _target(level: EscalationLevel, incident: Incident, at: datetime) -> int | N
     return group.manager_id if group is not None else None
 
 
-def ack_url(escalation: Escalation, user_id: int) -> str:
-    token = signing.dumps({"e": escalation.pk, "u": user_id}, salt=ACK_SALT)
+def ack_url(escalation_id: int, user_id: int) -> str:
+    """The signed link that acknowledges as ``user_id``: for that person's eyes only."""
+    token = signing.dumps({"e": escalation_id, "u": user_id}, salt=ACK_SALT)
     return settings.SITE_URL.rstrip("/") + reverse("oncall:acknowledge", args=[token])
+
+
+def page_link(data: Mapping[str, Any], user_id: int) -> ActionLink | None:
+    """The acknowledge link of a page's message, for the person paged and nobody else."""
+    escalation_id = data.get("escalation")
+    if not isinstance(escalation_id, int) or data.get("user") != user_id:
+        return None
+    url = ack_url(escalation_id, user_id)
+    return ActionLink("Acknowledge this page (stops the escalation)", url)
 
 
 def _page(
@@ -127,36 +129,15 @@ def _page(
             "user": user_id,
             "level": level + 1,
             "cycle": cycle + 1,
-            "ack_url": ack_url(escalation, user_id) if user_id else "",
+            "escalation": escalation.pk,
         },
     )
     if user_id is None:
         logger.warning("%s: level %d has nobody to page", incident.number, level + 1)
     escalation.cycle, escalation.level = cycle, level
+    # The sweep pages the next level once this is due.
     escalation.next_at = now + rung.delay
     escalation.save(update_fields=["cycle", "level", "next_at"])
-    _schedule(escalation)
-
-
-def _schedule(escalation: Escalation) -> None:
-    """A countdown task for the next step, after commit. In eager mode countdowns are
-    ignored (the task would run at once), so the sweep alone does it."""
-    if settings.CELERY_TASK_ALWAYS_EAGER or escalation.next_at is None:
-        return
-    schedule = _schedule_step
-    if schedule is None:
-        # A bug, not an outage: the sweep would cover it, late, and hide it.
-        raise ImproperlyConfigured("oncall.wiring.connect() has not run")
-    pk, cycle, level = escalation.pk, escalation.cycle, escalation.level
-    delay = max(0.0, (escalation.next_at - timezone.now()).total_seconds())
-
-    def send() -> None:
-        try:
-            schedule(pk, cycle, level, delay)
-        except Exception:
-            logger.warning("Broker unreachable: escalation %s waits for the sweep", pk)
-
-    transaction.on_commit(send)
 
 
 def escalation_advance(pk: int, *, cycle: int, level: int, now: datetime | None = None) -> bool:
@@ -164,7 +145,7 @@ def escalation_advance(pk: int, *, cycle: int, level: int, now: datetime | None 
     Idempotent: a duplicate or late task finds the step gone and does nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Locked: the countdown task and the sweep may both arrive for the same step.
+        # Locked: two sweeps (a slow one and the next tick) may reach the same step.
         escalation = Escalation.objects.select_for_update().filter(pk=pk).first()
         if (
             escalation is None

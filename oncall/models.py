@@ -7,7 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 
@@ -160,14 +160,51 @@ class EscalationLevel(models.Model):
 
     class Meta:
         ordering = ["policy", "position", "id"]
+        constraints = [
+            # A floor for whatever skips clean() (a bulk import): a zero or negative delay
+            # pages every level at once. clean() holds the real minimum, a setting.
+            models.CheckConstraint(
+                condition=models.Q(delay__gte=timedelta(seconds=1)),
+                name="escalation_delay_positive",
+                violation_error_message="The delay must be at least a second.",
+            )
+        ]
 
     def __str__(self) -> str:
         target = self.schedule or self.user or ("team manager" if self.team_manager else "?")
         return f"Level {self.position + 1}: {target} (wait {self.delay})"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if sum((self.schedule_id is not None, self.user_id is not None, self.team_manager)) != 1:
-            raise ValidationError("Choose exactly one target: a schedule, a user or the manager.")
+            errors[NON_FIELD_ERRORS] = (
+                "Choose exactly one target: a schedule, a user or the manager."
+            )
+        refusal = delay_refusal(self.delay)
+        if refusal:
+            errors["delay"] = refusal
+        if errors:
+            raise ValidationError(errors)
+
+
+def delay_refusal(delay: timedelta | None) -> str:
+    """Why a level may not wait ``delay`` before paging the next, or "": shorter than
+    ESCALATION_MIN_DELAY_SECONDS, the ladder would page everyone at once."""
+    minimum = timedelta(seconds=settings.ESCALATION_MIN_DELAY_SECONDS)
+    if delay is None or delay >= minimum:
+        return ""
+    return (
+        f"Wait at least {_duration(minimum)} before paging the next level "
+        f"(given: {_duration(delay)})."
+    )
+
+
+def _duration(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    if seconds and seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute" + ("s" if minutes != 1 else "")
+    return f"{seconds} second" + ("s" if abs(seconds) != 1 else "")
 
 
 class Escalation(models.Model):

@@ -1,6 +1,8 @@
-"""Thin tasks: the countdown for one escalation step, and the sweep beat runs.
-``schedule_step`` is the escalation ladder's hand-off to the broker (``oncall.wiring``
-plugs it in), so ``oncall.escalation`` never imports this module."""
+"""Thin tasks: the sweep beat runs, and one escalation step.
+
+Steps are due from ``Escalation.next_at`` and fired by the sweep; nothing queues
+``advance_escalation`` any more. It stays for countdown messages an older release left in
+the broker."""
 
 from celery import shared_task
 
@@ -15,10 +17,3 @@ def advance_escalation(escalation_id: int, cycle: int, level: int) -> bool:
 @shared_task
 def sweep_escalations() -> int:
     return escalations_due()
-
-
-def schedule_step(escalation_id: int, cycle: int, level: int, countdown: float) -> None:
-    """Queue one step of the ladder; raises when the broker is unreachable (the sweep then
-    fires the step)."""
-    # No publish retries: the request must not wait on a dead broker; the sweep is the retry.
-    advance_escalation.apply_async((escalation_id, cycle, level), countdown=countdown, retry=False)

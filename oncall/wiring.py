@@ -1,8 +1,8 @@
 """Everything on-call plugs into, in one place; ``OncallConfig.ready()`` calls
 ``connect()``. Nothing registers itself on import."""
 
-from kernel import events
-from oncall import escalation, hooks, tasks
+from kernel import events, notices
+from oncall import escalation, hooks
 
 
 def connect() -> None:
@@ -10,6 +10,8 @@ def connect() -> None:
     # Major incidents start paging, acknowledgements and closes stop it: the kernel's
     # event hook, inside the change's transaction.
     events.subscribe(hooks.handle_ticket_event, dispatch_uid="oncall")
-    # The ladder's next step is a countdown task (house rule 19: the domain code never
-    # imports Celery tasks).
-    escalation.set_step_scheduler(tasks.schedule_step)
+    # The ladder's next step needs no hook: the beat sweep (servicedesk/celery.py) fires
+    # it from Escalation.next_at.
+    # The page's acknowledge link, built for the person paged when their message is
+    # rendered: never stored on the timeline or sent to webhooks.
+    notices.register_personal_link(notices.NoticeKind.PAGE, escalation.page_link)

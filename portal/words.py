@@ -1,12 +1,13 @@
 """The incident in the caller's words: states, and the public timeline. Internal events
 (reassignments, priority changes, escalations, field edits) and work notes never reach
-the caller; this module names what does."""
+the caller: ``Incident.requester_timeline`` names what does."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from incidents.models import HoldReason, Incident, IncidentTimelineEntry, Status
 from kernel.enums import TimelineKind
+from kernel.timeline import requester_entries
 
 STATE_WORDS: dict[int, str] = {
     Status.NEW: "Received",
@@ -22,18 +23,6 @@ HOLD_WORDS: dict[str, str] = {
     HoldReason.AWAITING_CHANGE: "On hold: waiting for a planned change",
     HoldReason.AWAITING_PROBLEM: "On hold: part of a wider problem being fixed",
     HoldReason.AWAITING_VENDOR: "On hold: waiting for a supplier",
-}
-# Events the caller sees, in words; the body is shown only where it is meant for them.
-EVENT_WORDS: dict[str, tuple[str, bool]] = {
-    "created": ("Reported", False),
-    "acknowledge": ("An agent picked this up", False),
-    "resume": ("Work resumed", False),
-    "resolve": ("Resolved", True),
-    "reopen": ("Reopened: still broken", True),
-    "confirm": ("Fix confirmed: closed", False),
-    "close": ("Closed", False),
-    "cancel": ("Canceled", True),
-    "attached": ("Files added", True),
 }
 
 
@@ -65,9 +54,11 @@ def _author(entry: IncidentTimelineEntry, viewer_id: int) -> str:
 
 
 def public_timeline(incident: Incident, viewer_id: int) -> list[Line]:
-    """Comments and the public events, oldest first, in one query."""
+    """Comments and the events the caller sees (``Incident.requester_timeline``), oldest
+    first, in one query."""
+    allowed = Incident.requester_timeline
     entries = (
-        incident.timeline.exclude(kind=TimelineKind.WORK_NOTE)
+        requester_entries(incident.timeline.all(), allowed)
         .select_related("author")
         .order_by("created_at", "id")
     )
@@ -80,15 +71,10 @@ def public_timeline(incident: Incident, viewer_id: int) -> list[Line]:
                 Line("comment", f"{author} wrote", entry.body, author, entry.created_at, mine)
             )
             continue
+        shown = allowed[entry.verb]
+        title = shown.title
         if entry.verb == "hold":
-            reason = entry.data.get("hold_reason", "")
-            # Only a question to the caller is for the caller; vendor ticket numbers and
-            # the like stay with the desk.
-            body = entry.body if reason == HoldReason.AWAITING_CALLER else ""
-            title = HOLD_WORDS.get(reason, "On hold")
-            lines.append(Line("event", title, body, author, entry.created_at, mine))
-        elif entry.verb in EVENT_WORDS:
-            title, show_body = EVENT_WORDS[entry.verb]
-            body = entry.body if show_body else ""
-            lines.append(Line("event", title, body, author, entry.created_at, mine))
+            title = HOLD_WORDS.get(entry.data.get("hold_reason", ""), title)
+        body = entry.body if shown.shows_body(entry.data) else ""
+        lines.append(Line("event", title, body, author, entry.created_at, mine))
     return lines

@@ -16,7 +16,14 @@ app.conf.beat_schedule = {
         "task": "incidents.tasks.auto_close_resolved_incidents",
         "schedule": 3600.0,
     },
+    "purge-idempotency-keys": {
+        "task": "kernel.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
 }
+
+# Seconds after which a queued run of the relay or the sweep is dropped unrun.
+PERIODIC_EXPIRES = 60.0
 
 
 @app.on_after_finalize.connect
@@ -24,13 +31,18 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
     """Entries whose interval is a setting: read once Django's settings are loaded."""
     from django.conf import settings
 
+    # Both run every few seconds: a run still queued a minute after it was sent (behind a
+    # backlog) is dropped, since later runs did its work. Not sooner: expiry compares
+    # beat's clock with the worker's, which may be a little apart.
     sender.conf.beat_schedule["relay-notifications"] = {
         "task": "notifications.tasks.relay_notifications",
         "schedule": settings.NOTIFICATIONS_RELAY_INTERVAL,
+        "options": {"expires": PERIODIC_EXPIRES},
     }
     sender.conf.beat_schedule["sweep-escalations"] = {
         "task": "oncall.tasks.sweep_escalations",
         "schedule": settings.ESCALATION_SWEEP_INTERVAL,
+        "options": {"expires": PERIODIC_EXPIRES},
     }
 
 

@@ -5,7 +5,10 @@ Celery tasks run eagerly in-process. Set ``DATABASE_URL`` and ``CELERY_BROKER_UR
 run on PostgreSQL and a real broker. ``DEBUG`` defaults to off; ``make run`` turns it on.
 """
 
+import ipaddress
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +17,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of addresses or CIDRs (``10.0.0.0/8,::1``)."""
+    values: list[str] = env.list(name, default=[])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an address or network") from exc
+    return values
+
 
 DEBUG: bool = env.bool("DEBUG", default=False)
 
@@ -36,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "simple_history",
@@ -154,35 +168,50 @@ LOGOUT_REDIRECT_URL = "portal:login"
 # Mail: EMAIL_URL (smtp+tls://user:pass@host:587). In development mail is written to files
 # under var/mail, so the embedded default needs no mail server; in production the default
 # is the local MTA.
-if "EMAIL_URL" in env or not DEBUG:
-    _mail = env.email_url("EMAIL_URL", default="smtp://localhost:25")
-    MAILERS = {
-        "default": {
-            "BACKEND": _mail["EMAIL_BACKEND"],
-            "OPTIONS": {
-                "host": _mail.get("EMAIL_HOST"),
-                "port": _mail.get("EMAIL_PORT"),
-                "username": _mail.get("EMAIL_HOST_USER"),
-                "password": _mail.get("EMAIL_HOST_PASSWORD"),
-                "use_tls": _mail.get("EMAIL_USE_TLS", False),
-                "use_ssl": _mail.get("EMAIL_USE_SSL", False),
-                "timeout": 30,
-            },
+_MAIL_FILES = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
+
+
+def mailer_from_url(url: str, *, file_path: Path | str = _MAIL_FILES) -> dict[str, Any]:
+    """The ``MAILERS`` entry of an ``EMAIL_URL`` (django-environ's schemes): its backend
+    with only the options that backend takes. Each backend refuses options it does not know,
+    so SMTP's host and password given to the console or dummy backend fail every mail."""
+    config = environ.Env.email_url_config(url)
+    backend: str = config["EMAIL_BACKEND"]
+    options: dict[str, Any] = {}
+    if backend == "django.core.mail.backends.smtp.EmailBackend":
+        options = {
+            "host": config.get("EMAIL_HOST") or "localhost",
+            "port": config.get("EMAIL_PORT") or 25,
+            "username": config.get("EMAIL_HOST_USER") or "",
+            "password": config.get("EMAIL_HOST_PASSWORD") or "",
+            "use_tls": config.get("EMAIL_USE_TLS", False),
+            "use_ssl": config.get("EMAIL_USE_SSL", False),
+            "timeout": 30,
         }
-    }
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail"))},
-        }
-    }
+    elif backend == "django.core.mail.backends.filebased.EmailBackend":
+        # filemail:///var/mail/desk: the URL's path (django-environ drops its leading
+        # slash), else EMAIL_FILE_PATH.
+        path = urlsplit(url).path
+        options = {"file_path": path if path else str(file_path)}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {
+    "default": mailer_from_url(
+        env.str("EMAIL_URL", default="smtp://localhost:25" if not DEBUG else "filemail://")
+    )
+}
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# kombu's Redis transport with the fix that keeps a worker alive across a Redis restart
+# (servicedesk/broker.py).
+CELERY_BROKER_TRANSPORT = (
+    "servicedesk.broker:Transport" if CELERY_BROKER_URL.startswith("redis://") else None
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -192,6 +221,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # drops a broken connection or one older than CONN_MAX_AGE between tasks, as Django does
 # between requests (servicedesk/celery.py).
 CELERY_DB_REUSE_MAX = 10_000
+# A worker outlives a broker outage (docs/operations.md#workers): it reconnects for as long
+# as it takes (Celery's default gives up after 100 tries, about 50 minutes, and exits),
+# connects within 5 s or tries again instead of hanging on an unreachable host, and lets a
+# delivery that is running finish instead of cancelling it (every task is idempotent; the
+# message it cannot acknowledge any more is discarded or redelivered harmlessly).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -203,16 +241,30 @@ NOTIFICATIONS_RETRY_SCHEDULE: list[int] = env.list(
     "NOTIFICATIONS_RETRY_SCHEDULE", cast=int, default=[5, 30, 120, 600, 1800, 3600, 10800, 21600]
 )
 NOTIFICATIONS_WEBHOOK_TIMEOUT: float = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=10.0)
+# Webhooks call public addresses only (no loopback, private, link-local or metadata
+# address) unless these networks name them, e.g. 10.20.0.0/16 for an internal chat server.
+WEBHOOK_ALLOWED_NETWORKS: list[str] = _networks("WEBHOOK_ALLOWED_NETWORKS")
 # A delivery holds its row this long; a worker killed mid-send frees it when it expires.
 NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
-NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=10.0)
+# The relay hands over every row that is due, retries included: a retry goes out within
+# this long of its time. Each run costs one query on the partial index of pending rows.
+NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=2.0)
 # A row handed to the broker this long ago and still undelivered is presumed lost.
 NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
-# Escalation steps fire on countdown tasks; the sweep catches any a lost task missed.
-ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=15.0)
+# The sweep fires every escalation step that is due (Escalation.next_at): a page goes out
+# within this long of its time. One query on the partial index of active escalations.
+ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)
+# The shortest wait an escalation level may have before the next is paged (a shorter one
+# pages the whole ladder at once). Tests lower it.
+ESCALATION_MIN_DELAY_SECONDS: int = env.int("ESCALATION_MIN_DELAY_SECONDS", default=60)
 
 # Security: strict by default, relaxed only where DEBUG says we are on a laptop.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says whether the client used https only where a proxy we run sets it,
+# overwriting whatever the client sent (deploy/serve.py's nginx does, and sets this for
+# its gunicorn). Believed anywhere else, any client could claim https.
+TRUSTED_PROXY_SSL_HEADER: bool = env.bool("TRUSTED_PROXY_SSL_HEADER", default=False)
+if TRUSTED_PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -261,12 +313,27 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
 }
+# API tokens (docs/operations.md#api-tokens): how long a new one lasts unless its owner
+# chooses, the longest they may choose, and whether "never" is allowed at all.
+API_TOKEN_DAYS: int = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS: int = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKEN_ALLOW_NEVER: bool = env.bool("API_TOKEN_ALLOW_NEVER", default=False)
+# Wrong tokens per client address: after this many within the window (seconds), the address
+# is refused (429) for the window. Counted in the default cache (CACHE_URL).
+API_TOKEN_FAILURE_LIMIT: int = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
+API_TOKEN_FAILURE_WINDOW: int = env.int("API_TOKEN_FAILURE_WINDOW", default=600)
+if API_TOKEN_DAYS < 1 or API_TOKEN_MAX_DAYS < API_TOKEN_DAYS:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be at least 1 and at most API_TOKEN_MAX_DAYS.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "servicedesk API",
     "DESCRIPTION": "Incidents, problems and changes. Every state change is a POST action.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kernel.api.idempotency.document_idempotency_key",  # the header on every POST
+    ],
     # Impact and urgency share one choice set; name it once for API clients.
     "ENUM_NAME_OVERRIDES": {
         "ImpactUrgencyEnum": "kernel.enums.Impact",
@@ -312,3 +379,7 @@ STATUS_SUBSCRIBE_RATE_IP: str = env.str("STATUS_SUBSCRIBE_RATE_IP", default="10/
 
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)
+
+# API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
+# replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.
+IDEMPOTENCY_KEY_TTL_HOURS: int = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from incidents.models import Incident
 from incidents.visibility import visible_incidents
+from kernel.api.idempotency import Idempotent
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from kernel.api.tickets import acting_user
@@ -86,7 +87,7 @@ NUMBER = OpenApiParameter(
         responses={201: StatusUpdateSerializer, **error_responses(400, 401, 403, 404)},
     ),
 )
-class IncidentStatusUpdateViewSet(AnswerBeforeCommit, viewsets.ViewSet):
+class IncidentStatusUpdateViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
     permission_classes = (IsAuthenticated,)
 
     def get_permissions(self) -> list[Any]:

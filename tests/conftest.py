@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.tokens import api_token_issue
 from catalog.models import Category, Service, Team
 from changes.models import Change, ChangeTemplate
 from changes.workflow import change_create
@@ -205,6 +206,11 @@ def change_in(
         return bring_change_to(change, status, agent=agent, approver=approver)
 
     return make
+
+
+def token_for(user: User) -> str:
+    """A new API token of ``user``'s, in plain text (what its owner was shown once)."""
+    return api_token_issue(user, name="Test")[1]
 
 
 def api_for(user: User | None) -> APIClient:

@@ -42,7 +42,7 @@ REGISTRATIONS = {
     "register_priority_recalculation",
     "subscribe",
     "set_publisher",
-    "set_step_scheduler",
+    "register_personal_link",
 }
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
+from tests.conftest import token_for
 from tests.test_production_server import HEADERS, ROOT, production_env
 
 # Debian's server binaries (postgresql-15 today), the newest installed.
@@ -150,7 +150,7 @@ def post_incident(port: int, token: str, title: str) -> Answer:
             body=json.dumps({"title": title, "description": "Load during an outage."}),
             headers={
                 **HEADERS,
-                "Authorization": f"Token {token}",
+                "Authorization": f"Bearer {token}",
                 "Content-Type": "application/json",
             },
         )
@@ -173,7 +173,7 @@ def post_incident(port: int, token: str, title: str) -> Answer:
 
 def get(port: int, path: str, token: str = "") -> tuple[int, str, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    headers = {**HEADERS, **({"Authorization": f"Token {token}"} if token else {})}
+    headers = {**HEADERS, **({"Authorization": f"Bearer {token}"} if token else {})}
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
@@ -230,7 +230,7 @@ def wait_until_serving(port: int, token: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_postgres_outage_under_create_load(private_postgres, server_on, agent):
     port = server_on  # booting while the database is copied
-    token = Token.objects.create(user=agent).key
+    token = token_for(agent)
     copy_test_database(private_postgres)
     wait_until_serving(port, token)
     for _ in range(4):  # both workers hold a persistent connection when PostgreSQL stops

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
+
+from tests.conftest import token_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW_CLIENTS = 50
@@ -188,7 +189,7 @@ def test_slow_clients_do_not_stall_the_server(server, make_incident, agent):
     process, port = server
     for _ in range(5):
         make_incident()
-    token = Token.objects.create(user=agent).key
+    token = token_for(agent)
 
     status, css = get(port, "/static/admin/css/base.css")
     assert status == 200 and b"body" in css, "the admin CSS is served with DEBUG off"

@@ -21,6 +21,7 @@ from kernel.enums import Priority
 from kernel.links import relations_of
 from kernel.models import Ticket
 from kernel.moves import Choice, Input, TeamRef, TicketWorkflow
+from kernel.timeline import requester_view
 from kernel.transitions import Move
 
 # Fields clients commonly try to write, with where to go instead.
@@ -374,7 +375,21 @@ def timeline_serializer(entry_model: type[models.Model], name: str) -> type[Any]
         "Meta": meta,
         "__module__": __name__,
     }
-    return type(name, (serializers.ModelSerializer,), attrs)
+    return type(name, (TimelineEntryBase,), attrs)
+
+
+class TimelineEntryBase(serializers.ModelSerializer[Any]):
+    """A timeline entry; for a requester (``requester_timeline`` in the context, set by
+    ``TicketViewSet`` for anyone but agents) only the body and data keys their
+    allow-list names (``kernel.timeline``)."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        out: dict[str, Any] = super().to_representation(instance)
+        allowed = self.context.get("requester_timeline")
+        if allowed is not None:
+            body, data = requester_view(instance, allowed) or ("", {})
+            out["body"], out["data"] = body, data
+        return out
 
 
 def history_serializer(status: type[models.IntegerChoices], name: str) -> type[Any]:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 
 from accounts.models import User
+from kernel.api.idempotency import Idempotent
 from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgentForRecord
 from kernel.api.schema import error_responses
@@ -31,6 +32,7 @@ from kernel.enums import TimelineKind
 from kernel.links import with_relations
 from kernel.models import Ticket
 from kernel.moves import TicketWorkflow
+from kernel.timeline import requester_entries
 from kernel.transitions import Move
 
 type Handler = Callable[..., Response]
@@ -54,6 +56,7 @@ def acting_user(request: Request) -> User:
 
 
 class TicketViewSet[T: Ticket](
+    Idempotent,
     AnswerBeforeCommit,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -147,6 +150,14 @@ class TicketViewSet[T: Ticket](
         data = serializer_class(rows, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        user = getattr(self.request, "user", None)
+        if isinstance(user, User) and not user.is_agent:
+            # Timeline entries in the requester's view: the type's allow-list.
+            context["requester_timeline"] = self.model.requester_timeline
+        return context
+
     def partial_update(self, request: Request, number: str) -> Response:
         ticket = self.get_object()
         serializer = self.update_serializer(data=request.data, partial=True)
@@ -182,7 +193,9 @@ class TicketViewSet[T: Ticket](
     def timeline_page(self, request: Request) -> Response:
         entries = self.get_object().timeline.select_related("author")  # type: ignore[attr-defined]
         if not acting_user(request).is_agent:
-            entries = entries.exclude(kind=TimelineKind.WORK_NOTE)
+            # An allow-list, not "all but work notes": pages, reassignments and whatever
+            # is recorded next stay with the desk.
+            entries = requester_entries(entries, self.model.requester_timeline)
         return self.page(entries, self.timeline_serializer)
 
     def history_page(self) -> Response:

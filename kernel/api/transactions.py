@@ -6,7 +6,9 @@ and, retrying, saves it twice. Under ``AnswerBeforeCommit`` a write request (any
 GET, HEAD, OPTIONS) runs in one transaction, the workflow's own blocks nested in it, and
 its response data is built before the commit. If the commit fails, the request fails
 (503 through ``servicedesk.edge``) with nothing saved; an error response rolls back
-whatever the request wrote before it failed."""
+whatever the request wrote before it failed. A POST with an ``Idempotency-Key`` already
+runs in ``Idempotent``'s transaction, which keeps its answer before the commit: it is not
+wrapped twice."""
 
 from typing import Any
 
@@ -14,10 +16,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from rest_framework.permissions import SAFE_METHODS
 
+from kernel.api.idempotency import META as IDEMPOTENCY_KEY
+from kernel.api.idempotency import Idempotent
+
 
 class AnswerBeforeCommit:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method in SAFE_METHODS:
+        keyed = isinstance(self, Idempotent) and IDEMPOTENCY_KEY in request.META
+        if request.method in SAFE_METHODS or (keyed and request.method == "POST"):
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         with transaction.atomic():
             response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

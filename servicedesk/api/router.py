@@ -14,6 +14,7 @@ from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from oncall.api import TeamOnCallViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
+from servicedesk.api.tokens import TokenViewSet
 from statuspage.api import IncidentStatusUpdateViewSet
 
 
@@ -48,3 +49,4 @@ router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")
+router.register("tokens", TokenViewSet, basename="token")

@@ -67,7 +67,7 @@ def test_unauthenticated_is_401(incident):
     ):
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
-        assert response["WWW-Authenticate"] == "Token"
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_only_managers_cancel(agent_api, manager_api, incident):

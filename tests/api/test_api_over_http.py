@@ -6,9 +6,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from incidents.models import Incident
+from tests.conftest import token_for
 
 
 def call(url: str, token: str, body: dict | None = None) -> tuple[int, dict, dict]:
@@ -27,7 +27,7 @@ def call(url: str, token: str, body: dict | None = None) -> tuple[int, dict, dic
 
 @pytest.mark.django_db(transaction=True)
 def test_create_and_move_over_http(live_server, agent, service, team):
-    token = Token.objects.create(user=agent).key
+    token = token_for(agent)
     base = f"{live_server.url}/api/v1/incidents/"
 
     status, headers, created = call(

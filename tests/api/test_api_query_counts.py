@@ -12,7 +12,7 @@ from accounts.models import User
 from catalog.models import Category, Service, Team
 from incidents.models import Incident, IncidentTimelineEntry
 from tests.api.conftest import url
-from tests.conftest import api_for
+from tests.conftest import api_for, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -124,13 +124,12 @@ def test_reporting_an_incident_costs_the_same_however_many_are_told(
     workflow's block becomes inside the request's transaction (the response is built before
     the commit: kernel.api.transactions). A team of 2 or of 40 and a webhook or none cost
     the same statements."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from notifications.models import Endpoint
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(agent)}")
     body = {"title": "Checkout slow", "service": service.pk, "caller": caller.pk}
     client.post("/api/v1/incidents/", body, format="json")  # the priority matrix, warm
     counts = []
@@ -144,3 +143,27 @@ def test_reporting_an_incident_costs_the_same_however_many_are_told(
     assert counts[0] == counts[1], counts
     print(f"queries to report an incident: {counts}")
     assert counts[0] <= 21, [q["sql"][:80] for q in context.captured_queries]
+
+
+def test_an_idempotency_key_costs_a_few_statements_and_a_replay_fewer(agent, caller, service):
+    """With an ``Idempotency-Key``: the key's lock, its lookup and the kept answer. The
+    transaction around the request is there either way (in production the workflow's own
+    becomes a savepoint in it; in this test, already in one, the request's is a savepoint):
+    without a key it is ``AnswerBeforeCommit``'s, with one ``Idempotent``'s. A replay is the
+    user, the lock and the lookup, and that transaction."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(agent)}")
+    body = {"title": "Checkout slow", "service": service.pk, "caller": caller.pk}
+    client.post("/api/v1/incidents/", body, format="json")  # the priority matrix, warm
+    counts = []
+    for headers in ({}, {"HTTP_IDEMPOTENCY_KEY": "k1"}, {"HTTP_IDEMPOTENCY_KEY": "k1"}):
+        with CaptureQueriesContext(connection) as context:
+            response = client.post("/api/v1/incidents/", body, format="json", **headers)
+        assert response.status_code == 201, response.json()
+        counts.append(len(context.captured_queries))
+    print(f"queries to report an incident without a key, with one, replayed: {counts}")
+    plain, keyed, replayed = counts
+    assert keyed == plain + 3
+    assert replayed == 3 + 2

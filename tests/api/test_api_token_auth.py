@@ -1,19 +1,20 @@
-"""Integrations authenticate with a token; a wrong token is a 401, not a 403."""
+"""Integrations authenticate with a token (``Bearer``, or ``Token`` as clients from before
+named tokens send it); a wrong token is a 401, not a 403."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from incidents.models import Status
 from tests.api.conftest import url
+from tests.conftest import token_for
 
 pytestmark = pytest.mark.django_db
 
 
-def test_token_auth_lists_and_moves(agent, incident):
-    token = Token.objects.create(user=agent)
+@pytest.mark.parametrize("scheme", ["Bearer", "Token", "bearer"])
+def test_token_auth_lists_and_moves(agent, incident, scheme):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"{scheme} {token_for(agent)}")
 
     response = client.get("/api/v1/incidents/")
     assert response.status_code == 200
@@ -38,7 +39,7 @@ def test_session_auth_works(agent, incident):
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
     return client
 
 

@@ -8,7 +8,8 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from rest_framework.authtoken.models import Token
+
+from tests.conftest import token_for
 
 DEEP = '{"title": ' + "[" * 3000 + "]" * 3000 + "}"
 CURSORS = (
@@ -51,7 +52,7 @@ def test_each_request_that_was_a_500_is_a_4xx_with_a_code(
     live_server, agent, caller, make_incident, client
 ):
     incident = make_incident()
-    api = Client(live_server.url, {"Authorization": f"Token {Token.objects.create(user=agent)}"})
+    api = Client(live_server.url, {"Authorization": f"Bearer {token_for(agent)}"})
     detail = f"/api/v1/incidents/{incident.number}/"
 
     # Parse limits: nesting refused before the decoder recurses; a body over the limit.

@@ -46,6 +46,8 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float
+    status: int = 200
+    """What the receiver answered."""
 
     @property
     def json(self) -> dict:
@@ -55,10 +57,13 @@ class Received:
 @dataclass
 class Receiver:
     """An HTTP server in a thread that records every POST. ``script[path]`` is a list of
-    status codes to answer in turn (then 200); ``delay`` slows every answer."""
+    status codes to answer in turn (then 200); ``delay`` slows every answer. ``arrived``
+    holds the ``webhook-id`` of every request as soon as it is read (``received`` records
+    it once answered)."""
 
     server: ThreadingHTTPServer
     received: list[Received] = field(default_factory=list)
+    arrived: list[str] = field(default_factory=list)
     script: dict[str, list[int]] = field(default_factory=dict)
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -89,19 +94,22 @@ def start_receiver() -> Receiver:
                 # mid-request): like any HTTP server, nothing reaches the application.
                 self.close_connection = True
                 return
+            with receiver.lock:
+                receiver.arrived.append(self.headers.get("webhook-id", ""))
             if receiver.delay:
                 time.sleep(receiver.delay)
             with receiver.lock:
+                answers = receiver.script.get(self.path) or []
+                code = answers.pop(0) if answers else 200
                 receiver.received.append(
                     Received(
                         self.path,
                         {k.lower(): v for k, v in self.headers.items()},
                         body,
                         time.time(),
+                        code,
                     )
                 )
-                answers = receiver.script.get(self.path) or []
-                code = answers.pop(0) if answers else 200
             self.send_response(code)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -171,6 +179,9 @@ def worker_env(database_url: str, broker_url: str, mail_dir: Path, **extra: str)
         "NOTIFICATIONS_LEASE_SECONDS": "5",
         "NOTIFICATIONS_REDELIVER_AFTER": "3",
         "NOTIFICATIONS_RELAY_INTERVAL": "1",
+        # The receiver (start_receiver) listens on loopback, which webhooks may not call
+        # unless allowed by name.
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def locmem_eager(settings) -> Iterator[None]:
-    # Eager: a retry's countdown message stays out of the broker (the relay runs it).
+    # Eager: nothing reaches the broker (a retry waits in the database for the relay).
     was = app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True

@@ -7,11 +7,11 @@ import time
 import urllib.request
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from incidents.models import Incident
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import Notification
+from tests.conftest import token_for
 from tests.notifications.harness import (
     free_port,
     python,
@@ -49,7 +49,7 @@ def test_broker_down_while_incidents_are_created(
     service,
 ):
     make_endpoint("/hook")
-    token = Token.objects.create(user=agent).key
+    token = token_for(agent)
     spawn_worker(private_redis.url)
     port = free_port()
     env = worker_env(database_url, private_redis.url, mail_dir)

@@ -1,5 +1,5 @@
 """Must-show 5 on a real worker: with a 2 s level delay an unacknowledged P1 pages level
-1 at once, then 2, then 3, each once (countdown tasks, the beat sweep as a safety net);
+1 at once, then 2, then 3, each once (the beat sweep fires each step due from next_at);
 acknowledging after level 2 stops it."""
 
 import itertools
