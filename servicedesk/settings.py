@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "servicedesk.probes.ProbeMiddleware",
     # Times every other request, whatever answers it (docs/operations.md#metrics).
     "servicedesk.metrics.RequestMetricsMiddleware",
+    # Refuses NUL in paths and queries, answers 503 for a database outage.
+    "servicedesk.edge.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from STATIC_ROOT (collectstatic), before sessions and auth do any work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -358,6 +360,14 @@ CSP_REPORT_ONLY: bool = env.bool("CSP_REPORT_ONLY", default=False)
 SECURE_CSP = {} if CSP_REPORT_ONLY else _CSP_POLICY
 SECURE_CSP_REPORT_ONLY = _CSP_POLICY if CSP_REPORT_ONLY else {}
 
+# The edge (servicedesk/edge.py, docs/api.md#errors). A request body (files aside) over
+# this many bytes is a 413; a JSON body nested deeper than API_JSON_MAX_DEPTH a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+API_JSON_MAX_DEPTH: int = env.int("API_JSON_MAX_DEPTH", default=32)
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER: int = env.int("UNAVAILABLE_RETRY_AFTER", default=5)
+CSRF_FAILURE_VIEW = "servicedesk.edge.csrf_failure"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.TokenAuthentication",
@@ -372,6 +382,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        # Size and depth limits (below); no NUL reaches a field (kernel/api/parsers.py).
+        "kernel.api.parsers.JSONParser",
+        "kernel.api.parsers.FormParser",
+        "kernel.api.parsers.MultiPartParser",
+    ],
     # Per client; an integration that reports in bulk gets its own higher rate here.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="60/min"),

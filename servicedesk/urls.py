@@ -26,3 +26,9 @@ urlpatterns = [
     # Last: the portal owns the root ("/", "/incidents/...", "/accounts/...").
     path("", include("portal.urls")),
 ]
+
+# Errors: JSON under /api/, the friendly pages elsewhere (servicedesk/edge.py).
+handler400 = "servicedesk.edge.bad_request"
+handler403 = "servicedesk.edge.permission_denied"
+handler404 = "servicedesk.edge.page_not_found"
+handler500 = "servicedesk.edge.server_error"

@@ -17,6 +17,7 @@ from kernel.api.idempotency import Idempotent
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from kernel.api.tickets import acting_user
+from kernel.api.transactions import AnswerBeforeCommit
 from statuspage.enums import Impact, Phase
 from statuspage.links import absolute
 from statuspage.models import StatusUpdate
@@ -86,7 +87,7 @@ NUMBER = OpenApiParameter(
         responses={201: StatusUpdateSerializer, **error_responses(400, 401, 403, 404)},
     ),
 )
-class IncidentStatusUpdateViewSet(Idempotent, viewsets.ViewSet):
+class IncidentStatusUpdateViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
     permission_classes = (IsAuthenticated,)
 
     def get_permissions(self) -> list[Any]:

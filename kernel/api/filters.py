@@ -10,7 +10,25 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from kernel.api.values import in_utc, refusal
+
 UNIQUE_FIELDS = frozenset({"id", "pk"})
+
+
+class StorableValuesForm(forms.Form):
+    """A filter form whose cleaned values PostgreSQL takes: a datetime with an offset it
+    refuses (``-18:58``), a number beyond bigint or a NUL in a string is the field's
+    400, never the database's error. Datetimes go on in UTC."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in list(cleaned.items()):
+            problem = refusal(value)
+            if problem is not None:
+                self.add_error(name, problem)
+            else:
+                cleaned[name] = in_utc(value)
+        return cleaned
 
 
 class FilterSet(django_filters.FilterSet):
@@ -27,7 +45,8 @@ class FilterSet(django_filters.FilterSet):
         built = FilterSet._form_classes.get(key)
         if built is None:
             fields = {name: f.field for name, f in self.filters.items() if name in asked}
-            built = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            bases = (StorableValuesForm, self._meta.form)
+            built = type(f"{type(self).__name__}Form", bases, fields)
             FilterSet._form_classes[key] = built
         return built
 

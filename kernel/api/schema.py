@@ -4,7 +4,9 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 DESCRIPTIONS: dict[int, str] = {
-    400: "The input is invalid: `errors` maps each field to its messages (code `invalid`).",
+    400: "The input is invalid: `errors` maps each field to its messages (code `invalid`); "
+    "a body that is not JSON (`invalid_json`) or nests too deeply (`too_deep`); on lists, "
+    "a cursor that is not one of the list's links (`invalid_cursor`).",
     401: "No valid token or session (code `not_authenticated`).",
     403: "The user may not do this (code `forbidden`).",
     404: "No such record, or not one this user may see (code `not_found`).",

@@ -27,6 +27,7 @@ from kernel.api.serializers import (
     move_input_serializers,
     row_values,
 )
+from kernel.api.transactions import AnswerBeforeCommit
 from kernel.enums import TimelineKind
 from kernel.links import with_relations
 from kernel.models import Ticket
@@ -55,11 +56,16 @@ def acting_user(request: Request) -> User:
 
 
 class TicketViewSet[T: Ticket](
-    Idempotent, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[T]
+    Idempotent,
+    AnswerBeforeCommit,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[T],
 ):
     """Base for ``/api/v1/<tickets>/``. Subclasses set the class attributes below; the
     endpoints named in ``generated`` are then added per subclass, each documented with
-    that subclass's serializers."""
+    that subclass's serializers. Writes answer from inside their transaction
+    (``AnswerBeforeCommit``)."""
 
     model: ClassVar[type[Ticket]]
     workflow: ClassVar[TicketWorkflow[Any]]

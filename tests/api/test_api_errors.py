@@ -89,7 +89,7 @@ def test_bad_json_is_400(agent_api, incident):
     response = agent_api.post(
         url(incident, "hold"), data='{"hold_reason": ', content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert response.status_code == 400 and response.json()["code"] == "invalid_json"
 
 
 def test_patch_status_or_priority_is_refused(agent_api, incident):

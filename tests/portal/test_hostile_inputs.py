@@ -94,5 +94,6 @@ def test_hostile_search_and_page_params(portal, service):
         "/incidents/%3Cscript%3E/",
     ):
         response = portal.get(url)
-        assert response.status_code in (200, 404)
+        # A NUL never reaches a view: the edge answers the friendly 400 page.
+        assert response.status_code in ((400,) if "%00" in url else (200, 404))
         assert "<script>" not in response.content.decode()
