@@ -55,10 +55,17 @@ def step_of(user: Any) -> Step | None:
 
 
 def step_for(request: HttpRequest) -> Step | None:
-    user: Any = request.user
-    if not user.is_authenticated or not user.is_staff or user.is_verified():
+    """Without a session nobody is signed in: no query. A session that owes nothing (every
+    end user's, and staff's without an authenticator when none is required) costs only its
+    own read, which the page makes anyway; the user is loaded only while a step is owed."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return None
     step = request.session.get(_STEP_KEY)
+    if step == "":
+        return None
+    user: Any = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
     if step is None:
         step = step_of(user) or ""
         request.session[_STEP_KEY] = step

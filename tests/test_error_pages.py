@@ -20,8 +20,12 @@ def is_page(response, heading: str) -> bool:
 def test_unknown_pages_get_the_404_page_and_unknown_api_paths_json(
     client, caller, django_assert_num_queries
 ):
-    client.force_login(caller)
     with django_assert_num_queries(0):  # so it shows while the database is down
+        response = client.get("/nothing/here/")
+    assert response.status_code == 404 and is_page(response, "Page not found")
+    client.force_login(caller)
+    client.get("/")
+    with django_assert_num_queries(1):  # a signed-in user's session, nothing of the page's
         response = client.get("/nothing/here/")
     assert response.status_code == 404 and is_page(response, "Page not found")
     assert "Service status" in response.text  # the house frame, its plain nav

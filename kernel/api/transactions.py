@@ -16,14 +16,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from rest_framework.permissions import SAFE_METHODS
 
-from kernel.api.idempotency import META as IDEMPOTENCY_KEY
 from kernel.api.idempotency import Idempotent
 
 
 class AnswerBeforeCommit:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        keyed = isinstance(self, Idempotent) and IDEMPOTENCY_KEY in request.META
-        if request.method in SAFE_METHODS or (keyed and request.method == "POST"):
+        keyed = isinstance(self, Idempotent) and self.keyed(request)
+        if request.method in SAFE_METHODS or keyed:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         with transaction.atomic():
             response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

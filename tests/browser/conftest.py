@@ -20,8 +20,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One chromium for this package. Not for the session: Playwright's event loop stays
+    on the main thread while it runs, and tests after this package call async views
+    (/health/) through the test client, which refuses to run one inside a running loop."""
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is needed for browser tests (.ci/run installs it)"
     with sync_playwright() as playwright:
