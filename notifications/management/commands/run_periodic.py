@@ -21,6 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
+        # Celery logs every task that succeeds at INFO: with the relay every 2 s that would
+        # bury the dev server's own log. Failures are still logged (WARNING and up).
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         app.finalize()
         schedule: dict[str, dict[str, Any]] = dict(app.conf.beat_schedule)
         next_run = dict.fromkeys(schedule, 0.0)
