@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "kernel.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kernel.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.api.errors.exception_handler",
     # Per client; an integration that reports in bulk gets its own higher rate here.
     "DEFAULT_THROTTLE_RATES": {
@@ -251,6 +251,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The contract is JSON: forms can carry neither null nor nested values, so a body
+    # valid by the schema would be refused once form-encoded. Forms still parse.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # Impact and urgency share one choice set; name it once for API clients.
     "ENUM_NAME_OVERRIDES": {
         "ImpactUrgencyEnum": "kernel.enums.Impact",

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from accounts.models import User
@@ -169,13 +170,21 @@ class ChangeUpdateSerializer(StrictModelSerializer[Change]):
 
 class DecisionSerializer(StrictSerializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=50_000, help_text="Required to reject."
+        required=False, allow_blank=True, max_length=50_000, help_text="Optional."
+    )
+
+
+class RejectionSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        max_length=50_000,
+        validators=[RegexValidator(r"\S", "Say why: the requester reads it.")],
+        help_text="Why: the requester reads it.",
     )
 
 
 class NumbersSerializer(StrictSerializer):
     numbers = serializers.ListField(
-        child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
+        child=serializers.CharField(max_length=20), min_length=1, help_text="Numbers."
     )
 
 

@@ -4,9 +4,8 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 
-from catalog.models import Service, Team
 from incidents.models import OPEN_STATES, Incident, Severity, Status
-from kernel.api.filters import FilterSet
+from kernel.api.filters import FilterSet, IdFilter
 from kernel.enums import Priority
 
 # "me", "none" or a user id: integrations ask for "my queue" without knowing their id.
@@ -25,8 +24,8 @@ class IncidentFilter(FilterSet):
         help_text="Repeat to match any of several priorities.",
     )
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
-    assignment_group = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    service = IdFilter()
+    assignment_group = IdFilter()
     assigned_to = django_filters.CharFilter(
         method="filter_user",
         validators=[USER_REF],

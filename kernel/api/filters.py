@@ -71,3 +71,11 @@ class StableOrderingFilter(OrderingFilter):
             }
             for parameter in parameters
         ]
+
+
+class IdFilter(django_filters.Filter):
+    """A related record by id (``?service=3``). An id that matches nothing filters to an
+    empty list, as any other value that matches nothing does; ``ModelChoiceFilter`` would
+    read the record first and answer 400 for an id it cannot find."""
+
+    field_class = forms.IntegerField

@@ -46,9 +46,25 @@ def reject_unknown(data: object, fields: Mapping[str, Any]) -> None:
 
 
 class StrictSerializer(serializers.Serializer[Any]):
+    refuses_unknown_fields = True  # the schema says so: additionalProperties false
+
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
         return super().to_internal_value(data)
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice the record may not have made yet (a blank ``CharField`` with choices:
+    ``hold_reason``, ``resolution_code``, ``close_code``): null until it is made, so the
+    value is always null or one of the enum's, never ``""``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["allow_null"] = True
+        kwargs.pop("allow_blank", None)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return None if value in ("", None) else super().to_representation(value)
 
 
 class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
@@ -60,6 +76,14 @@ class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
 
     _built: dict[type, dict[str, Any]] = {}
 
+    def build_standard_field(
+        self, field_name: str, model_field: "models.Field[Any, Any]"
+    ) -> tuple[type[serializers.Field[Any, Any, Any, Any]], dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.choices and model_field.blank and isinstance(model_field, models.CharField):
+            return OptionalChoiceField, kwargs
+        return field_class, kwargs
+
     def get_fields(self) -> dict[str, Any]:
         built = BuiltFieldsOnce._built.get(type(self))
         if built is None:
@@ -70,6 +94,8 @@ class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
 
 
 class StrictModelSerializer[M: models.Model](BuiltFieldsOnce):
+    refuses_unknown_fields = True
+
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
         return super().to_internal_value(data)
@@ -377,9 +403,28 @@ def timeline_serializer(entry_model: type[models.Model], name: str) -> type[Any]
     return type(name, (serializers.ModelSerializer,), attrs)
 
 
+@extend_schema_field(
+    {
+        "description": "A field's value: a reference is its id, a choice its code, a "
+        "time ISO 8601; null when empty.",
+        "nullable": True,
+    }
+)
+class AnyValueField(serializers.JSONField):
+    """A history value, whatever the field's type."""
+
+
+class FieldChangeSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField(read_only=True, help_text="The field's name.")
+    old = AnyValueField(read_only=True, help_text="Before; null on creation.")
+    new = AnyValueField(read_only=True, help_text="After.")
+
+
 def history_serializer(status: type[models.IntegerChoices], name: str) -> type[Any]:
-    """One django-simple-history row: who changed the ticket, when, why, and the state
-    and assignment it was left in."""
+    """One django-simple-history row: who changed the ticket (``history_user``), when
+    (``history_date``), why (``history_change_reason``), every field the save changed
+    (``changes``, set by ``kernel.history.with_changes``), and the state and assignment it
+    was left in."""
     attrs: dict[str, Any] = {
         "history_id": serializers.IntegerField(read_only=True),
         "history_date": serializers.DateTimeField(read_only=True),
@@ -388,6 +433,12 @@ def history_serializer(status: type[models.IntegerChoices], name: str) -> type[A
         ),
         "history_user": UserRefSerializer(read_only=True, allow_null=True),
         "history_change_reason": serializers.CharField(read_only=True, allow_null=True),
+        "changes": FieldChangeSerializer(
+            many=True,
+            read_only=True,
+            help_text="Each field this save changed, with its value before and after; on "
+            "creation, each field given a value.",
+        ),
         "status": serializers.ChoiceField(choices=status.choices, read_only=True),
         "status_display": serializers.CharField(source="get_status_display", read_only=True),
         "priority": serializers.ChoiceField(choices=Priority.choices, read_only=True),

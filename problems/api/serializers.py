@@ -144,5 +144,5 @@ class ProblemUpdateSerializer(StrictModelSerializer[Problem]):
 
 class IncidentNumbersSerializer(StrictSerializer):
     incidents = serializers.ListField(
-        child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
+        child=serializers.CharField(max_length=20), min_length=1, help_text="Numbers."
     )
