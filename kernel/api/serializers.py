@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.http import QueryDict
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
@@ -45,11 +46,50 @@ def reject_unknown(data: object, fields: Mapping[str, Any]) -> None:
         )
 
 
+def json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
+    """Why ``value`` is not of the JSON type the schema gives ``field``, or None. DRF
+    would take ``0`` for a string and ``"2"`` for a number; the contract does not."""
+    if value is None or isinstance(field, serializers.JSONField | serializers.DictField):
+        return None  # DRF answers null itself; free-form fields take anything
+    expected: tuple[type, ...]
+    if isinstance(field, serializers.ListField | serializers.ManyRelatedField):
+        expected = (list,)
+    elif isinstance(field, serializers.BooleanField):
+        expected = (bool,)
+    elif isinstance(field, serializers.ChoiceField):
+        # Choices may be enum members: an IntegerChoices member is an int.
+        expected = tuple({int if isinstance(key, int) else str for key in field.choices})
+    elif isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        expected = (int,)
+    elif isinstance(field, serializers.CharField | serializers.DateTimeField):
+        expected = (str,)
+    else:
+        return None
+    if isinstance(value, bool) and bool not in expected:
+        return "Incorrect type."
+    return None if isinstance(value, expected) else "Incorrect type."
+
+
+def reject_mistyped(data: object, fields: Mapping[str, Any]) -> None:
+    """Refuse JSON values of the wrong type. A form's values are all strings, so only a
+    JSON body (a plain dict, not a ``QueryDict``) is checked."""
+    if not isinstance(data, dict) or isinstance(data, QueryDict):
+        return
+    errors = {
+        name: [problem]
+        for name, value in data.items()
+        if name in fields and (problem := json_type_error(fields[name], value))
+    }
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 class StrictSerializer(serializers.Serializer[Any]):
     refuses_unknown_fields = True  # the schema says so: additionalProperties false
 
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
+        reject_mistyped(data, self.fields)
         return super().to_internal_value(data)
 
 
@@ -98,6 +138,7 @@ class StrictModelSerializer[M: models.Model](BuiltFieldsOnce):
 
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
+        reject_mistyped(data, self.fields)
         return super().to_internal_value(data)
 
 
@@ -468,22 +509,21 @@ class PriorityOverrideSerializer(StrictSerializer):
 
 def input_field(spec: Input) -> serializers.Field[Any, Any, Any, Any]:
     """The API field of one move input (``kernel.moves``): it documents the input in the
-    schema; the workflow parses the value under the row lock."""
+    schema; the workflow parses the value under the row lock. An optional input may be
+    null, which the workflow takes as not given."""
     kind, required = spec.kind, spec.required
+    optional: dict[str, Any] = {
+        "required": required,
+        "allow_null": not required,
+        "help_text": kind.help,
+    }
     if isinstance(kind, Choice):
-        return serializers.ChoiceField(
-            choices=kind.choices.choices, required=required, help_text=kind.help
-        )
+        return serializers.ChoiceField(choices=kind.choices.choices, **optional)
     if isinstance(kind, TeamRef):
         return serializers.PrimaryKeyRelatedField(
-            queryset=Team.objects.filter(is_active=True), required=required, help_text=kind.help
+            queryset=Team.objects.filter(is_active=True), **optional
         )
-    return serializers.CharField(
-        required=required,
-        allow_blank=not required,
-        max_length=kind.max_length,
-        help_text=kind.help,
-    )
+    return serializers.CharField(allow_blank=not required, max_length=kind.max_length, **optional)
 
 
 def move_input_serializers(
