@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -15,6 +15,7 @@ from changes.models import (
     ChangeTimelineEntry,
     Status,
 )
+from changes.risk import QUESTIONS
 from changes.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
     TICKET_LIST_HEAD,
@@ -144,7 +145,21 @@ _QUERYSETS = {
 }
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "The risk questions' answers the risk comes from: "
+        + "; ".join(f"`{name}`: {text}" for name, (text, _) in QUESTIONS.items()),
+        "properties": {name: {"type": "boolean", "nullable": True} for name in QUESTIONS},
+        "additionalProperties": False,
+    }
+)
+class RiskAnswersField(serializers.JSONField):
+    """The answers, by question name: true, false or null (not answered)."""
+
+
 class ChangeCreateSerializer(StrictModelSerializer[Change]):
+    risk_answers = RiskAnswersField(required=False)
     template = serializers.PrimaryKeyRelatedField(
         queryset=ChangeTemplate.objects.filter(is_active=True),
         required=False,
@@ -158,6 +173,7 @@ class ChangeCreateSerializer(StrictModelSerializer[Change]):
 
 
 class ChangeUpdateSerializer(StrictModelSerializer[Change]):
+    risk_answers = RiskAnswersField(required=False)
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="Why: kept in the history."
     )
@@ -175,11 +191,7 @@ class DecisionSerializer(StrictSerializer):
 
 
 class RejectionSerializer(StrictSerializer):
-    comment = serializers.CharField(
-        max_length=50_000,
-        validators=[RegexValidator(r"\S", "Say why: the requester reads it.")],
-        help_text="Why: the requester reads it.",
-    )
+    comment = serializers.CharField(max_length=50_000, help_text="Why: the requester reads it.")
 
 
 class NumbersSerializer(StrictSerializer):

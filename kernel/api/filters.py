@@ -49,7 +49,9 @@ class FilterSet(django_filters.FilterSet):
                 continue
             if len(values) > 1:
                 problems.append((name, "Give one value."))
-            elif values[0] == "" and not isinstance(flt, django_filters.CharFilter):
+            elif values[0] == "" and (
+                not isinstance(flt, django_filters.CharFilter) or flt.extra.get("validators")
+            ):
                 problems.append((name, "Give a value, or leave the parameter out."))
             elif isinstance(flt, django_filters.BooleanFilter) and values[0].lower() not in (
                 "true",

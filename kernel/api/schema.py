@@ -64,6 +64,11 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+# A text that may not be blank has a character Python's ``str.strip`` keeps (DRF trims
+# before it checks): the whitespace is spelled out, as JSON Schema's ``\s`` is not Python's.
+# Anchored, so that generators need not search a 50,000-character string for it.
+WHITESPACE = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_ONLY_WHITESPACE = rf"^[{WHITESPACE}]*[^{WHITESPACE}]"
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -106,6 +111,20 @@ class AutoSchema(SpectacularAutoSchema):
         schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and getattr(serializer, "refuses_unknown_fields", False):
             schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and type(field) is serializers.CharField
+            and not field.allow_blank
+            and field.trim_whitespace
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = NOT_ONLY_WHITESPACE
         return schema
 
     def _is_list_view(self, serializer: Any = None) -> bool:
