@@ -7,8 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Service
+from changes.workflow import change_update
 from incidents.models import ResolutionCode
 from incidents.workflow import incident_move, incident_resolve, incident_update
+from problems.workflow import problem_update
 from tests.api.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +60,6 @@ def test_a_move_shows_its_codes_and_milestones(agent_api, agent, incident):
 
 
 def test_problems_and_changes_show_their_fields(agent_api, agent, problem, make_change):
-    from changes.workflow import change_update
-    from problems.workflow import problem_update
-
     problem_update(problem, by=agent, changes={"title": "Relay drops TLS"}, reason="Narrowed")
     record = agent_api.get(f"/api/v1/problems/{problem.number}/history/").json()["results"][0]
     assert changes_of(record)["title"] == ("Mail server drops connections", "Relay drops TLS")
@@ -72,7 +71,7 @@ def test_problems_and_changes_show_their_fields(agent_api, agent, problem, make_
     assert changes_of(record)["backout_plan"] == ("Restore the snapshot", "Roll back the package")
 
 
-def test_a_page_of_history_costs_the_same_for_12_or_40_versions(agent_api, agent, incident):
+def test_a_page_of_history_costs_the_same_for_12_or_26_versions(agent_api, agent, incident):
     def cost() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
             response = agent_api.get(url(incident, "history"), {"page_size": 10})
@@ -82,7 +81,7 @@ def test_a_page_of_history_costs_the_same_for_12_or_40_versions(agent_api, agent
     for i in range(11):
         incident_update(incident, by=agent, changes={"title": f"Edit {i}"})
     few = cost()
-    for i in range(28):
+    for i in range(14):
         incident_update(incident, by=agent, changes={"title": f"More {i}"})
     many = cost()
     # The incident, the page, the row before the page: however many versions there are.
@@ -90,5 +89,5 @@ def test_a_page_of_history_costs_the_same_for_12_or_40_versions(agent_api, agent
     # The oldest row of a later page still shows its change: the row before it is read.
     first = agent_api.get(url(incident, "history"), {"page_size": 10}).json()
     second = agent_api.get(first["next"]).json()["results"]
-    assert changes_of(second[0])["title"] == ("More 16", "More 17")
-    assert changes_of(second[-1])["title"] == ("More 7", "More 8")
+    assert changes_of(second[0])["title"] == ("More 2", "More 3")
+    assert changes_of(second[-1])["title"] == ("Edit 4", "Edit 5")
