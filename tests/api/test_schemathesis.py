@@ -108,7 +108,9 @@ def desk(
     return parameters
 
 
-def contract_config(token: str, parameters: dict[str, dict[str, Any]]) -> SchemathesisConfig:
+def contract_config(
+    token: str, parameters: dict[str, dict[str, Any]], examples: int = EXAMPLES
+) -> SchemathesisConfig:
     operations: list[dict[str, Any]] = [
         {"include-path": path, "parameters": {f"path.{k}": v for k, v in values.items()}}
         for path, values in parameters.items()
@@ -127,7 +129,7 @@ def contract_config(token: str, parameters: dict[str, dict[str, Any]]) -> Schema
             "seed": SEED,
             "headers": {"Authorization": f"Token {token}"},
             "generation": {
-                "max-examples": EXAMPLES,
+                "max-examples": examples,
                 "deterministic": True,
                 "database": "none",
                 # h1 (the edge) refuses NUL bytes in paths and queries with a 400; until
@@ -171,4 +173,42 @@ schema = schemathesis.pytest.from_fixture("contract")
 @pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 def test_the_api_keeps_its_contract(case: Any) -> None:
+    case.call_and_validate()
+
+
+# What an end user (a caller) uses: their incidents, their comments and timeline, the
+# moves a caller may make, and the catalog they report against.
+CALLER_ROUTES = (
+    r"^/api/v1/incidents/$|^/api/v1/incidents/\{number\}/"
+    r"(comments/|timeline/|confirm/|reopen/|resume/)?$|^/api/v1/(services|categories)/$"
+)
+
+
+@pytest.fixture
+def caller_contract(live_server, caller, make_incident, incident_in, monkeypatch, request) -> Any:
+    request.node._nodeid = request.node.nodeid  # see ``contract``
+    unlimited = {"user": None, "anon": None}
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "THROTTLE_RATES", unlimited)
+    own = make_incident(title="My laptop will not boot").number
+    parameters = {
+        f"/api/v1/incidents/{{number}}/{path}": {"number": own}
+        for path in ("", "comments/", "timeline/")
+    }
+    for move, status in (("confirm", 6), ("reopen", 6), ("resume", 3)):
+        number = incident_in(status, title=f"Before {move}").number
+        parameters[f"/api/v1/incidents/{{number}}/{move}/"] = {"number": number}
+    token = Token.objects.create(user=caller).key
+    return schemathesis.openapi.from_url(
+        f"{live_server.url}/api/schema/", config=contract_config(token, parameters, examples=3)
+    )
+
+
+caller_schema = schemathesis.pytest.from_fixture("caller_contract").include(
+    path_regex=CALLER_ROUTES
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@caller_schema.parametrize()
+def test_an_end_user_meets_the_same_contract(case: Any) -> None:
     case.call_and_validate()
