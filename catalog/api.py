@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.models import User
 from catalog.models import Category, Service, Team
+from kernel.api.filters import FilterSet, IdFilter
 from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
@@ -92,6 +93,14 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet[Team]):
     queryset = Team.objects.filter(is_active=True)
 
 
+class CategoryFilter(FilterSet):
+    parent = IdFilter(help_text="A category's id: its subcategories.")
+
+    class Meta:
+        model = Category
+        fields: list[str] = []
+
+
 @extend_schema(tags=["catalog"])
 @extend_schema_view(
     list=extend_schema(responses={200: CategorySerializer(many=True), **error_responses(400, 401)}),
@@ -103,5 +112,5 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Category]):
     serializer_class = CategorySerializer
     pagination_class = ByName
     filter_backends = [DjangoFilterBackend]
-    filterset_fields = ["parent"]
+    filterset_class = CategoryFilter
     queryset = Category.objects.filter(is_active=True)

@@ -70,7 +70,11 @@ PLANS = ("implementation_plan", "backout_plan", "test_plan")
 
 
 def _check_answers(answers: Any) -> None:
-    if not isinstance(answers, dict) or unknown_questions(answers):
+    if (
+        not isinstance(answers, dict)
+        or unknown_questions(answers)
+        or not all(value is None or isinstance(value, bool) for value in answers.values())
+    ):
         raise MoveInvalid({"risk_answers": ["Answer the risk questions by name, true/false."]})
 
 

@@ -92,6 +92,8 @@ def parse_input(spec: Input, value: Any, move: Move) -> Any:
         return _team(value)
     if not isinstance(value, str):
         raise ValueError("Not a valid string.")
+    if "\x00" in value:  # PostgreSQL stores no NUL in text
+        raise ValueError("Null characters are not allowed.")
     if isinstance(kind, Choice) and value not in kind.choices.values:
         raise ValueError(f"{value!r} is not a valid choice.")
     if isinstance(kind, Text) and len(value) > kind.max_length:

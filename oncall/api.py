@@ -58,6 +58,7 @@ def parse_at(raw: str | None) -> datetime:
 @extend_schema(tags=["on-call"])
 class TeamOnCallViewSet(viewsets.ViewSet):
     permission_classes = (IsAuthenticated, IsAgent)
+    list_is_object = True  # one team's answer, not a list of them (kernel.api.schema)
 
     @extend_schema(
         summary="Who is on call",

@@ -380,7 +380,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "kernel.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kernel.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         # Size and depth limits (below); no NUL reaches a field (kernel/api/parsers.py).
@@ -424,6 +424,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kernel.api.idempotency.document_idempotency_key",  # the header on every POST
     ],
+    # The contract is JSON: forms can carry neither null nor nested values, so a body
+    # valid by the schema would be refused once form-encoded. Forms still parse.
+    "PARSER_WHITELIST": ["kernel.api.parsers.JSONParser"],
     # Impact and urgency share one choice set; name it once for API clients.
     "ENUM_NAME_OVERRIDES": {
         "ImpactUrgencyEnum": "kernel.enums.Impact",

@@ -25,6 +25,7 @@ from statuspage.workflow import BODY_MAX, TITLE_MAX, status_update_post
 
 
 class StatusUpdateInputSerializer(serializers.Serializer[Any]):
+    refuses_unknown_fields = True  # see to_internal_value; the schema says so
     body = serializers.CharField(max_length=BODY_MAX, help_text="The public text (plain).")
     phase = serializers.ChoiceField(choices=Phase.choices)
     impact = serializers.ChoiceField(

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -14,6 +15,7 @@ from changes.models import (
     ChangeTimelineEntry,
     Status,
 )
+from changes.risk import QUESTIONS
 from changes.workflow import EDITABLE_FIELDS
 from kernel.api.serializers import (
     TICKET_LIST_HEAD,
@@ -143,7 +145,21 @@ _QUERYSETS = {
 }
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "The risk questions' answers the risk comes from: "
+        + "; ".join(f"`{name}`: {text}" for name, (text, _) in QUESTIONS.items()),
+        "properties": {name: {"type": "boolean", "nullable": True} for name in QUESTIONS},
+        "additionalProperties": False,
+    }
+)
+class RiskAnswersField(serializers.JSONField):
+    """The answers, by question name: true, false or null (not answered)."""
+
+
 class ChangeCreateSerializer(StrictModelSerializer[Change]):
+    risk_answers = RiskAnswersField(required=False)
     template = serializers.PrimaryKeyRelatedField(
         queryset=ChangeTemplate.objects.filter(is_active=True),
         required=False,
@@ -157,6 +173,7 @@ class ChangeCreateSerializer(StrictModelSerializer[Change]):
 
 
 class ChangeUpdateSerializer(StrictModelSerializer[Change]):
+    risk_answers = RiskAnswersField(required=False)
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="Why: kept in the history."
     )
@@ -169,13 +186,17 @@ class ChangeUpdateSerializer(StrictModelSerializer[Change]):
 
 class DecisionSerializer(StrictSerializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=50_000, help_text="Required to reject."
+        required=False, allow_blank=True, max_length=50_000, help_text="Optional."
     )
+
+
+class RejectionSerializer(StrictSerializer):
+    comment = serializers.CharField(max_length=50_000, help_text="Why: the requester reads it.")
 
 
 class NumbersSerializer(StrictSerializer):
     numbers = serializers.ListField(
-        child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
+        child=serializers.CharField(max_length=20), min_length=1, help_text="Numbers."
     )
 
 

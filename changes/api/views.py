@@ -15,7 +15,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalog.models import Service
 from changes.api.serializers import (
     ChangeCreateSerializer,
     ChangeHistoryRecordSerializer,
@@ -27,6 +26,7 @@ from changes.api.serializers import (
     DecisionSerializer,
     FailureRateSerializer,
     NumbersSerializer,
+    RejectionSerializer,
 )
 from changes.approvals import change_approve, change_reject, changes_awaiting
 from changes.conflicts import conflicts_for
@@ -35,7 +35,7 @@ from changes.models import Change, Status, Type
 from changes.queries import failure_rate
 from changes.workflow import WORKFLOW
 from incidents.models import Incident
-from kernel.api.filters import FilterSet, StableOrderingFilter
+from kernel.api.filters import FilterSet, IdFilter, StableOrderingFilter
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from kernel.api.tickets import TicketViewSet, acting_user
@@ -47,9 +47,7 @@ from problems.models import Problem
 class ChangeFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     type = django_filters.ChoiceFilter(choices=Type.choices)
-    service = django_filters.ModelChoiceFilter(
-        field_name="services", queryset=Service.objects.all(), distinct=False
-    )
+    service = IdFilter(field_name="services", distinct=False)
     awaiting_my_approval = django_filters.BooleanFilter(
         method="filter_awaiting", help_text="true: changes waiting for your decision."
     )
@@ -168,14 +166,14 @@ class ChangeViewSet(TicketViewSet[Change]):
     @extend_schema(
         summary="Reject",
         description="Reject with a comment: the change returns to New.",
-        request=DecisionSerializer,
+        request=RejectionSerializer,
         responses={200: ChangeSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(**DETAIL_POST)
     def reject(self, request: Request, number: str) -> Response:
-        serializer = DecisionSerializer(data=request.data)
+        serializer = RejectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment = serializer.validated_data.get("comment", "")
+        comment = serializer.validated_data["comment"]
         change = change_reject(self.get_object(), by=acting_user(request), comment=comment)
         return self.fresh(change)
 

@@ -3,14 +3,20 @@
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 
-from catalog.models import Service, Team
 from incidents.models import OPEN_STATES, Incident, Severity, Status
-from kernel.api.filters import FilterSet
+from kernel.api.filters import FilterSet, IdFilter
 from kernel.enums import Priority
 
 # "me", "none" or a user id: integrations ask for "my queue" without knowing their id.
-USER_REF = RegexValidator(r"^(me|none|[0-9]+)$", "Use a user id, 'me' or 'none'.")
+USER_REF_PATTERN = r"^(me|none|[0-9]+)$"
+USER_REF = RegexValidator(USER_REF_PATTERN, "Use a user id, 'me' or 'none'.")
+
+
+@extend_schema_field({"type": "string", "pattern": USER_REF_PATTERN})
+class UserRefFilter(django_filters.CharFilter):
+    """A user: their id, ``me`` or ``none``."""
 
 
 class IncidentFilter(FilterSet):
@@ -25,14 +31,14 @@ class IncidentFilter(FilterSet):
         help_text="Repeat to match any of several priorities.",
     )
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
-    assignment_group = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
-    assigned_to = django_filters.CharFilter(
+    service = IdFilter()
+    assignment_group = IdFilter()
+    assigned_to = UserRefFilter(
         method="filter_user",
         validators=[USER_REF],
         help_text="A user id, `me` for the requesting user, or `none` for unassigned.",
     )
-    caller = django_filters.CharFilter(
+    caller = UserRefFilter(
         method="filter_user",
         validators=[USER_REF],
         help_text="A user id, `me` for the requesting user, or `none`.",

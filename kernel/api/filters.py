@@ -50,6 +50,35 @@ class FilterSet(django_filters.FilterSet):
             FilterSet._form_classes[key] = built
         return built
 
+    def is_valid(self) -> bool:
+        """django-filter's, and stricter about what the schema says: a scalar filter given
+        twice, an empty value for a typed filter and a boolean other than true or false
+        are refused (django-filter would use the last value, or drop the filter)."""
+        valid = bool(super().is_valid())
+        for name, message in self._malformed():
+            self.form.add_error(name, message)
+        return valid and not self.form.errors
+
+    def _malformed(self) -> list[tuple[str, str]]:
+        problems = []
+        for name in self.form.fields:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            flt = self.filters[name]
+            if isinstance(flt, django_filters.MultipleChoiceFilter) or not values:
+                continue
+            if len(values) > 1:
+                problems.append((name, "Give one value."))
+            elif values[0] == "" and (
+                not isinstance(flt, django_filters.CharFilter) or flt.extra.get("validators")
+            ):
+                problems.append((name, "Give a value, or leave the parameter out."))
+            elif isinstance(flt, django_filters.BooleanFilter) and values[0].lower() not in (
+                "true",
+                "false",
+            ):
+                problems.append((name, "Use true or false."))
+        return problems
+
     def _is_asked(self, name: str) -> bool:
         prefix = f"{self.form_prefix}-{name}" if self.form_prefix else name
         return any(key == prefix or key.startswith(prefix + "_") for key in self.data)
@@ -90,3 +119,11 @@ class StableOrderingFilter(OrderingFilter):
             }
             for parameter in parameters
         ]
+
+
+class IdFilter(django_filters.Filter):
+    """A related record by id (``?service=3``). An id that matches nothing filters to an
+    empty list, as any other value that matches nothing does; ``ModelChoiceFilter`` would
+    read the record first and answer 400 for an id it cannot find."""
+
+    field_class = forms.IntegerField

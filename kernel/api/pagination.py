@@ -1,10 +1,11 @@
 from base64 import b64decode
 from collections.abc import Sequence
+from typing import Any
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field, Model, QuerySet
-from rest_framework import pagination, status
+from rest_framework import exceptions, pagination, status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -67,6 +68,34 @@ class CursorPagination(pagination.CursorPagination):
         except (ValidationError, ValueError, TypeError):
             return False
         return refusal(value) is None
+
+    def get_page_size(self, request: Request) -> int | None:
+        """``?page_size=`` is a whole number from 1 to ``max_page_size``, given once;
+        anything else is a 400 (DRF would quietly use the default page size)."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        value = values[0]
+        if len(values) > 1 or not (value.isascii() and value.isdigit()):
+            raise exceptions.ValidationError({self.page_size_query_param: [self._page_size_rule()]})
+        size = int(value)
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError({self.page_size_query_param: [self._page_size_rule()]})
+        return size
+
+    def _page_size_rule(self) -> str:
+        return f"A whole number from 1 to {self.max_page_size}, given once."
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    **parameter["schema"],
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+        return parameters
 
 
 def _offset(encoded: str) -> int | None:

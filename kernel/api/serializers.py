@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.http import QueryDict
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
@@ -46,10 +47,65 @@ def reject_unknown(data: object, fields: Mapping[str, Any]) -> None:
         )
 
 
+def json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
+    """Why ``value`` is not of the JSON type the schema gives ``field``, or None. DRF
+    would take ``0`` for a string and ``"2"`` for a number; the contract does not."""
+    if value is None or isinstance(field, serializers.JSONField | serializers.DictField):
+        return None  # DRF answers null itself; free-form fields take anything
+    expected: tuple[type, ...]
+    if isinstance(field, serializers.ListField | serializers.ManyRelatedField):
+        expected = (list,)
+    elif isinstance(field, serializers.BooleanField):
+        expected = (bool,)
+    elif isinstance(field, serializers.ChoiceField):
+        # Choices may be enum members: an IntegerChoices member is an int.
+        expected = tuple({int if isinstance(key, int) else str for key in field.choices})
+    elif isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        expected = (int,)
+    elif isinstance(field, serializers.CharField | serializers.DateTimeField):
+        expected = (str,)
+    else:
+        return None
+    if isinstance(value, bool) and bool not in expected:
+        return "Incorrect type."
+    return None if isinstance(value, expected) else "Incorrect type."
+
+
+def reject_mistyped(data: object, fields: Mapping[str, Any]) -> None:
+    """Refuse JSON values of the wrong type. A form's values are all strings, so only a
+    JSON body (a plain dict, not a ``QueryDict``) is checked."""
+    if not isinstance(data, dict) or isinstance(data, QueryDict):
+        return
+    errors = {
+        name: [problem]
+        for name, value in data.items()
+        if name in fields and (problem := json_type_error(fields[name], value))
+    }
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 class StrictSerializer(serializers.Serializer[Any]):
+    refuses_unknown_fields = True  # the schema says so: additionalProperties false
+
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
+        reject_mistyped(data, self.fields)
         return super().to_internal_value(data)
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice the record may not have made yet (a blank ``CharField`` with choices:
+    ``hold_reason``, ``resolution_code``, ``close_code``): null until it is made, so the
+    value is always null or one of the enum's, never ``""``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["allow_null"] = True
+        kwargs.pop("allow_blank", None)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return None if value in ("", None) else super().to_representation(value)
 
 
 class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
@@ -61,6 +117,14 @@ class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
 
     _built: dict[type, dict[str, Any]] = {}
 
+    def build_standard_field(
+        self, field_name: str, model_field: "models.Field[Any, Any]"
+    ) -> tuple[type[serializers.Field[Any, Any, Any, Any]], dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.choices and model_field.blank and isinstance(model_field, models.CharField):
+            return OptionalChoiceField, kwargs
+        return field_class, kwargs
+
     def get_fields(self) -> dict[str, Any]:
         built = BuiltFieldsOnce._built.get(type(self))
         if built is None:
@@ -71,8 +135,11 @@ class BuiltFieldsOnce(serializers.ModelSerializer[Any]):
 
 
 class StrictModelSerializer[M: models.Model](BuiltFieldsOnce):
+    refuses_unknown_fields = True
+
     def to_internal_value(self, data: Any) -> Any:
         reject_unknown(data, self.fields)
+        reject_mistyped(data, self.fields)
         return super().to_internal_value(data)
 
 
@@ -392,9 +459,28 @@ class TimelineEntryBase(serializers.ModelSerializer[Any]):
         return out
 
 
+@extend_schema_field(
+    {
+        "description": "A field's value: a reference is its id, a choice its code, a "
+        "time ISO 8601; null when empty.",
+        "nullable": True,
+    }
+)
+class AnyValueField(serializers.JSONField):
+    """A history value, whatever the field's type."""
+
+
+class FieldChangeSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField(read_only=True, help_text="The field's name.")
+    old = AnyValueField(read_only=True, help_text="Before; null on creation.")
+    new = AnyValueField(read_only=True, help_text="After.")
+
+
 def history_serializer(status: type[models.IntegerChoices], name: str) -> type[Any]:
-    """One django-simple-history row: who changed the ticket, when, why, and the state
-    and assignment it was left in."""
+    """One django-simple-history row: who changed the ticket (``history_user``), when
+    (``history_date``), why (``history_change_reason``), every field the save changed
+    (``changes``, set by ``kernel.history.with_changes``), and the state and assignment it
+    was left in."""
     attrs: dict[str, Any] = {
         "history_id": serializers.IntegerField(read_only=True),
         "history_date": serializers.DateTimeField(read_only=True),
@@ -403,6 +489,12 @@ def history_serializer(status: type[models.IntegerChoices], name: str) -> type[A
         ),
         "history_user": UserRefSerializer(read_only=True, allow_null=True),
         "history_change_reason": serializers.CharField(read_only=True, allow_null=True),
+        "changes": FieldChangeSerializer(
+            many=True,
+            read_only=True,
+            help_text="Each field this save changed, with its value before and after; on "
+            "creation, each field given a value.",
+        ),
         "status": serializers.ChoiceField(choices=status.choices, read_only=True),
         "status_display": serializers.CharField(source="get_status_display", read_only=True),
         "priority": serializers.ChoiceField(choices=Priority.choices, read_only=True),
@@ -432,22 +524,21 @@ class PriorityOverrideSerializer(StrictSerializer):
 
 def input_field(spec: Input) -> serializers.Field[Any, Any, Any, Any]:
     """The API field of one move input (``kernel.moves``): it documents the input in the
-    schema; the workflow parses the value under the row lock."""
+    schema; the workflow parses the value under the row lock. An optional input may be
+    null, which the workflow takes as not given."""
     kind, required = spec.kind, spec.required
+    optional: dict[str, Any] = {
+        "required": required,
+        "allow_null": not required,
+        "help_text": kind.help,
+    }
     if isinstance(kind, Choice):
-        return serializers.ChoiceField(
-            choices=kind.choices.choices, required=required, help_text=kind.help
-        )
+        return serializers.ChoiceField(choices=kind.choices.choices, **optional)
     if isinstance(kind, TeamRef):
         return serializers.PrimaryKeyRelatedField(
-            queryset=Team.objects.filter(is_active=True), required=required, help_text=kind.help
+            queryset=Team.objects.filter(is_active=True), **optional
         )
-    return serializers.CharField(
-        required=required,
-        allow_blank=not required,
-        max_length=kind.max_length,
-        help_text=kind.help,
-    )
+    return serializers.CharField(allow_blank=not required, max_length=kind.max_length, **optional)
 
 
 def move_input_serializers(

@@ -29,6 +29,7 @@ from kernel.api.serializers import (
 )
 from kernel.api.transactions import AnswerBeforeCommit
 from kernel.enums import TimelineKind
+from kernel.history import with_changes
 from kernel.links import with_relations
 from kernel.models import Ticket
 from kernel.moves import TicketWorkflow
@@ -199,9 +200,14 @@ class TicketViewSet[T: Ticket](
         return self.page(entries, self.timeline_serializer)
 
     def history_page(self) -> Response:
+        """Each version with what it changed: the page's rows and the one before them,
+        two queries however long the page (``kernel.history.with_changes``)."""
         ticket = self.get_object()
-        records = ticket.history.select_related("history_user", "assignment_group", "assigned_to")
-        return self.page(records, self.history_serializer)
+        history = ticket.history
+        records = history.select_related("history_user", "assignment_group", "assigned_to")
+        rows = with_changes(history.all(), self.paginate_queryset(records) or [])
+        data = self.history_serializer(rows, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(data.data)
 
     def notes(self, request: Request, *, internal: bool) -> Response:
         ticket = self.get_object()
@@ -332,7 +338,7 @@ def generated_endpoints(view: type[TicketViewSet[Any]]) -> dict[str, Any]:
                 summary="Add a comment",
                 description=f"The {requester} sees it. {view.comment_help}".strip(),
                 request=NoteSerializer,
-                responses={201: entry, **error_responses(400, 401, 403, 404)},
+                responses={201: entry, **error_responses(400, 401, 403, 404, 409)},
             )(action(methods=["get", "post"], **timeline_pages)(comments))
         ),
         "work_notes": extend_schema(
@@ -346,7 +352,7 @@ def generated_endpoints(view: type[TicketViewSet[Any]]) -> dict[str, Any]:
                 summary="Add a work note",
                 description="Agents only.",
                 request=NoteSerializer,
-                responses={201: entry, **error_responses(400, 401, 403, 404)},
+                responses={201: entry, **error_responses(400, 401, 403, 404, 409)},
             )(
                 action(
                     methods=["get", "post"],
@@ -358,7 +364,9 @@ def generated_endpoints(view: type[TicketViewSet[Any]]) -> dict[str, Any]:
         ),
         "history": extend_schema(
             summary="List the audit history",
-            description="Agents only: every saved version, newest first, with who and why.",
+            description="Agents only: every saved version, newest first: who (`history_user`), "
+            "when (`history_date`), why (`history_change_reason`) and each field it changed "
+            "(`changes`: `field`, `old`, `new`).",
             responses={200: view.history_serializer(many=True), **error_responses(401, 403, 404)},
         )(action(methods=["get"], pagination_class=HistoryPagination, **no_filters)(history)),
     }

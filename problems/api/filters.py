@@ -3,9 +3,8 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
-from catalog.models import Category, Service, Team
 from incidents.models import Incident
-from kernel.api.filters import FilterSet
+from kernel.api.filters import FilterSet, IdFilter
 from kernel.enums import Priority
 from problems.models import Problem, Status
 from problems.queries import known_errors_for
@@ -17,9 +16,9 @@ class ProblemFilter(FilterSet):
     )
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     known_error = django_filters.BooleanFilter()
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
-    assignment_group = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    service = IdFilter()
+    category = IdFilter()
+    assignment_group = IdFilter()
     search = django_filters.CharFilter(
         method="filter_search", help_text="A number or its prefix, or words of the title."
     )
@@ -35,8 +34,8 @@ class ProblemFilter(FilterSet):
 
 
 class KnownErrorFilter(FilterSet):
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all())
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+    service = IdFilter()
+    category = IdFilter()
     incident = django_filters.CharFilter(
         method="filter_incident",
         help_text="An incident number: the known errors suggested for it (same service or "

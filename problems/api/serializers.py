@@ -101,6 +101,17 @@ class KnownErrorSerializer(serializers.ModelSerializer[Problem]):
         read_only_fields = fields
 
 
+class RecurringQuerySerializer(serializers.Serializer[Any]):
+    """The query of ``GET /api/v1/problems/recurring/``."""
+
+    minimum = serializers.IntegerField(
+        min_value=1, max_value=100_000, default=3, help_text="At least this many incidents."
+    )
+    days = serializers.IntegerField(
+        min_value=1, max_value=3650, default=30, help_text="In this many days."
+    )
+
+
 class RecurringSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField(read_only=True, help_text="`service` or `category`.")
     id = serializers.IntegerField(read_only=True)
@@ -144,5 +155,5 @@ class ProblemUpdateSerializer(StrictModelSerializer[Problem]):
 
 class IncidentNumbersSerializer(StrictSerializer):
     incidents = serializers.ListField(
-        child=serializers.CharField(max_length=20), allow_empty=False, help_text="Numbers."
+        child=serializers.CharField(max_length=20), min_length=1, help_text="Numbers."
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -31,6 +31,7 @@ from problems.api.serializers import (
     ProblemSerializer,
     ProblemTimelineEntrySerializer,
     ProblemUpdateSerializer,
+    RecurringQuerySerializer,
     RecurringSerializer,
 )
 from problems.models import Problem
@@ -155,10 +156,7 @@ class ProblemViewSet(TicketViewSet[Problem]):
         summary="Recurring incidents without a problem",
         description="Services and categories with at least `minimum` incidents in the last "
         "`days` days, none linked to a problem: candidates for a new problem.",
-        parameters=[
-            OpenApiParameter("minimum", int, description="At least this many (default 3)."),
-            OpenApiParameter("days", int, description="In this many days (default 30)."),
-        ],
+        parameters=[RecurringQuerySerializer],
         responses={200: RecurringSerializer(many=True), **error_responses(400, 401, 403)},
     )
     @action(
@@ -169,14 +167,9 @@ class ProblemViewSet(TicketViewSet[Problem]):
         pagination_class=None,
     )
     def recurring(self, request: Request) -> Response:
-        try:
-            minimum = int(request.query_params.get("minimum", 3))
-            days = int(request.query_params.get("days", 30))
-        except ValueError:
-            raise ValidationError({"minimum": ["Use whole numbers."]}) from None
-        if minimum < 1 or not 1 <= days <= 3650:
-            raise ValidationError({"days": ["Out of range."]})
-        rows = recurring_candidates(minimum=minimum, days=days)
+        query = RecurringQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = recurring_candidates(**query.validated_data)
         return Response(RecurringSerializer(rows, many=True).data)
 
 

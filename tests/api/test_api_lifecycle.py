@@ -75,7 +75,7 @@ def test_walk_new_to_closed_with_a_reopen(agent_api, caller_api, agent, caller, 
         status=Status.IN_PROGRESS,
         reason="Vendor answered",
     )
-    assert body["hold_reason"] == ""
+    assert body["hold_reason"] is None
 
     body = step(
         agent_api,

@@ -69,3 +69,36 @@ def test_other_endpoints_are_documented(schema):
 
 def test_swagger_ui_is_served(agent_api):
     assert agent_api.get("/api/docs/").status_code == 200
+
+
+def test_every_operation_documents_the_errors_any_request_may_meet(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            documented = set(operation["responses"])
+            expected = {"401", "403", "429", "503"}
+            if "{" in path:
+                expected.add("404")
+            if method in ("post", "patch"):
+                expected |= {"400", "413", "415"}
+            assert documented >= expected, (method, path, expected - documented)
+            for code in documented - {"200", "201", "204"}:
+                content = operation["responses"][code]["content"]["application/json"]
+                assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (path, code)
+            body = operation.get("requestBody")
+            if body:
+                assert set(body["content"]) == {"application/json"}, path
+
+
+def test_request_bodies_refuse_fields_they_do_not_take(schema):
+    requests = [name for name in schema["components"]["schemas"] if name.endswith("Request")]
+    assert requests
+    for name in requests:
+        assert schema["components"]["schemas"][name]["additionalProperties"] is False, name
+
+
+def test_the_oncall_answer_is_one_object(schema):
+    operation = schema["paths"]["/api/v1/teams/{team_id}/oncall/"]["get"]
+    content = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert content == {"$ref": "#/components/schemas/TeamOnCall"}
