@@ -1,7 +1,7 @@
 """Shared fixtures: the people, the catalog, and a factory for incidents made through the
 workflow (never by hand), so every test starts from states the product can reach."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from incidents.workflow import incident_create
 from problems.models import Problem
 from problems.workflow import problem_create
 from tests.factories import bring_change_to, bring_problem_to, bring_to
+from tests.services import PrivatePostgres, running_private_postgres
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -263,3 +264,11 @@ def caller_api(caller: User) -> APIClient:
 def _fast_passwords(settings: Any) -> None:
     # Password hashing is deliberately slow; tests create many users and prove nothing by it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of this test's own, which it may stop and start at will (never
+    the shared one on 5432); ``tests.services.copy_test_database`` fills it."""
+    with running_private_postgres() as cluster:
+        yield cluster

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import token_for
+from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW_CLIENTS = 50
@@ -27,12 +28,6 @@ ATTACK_SECONDS = 30
 # The load balancer the test plays: its X-Forwarded-Proto is believed (TRUSTED_PROXIES).
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 METRICS_TOKEN = secrets.token_urlsafe(20)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url() -> str:

@@ -24,6 +24,7 @@ from accounts.tokens import (
 )
 from kernel.api.idempotency import EXEMPT, Idempotent
 from kernel.api.schema import ERROR, error_responses
+from kernel.api.serializers import StrictSerializer
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -69,7 +70,7 @@ class IssuedTokenSerializer(TokenSerializer):
         read_only_fields = fields
 
 
-class TokenInputSerializer(serializers.Serializer[Any]):
+class TokenInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100, help_text="What the token is for.")
     expires = serializers.DateTimeField(
         required=False,

@@ -15,11 +15,11 @@ from tests.notifications.harness import (
     Process,
     Receiver,
     RedisServer,
-    free_port,
     start_receiver,
     start_worker,
     worker_env,
 )
+from tests.services import free_port
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
@@ -20,12 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(ROOT / ".venv" / "bin" / "celery")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check: Callable[[], bool], *, timeout: float, interval: float = 0.2) -> bool:
@@ -289,3 +284,15 @@ def python() -> str:
 def stop_all(processes: Iterator[Process]) -> None:
     for process in processes:
         process.kill(signal.SIGTERM)
+
+
+def post_json(url: str, token: str, body: dict) -> int:
+    """POST ``body`` to the API in another process with an API token; the status."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status

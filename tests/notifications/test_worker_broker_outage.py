@@ -2,9 +2,7 @@
 201, not 500), and all their notifications arrive within 60 s of the broker coming back:
 the relay hands over what the on-commit publish could not."""
 
-import json
 import time
-import urllib.request
 
 import pytest
 
@@ -13,25 +11,15 @@ from notifications.enums import Channel, DeliveryStatus
 from notifications.models import Notification
 from tests.conftest import token_for
 from tests.notifications.harness import (
-    free_port,
+    post_json,
     python,
     spawn,
     wait_until,
     worker_env,
 )
+from tests.services import free_port
 
 INCIDENTS = 200
-
-
-def post(url: str, token: str, body: dict) -> int:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,7 +53,7 @@ def test_broker_down_while_incidents_are_created(
         private_redis.stop()
         started = time.monotonic()
         statuses = [
-            post(
+            post_json(
                 url, token, {"title": f"Disk {i} full", "caller": caller.pk, "service": service.pk}
             )
             for i in range(INCIDENTS)

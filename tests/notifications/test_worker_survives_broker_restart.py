@@ -3,9 +3,7 @@ flight, then started again (empty: no persistence). Nobody touches the worker: i
 the same process afterwards, and every notification arrives exactly once. Retries wait in
 the database, not in the broker, so the restart loses none of them."""
 
-import json
 import time
-import urllib.request
 from collections import Counter
 
 import pytest
@@ -13,21 +11,18 @@ import pytest
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import Notification
 from tests.conftest import token_for
-from tests.notifications.harness import free_port, python, read_mail, spawn, wait_until, worker_env
+from tests.notifications.harness import (
+    post_json,
+    python,
+    read_mail,
+    spawn,
+    wait_until,
+    worker_env,
+)
+from tests.services import free_port
 
 INCIDENTS = 8
 OUTAGE = 10.0
-
-
-def post(url: str, token: str, body: dict) -> int:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,7 +57,9 @@ def test_worker_survives_a_redis_restart(
         url = f"http://127.0.0.1:{port}/api/v1/incidents/"
 
         def report(title: str) -> None:
-            assert post(url, token, {"title": title, "caller": caller.pk, "service": service.pk})
+            assert post_json(
+                url, token, {"title": title, "caller": caller.pk, "service": service.pk}
+            )
 
         for i in range(INCIDENTS):
             report(f"Switch {i} down")

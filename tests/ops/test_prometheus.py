@@ -3,7 +3,6 @@ bearer token, once a second, and its query API returns the outbox backlog: the
 notifications that reporting an incident queued and nobody delivered yet."""
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,20 +15,9 @@ import pytest
 
 from notifications.enums import DeliveryStatus
 from notifications.models import Notification
+from tests.services import free_port
 
 TOKEN = "prometheus-scrape-token"
-PORTS = range(20740, 20760)  # this suite's own range
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail(f"no free port in {PORTS}")
 
 
 @pytest.fixture
