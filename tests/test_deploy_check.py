@@ -17,9 +17,22 @@ def production_env(**extra: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="desk.example.com",
         EMAIL_URL="smtp+tls://desk:secret@mail.example.com:587",
-        **extra,
     )
+    env.update(extra)
     return env
+
+
+def run_python(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter with Django set up under ``env``'s settings."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "servicedesk.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

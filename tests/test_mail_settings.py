@@ -2,11 +2,7 @@
 gets only the options it takes (SMTP's host and password made every mail fail with
 ``dummymail://``)."""
 
-import os
-import secrets
 import socketserver
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +12,7 @@ from django.core import mail
 from django.core.mail import EmailMessage, mailers
 
 from servicedesk.settings import mailer_from_url
+from tests.test_deploy_check import production_env, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,27 +91,11 @@ def test_smtp_gets_every_option(settings, smtp_server):
 
 def test_production_settings_with_dummymail_send():
     """The issue's case, as production loads it: DEBUG off, EMAIL_URL=dummymail://."""
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="desk.example.com",
-        EMAIL_URL="dummymail://",
-        DJANGO_SETTINGS_MODULE="servicedesk.settings",
-    )
+    env = production_env(EMAIL_URL="dummymail://")
     script = (
-        "import django; django.setup()\n"
         "from django.core.mail import send_mail\n"
         "print(send_mail('Test', 'Body', 'desk@example.com', ['agent@example.com']))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(script, env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"

@@ -2,13 +2,11 @@
 TRUSTED_PROXY_SSL_HEADER a client claiming https is still on http (and redirected);
 with it (deploy/serve.py sets it for its own nginx) the claim stands."""
 
-import os
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 from django.test import Client
+
+from tests.test_deploy_check import production_env, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,29 +21,13 @@ def test_without_the_setting_a_client_cannot_claim_https(settings):
 
 
 def test_with_the_setting_the_proxys_header_is_believed():
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="desk.example.com",
-        TRUSTED_PROXY_SSL_HEADER="1",
-        DJANGO_SETTINGS_MODULE="servicedesk.settings",
-    )
+    env = production_env(TRUSTED_PROXY_SSL_HEADER="1")
     script = (
-        "import django; django.setup()\n"
         "from django.test import RequestFactory\n"
         "factory = RequestFactory(headers={'host': 'desk.example.com'})\n"
         "print(factory.get('/', headers={'x-forwarded-proto': 'https'}).is_secure(),"
         " factory.get('/', headers={'x-forwarded-proto': 'http'}).is_secure())\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(script, env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False"]
