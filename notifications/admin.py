@@ -4,13 +4,17 @@ webhook endpoints (disabled ones shown so), preferences, watches and subscriptio
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from notifications.delivery import endpoint_enable, notification_retry
+from kernel.admin.pages import acting_user
+from notifications.delivery import endpoint_enable, endpoint_rotate_secret, notification_retry
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import (
     Endpoint,
@@ -165,23 +169,78 @@ class InboxAdmin(ReadOnlyAdmin):
 
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
-    list_display = ("name", "url", "team", "format", "active", "disabled_reason")
+    """The signing secret is generated here, never typed, and shown once: on the page that
+    answers the save that created it or the rotation that replaced it. Every other page
+    (list, change form, view-only) shows its first characters and when it was set."""
+
+    list_display = ("name", "url", "team", "format", "active", "disabled_reason", "signing_secret")
     list_filter = ("is_active", "format", "team")
     search_fields = ("name", "url")
     autocomplete_fields = ("team",)
     list_select_related = ("team",)
-    readonly_fields = ("disabled_at", "disabled_reason")
+    readonly_fields = ("signing_secret", "disabled_at", "disabled_reason")
     actions = ("enable",)
 
     @admin.display(description="active", boolean=True, ordering="is_active")
     def active(self, obj: Endpoint) -> bool:
         return obj.is_active
 
+    @admin.display(description="signing secret", ordering="secret_set_at")
+    def signing_secret(self, obj: Endpoint) -> str:
+        if obj._state.adding:
+            # The add form's instance holds a default secret that is never saved.
+            return "Generated when you save, and shown once on the next page."
+        return f"{obj.secret_hint} set on {timezone.localtime(obj.secret_set_at):%Y-%m-%d %H:%M}"
+
     @admin.action(description="Enable again", permissions=["change"])
     def enable(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
         for endpoint in queryset.filter(is_active=False):
             endpoint_enable(endpoint)
         self.message_user(request, "Enabled.", messages.SUCCESS)
+
+    def get_urls(self) -> list[URLPattern]:
+        rotate = path(
+            "<path:object_id>/rotate-secret/",
+            self.admin_site.admin_view(self.rotate_secret_view),
+            name="notifications_endpoint_rotate_secret",
+        )
+        return [rotate, *super().get_urls()]
+
+    def response_add(
+        self, request: HttpRequest, obj: Endpoint, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        return self.secret_page(request, obj, "The new endpoint's signing secret")
+
+    def rotate_secret_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        endpoint = self.get_object(request, object_id)
+        if endpoint is None:
+            raise Http404
+        if not self.has_change_permission(request, endpoint):
+            raise PermissionDenied
+        if request.method == "POST":
+            endpoint_rotate_secret(endpoint, by=acting_user(request))
+            self.log_change(request, endpoint, "Rotated the signing secret.")
+            return self.secret_page(request, endpoint, "The endpoint's new signing secret")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": endpoint,
+            "title": f"Rotate the signing secret of {endpoint}",
+        }
+        return TemplateResponse(request, "admin/notifications/endpoint/rotate_secret.html", context)
+
+    def secret_page(self, request: HttpRequest, endpoint: Endpoint, title: str) -> HttpResponse:
+        """The one page that shows the secret: rendered in answer to the POST, not after a
+        redirect, so it is never in a message, a session or a URL. The admin's views are
+        never_cache ("no-store"), so no cache keeps it either."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": endpoint,
+            "title": title,
+            "secret": endpoint.secret,
+        }
+        return TemplateResponse(request, "admin/notifications/endpoint/secret.html", context)
 
 
 class OwnRowsAdmin(admin.ModelAdmin):

@@ -24,9 +24,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.channels import Courier, Gone, Permanent, Transient
 from notifications.enums import DeliveryStatus
-from notifications.models import Endpoint, Notification
+from notifications.models import Endpoint, Notification, new_webhook_secret
 from notifications.outbox import enqueue
 
 logger = logging.getLogger(__name__)
@@ -213,3 +214,14 @@ def endpoint_enable(endpoint: Endpoint) -> None:
     endpoint.disabled_at = None
     endpoint.disabled_reason = ""
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+
+
+def endpoint_rotate_secret(endpoint: Endpoint, *, by: User) -> str:
+    """A new signing secret, in force for every send from now on (retries included: a row is
+    signed when it is sent). Returns it, for the one page that shows it; the old one stops
+    verifying at once, so the receiver must be given the new one."""
+    endpoint.secret = new_webhook_secret()
+    endpoint.secret_set_at = timezone.now()
+    endpoint.save(update_fields=["secret", "secret_set_at"])
+    logger.info("Webhook endpoint %s: signing secret rotated by %s", endpoint.pk, by)
+    return endpoint.secret

@@ -32,7 +32,11 @@ class Endpoint(models.Model):
 
     name = models.CharField(max_length=100)
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=100, default=new_webhook_secret)
+    # Kept in clear (HMAC signing needs it) but displayed only on the page that answers its
+    # creation or rotation: not editable, so no admin form has it. (A ModelSerializer would
+    # still output it read-only: an API for endpoints must leave it out.)
+    secret = models.CharField(max_length=100, default=new_webhook_secret, editable=False)
+    secret_set_at = models.DateTimeField(default=timezone.now, editable=False)
     format = models.CharField(max_length=16, choices=WebhookFormat, default=WebhookFormat.STANDARD)
     team = models.ForeignKey(
         "catalog.Team",
@@ -55,6 +59,11 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def secret_hint(self) -> str:
+        """Enough to recognise the secret a receiver holds, not to sign with it."""
+        return f"{self.secret[: len('whsec_') + 4]}…"
 
     def wants(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
