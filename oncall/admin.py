@@ -6,11 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
 
 from oncall.escalation import escalation_stop
 from oncall.models import (
@@ -66,6 +70,48 @@ class ScheduleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("team",)
     readonly_fields = ("on_call_now", "upcoming", "calendar_feed")
     inlines = (RotationInline, OverrideInline)
+    actions = ("rotate_calendar_link",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Schedule | None = None) -> Any:
+        # The feed link shows who is on call to anyone who holds it: only those who may
+        # change the schedule (and so rotate the link) see it.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self.has_change_permission(request, obj):
+            return fields
+        return tuple(name for name in fields if name != "calendar_feed")
+
+    def get_urls(self) -> list[URLPattern]:
+        rotate = path(
+            "<path:object_id>/rotate-calendar-link/",
+            self.admin_site.admin_view(require_POST(self.rotate_calendar_link_view)),
+            name="oncall_schedule_rotate_calendar_link",
+        )
+        return [rotate, *super().get_urls()]
+
+    def rotate_calendar_link_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        schedule = self.get_object(request, unquote(object_id))
+        if schedule is None:
+            raise Http404(f"No schedule with id {object_id!r}.")
+        if not self.has_change_permission(request, schedule):
+            raise PermissionDenied
+        self._rotate(request, schedule)
+        return HttpResponseRedirect(reverse("admin:oncall_schedule_change", args=[schedule.pk]))
+
+    @admin.action(description="Rotate calendar link", permissions=["change"])
+    def rotate_calendar_link(self, request: HttpRequest, queryset: QuerySet[Schedule]) -> None:
+        for schedule in queryset:
+            self._rotate(request, schedule)
+
+    def _rotate(self, request: HttpRequest, schedule: Schedule) -> None:
+        schedule.rotate_feed_token()
+        # The history row names who rotated, never the secret itself.
+        self.log_change(request, schedule, "Rotated the calendar link.")
+        url = request.build_absolute_uri(feed_url(schedule))
+        self.message_user(
+            request,
+            f"New calendar link for {schedule}: {url} (the old link no longer works).",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="on call now")
     def on_call_now(self, obj: Schedule) -> str:
@@ -113,7 +159,12 @@ class ScheduleAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "-"
         url = feed_url(obj)
-        return format_html('<a href="{}">{}</a> (anyone with the link can read it)', url, url)
+        return format_html(
+            '<a href="{}">{}</a> (anyone with the link can read it; '
+            "<em>Rotate calendar link</em> above makes a new one and kills this one)",
+            url,
+            url,
+        )
 
 
 class EscalationLevelInline(admin.TabularInline):

@@ -3,6 +3,7 @@
 A schedule answers "who is on call at T" (``oncall.schedules``); a policy says whom to
 page, in which order and after how long (``oncall.escalation``)."""
 
+import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -16,6 +17,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA time zone.")
 
 
+def new_feed_token() -> str:
+    """256 random bits, URL-safe: the whole secret of a calendar feed link."""
+    return secrets.token_urlsafe(32)
+
+
 class Schedule(models.Model):
     team = models.ForeignKey(
         "catalog.Team", on_delete=models.CASCADE, related_name="oncall_schedules"
@@ -26,6 +32,13 @@ class Schedule(models.Model):
         default="UTC",
         validators=[validate_time_zone],
         help_text="Hand-off times are wall-clock times here, across DST changes.",
+    )
+    # The secret of the calendar feed link (calendar apps cannot log in). Kept in clear,
+    # unlike API tokens: the link must stay on the schedule's page for its managers to copy
+    # into calendar apps, as GitHub and Google show their secret calendar addresses. Only
+    # those who may change the schedule see it; rotating it kills every old link.
+    feed_token = models.CharField(
+        max_length=64, unique=True, default=new_feed_token, editable=False
     )
 
     class Meta:
@@ -40,6 +53,11 @@ class Schedule(models.Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    def rotate_feed_token(self) -> None:
+        """A new calendar link; the old one answers 404 from now on."""
+        self.feed_token = new_feed_token()
+        self.save(update_fields=["feed_token"])
 
 
 class Rotation(models.Model):
