@@ -116,7 +116,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": "Your new API token",
             "token": obj,
-            "plain": obj.plain,  # type: ignore[attr-defined]
+            "secret": obj.plain,  # type: ignore[attr-defined]
+            "secret_label": obj.name,
         }
         # The admin's views are never_cache: "no-store", so no cache keeps the page.
         return TemplateResponse(request, "admin/accounts/apitoken/issued.html", context)

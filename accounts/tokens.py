@@ -125,7 +125,9 @@ def api_token_revoke(token: ApiToken, *, by: User) -> ApiToken:
 
 def note_use(token: ApiToken, now: datetime) -> None:
     """Record that ``token`` was just used, at most once a minute. The UPDATE's condition
-    makes concurrent requests of several workers write once between them."""
+    makes concurrent requests of several workers write once between them. A usage stamp,
+    not a change of the token: no history (``ApiToken`` keeps none; issue and revoke are
+    its events)."""
     if token.last_used is not None and now - token.last_used < LAST_USED_EVERY:
         return
     recent = now - LAST_USED_EVERY

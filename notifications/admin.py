@@ -239,6 +239,7 @@ class EndpointAdmin(admin.ModelAdmin):
             "original": endpoint,
             "title": title,
             "secret": endpoint.secret,
+            "secret_label": f"Signing secret of {endpoint}",
         }
         return TemplateResponse(request, "admin/notifications/endpoint/secret.html", context)
 

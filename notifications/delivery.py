@@ -10,6 +10,10 @@ Retries are scheduled in the database, not in the broker: a failed row gets its 
 ``next_attempt_at`` and waits there, and the relay (beat, every
 ``NOTIFICATIONS_RELAY_INTERVAL``) hands it over once due. A countdown task would sit
 unacknowledged in a worker for minutes or hours, and die with the broker's memory.
+
+A ``Notification`` row is itself the delivery log (attempts, status, last error), with no
+history table: claiming, handing back and marking rows are set-wise UPDATEs of the rows
+this task holds, not audited saves.
 """
 
 import logging

@@ -475,12 +475,7 @@ HEALTH_OUTBOX_MAX_AGE: int = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
 # /metrics answers a request bearing this token ("Authorization: Bearer ...") or coming
 # from one of these networks (REMOTE_ADDR, CIDRs). Neither set: /metrics is a 404.
 METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
-METRICS_ALLOWED_NETWORKS: list[str] = env.list("METRICS_ALLOWED_NETWORKS", default=[])
-for _network in METRICS_ALLOWED_NETWORKS:
-    try:
-        ipaddress.ip_network(_network, strict=False)
-    except ValueError as _e:
-        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_e}") from _e
+METRICS_ALLOWED_NETWORKS: list[str] = _networks("METRICS_ALLOWED_NETWORKS")
 
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)

@@ -22,7 +22,7 @@ def test_agent_issues_a_token_and_sees_it_once(agent_client, agent):
         {"name": "Grafana", "expires_0": f"{expires:%Y-%m-%d}", "expires_1": "12:00:00"},
     )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    plain = response.context["plain"]
+    plain = response.context["secret"]
     assert plain.startswith("sd_") and plain in response.content.decode()
     token = ApiToken.objects.get()
     assert token.user == agent and token.name == "Grafana" and token.digest == token_digest(plain)

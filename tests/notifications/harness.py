@@ -19,6 +19,8 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.services import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(ROOT / ".venv" / "bin" / "celery")
 
@@ -296,3 +298,17 @@ def post_json(url: str, token: str, body: dict) -> int:
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status
+
+
+def spawn_web(env: dict, log: Path) -> tuple[Process, str]:
+    """The API in a process of its own (``runserver``) on a free port, and its incidents
+    URL; ``web_ready`` tells when it answers."""
+    port = free_port()
+    server = spawn(
+        [python(), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, log=log
+    )
+    return server, f"http://127.0.0.1:{port}/api/v1/incidents/"
+
+
+def web_ready(server: Process) -> bool:
+    return wait_until(lambda: "Quit the server" in server.output(), timeout=30)

@@ -12,12 +12,11 @@ from notifications.models import Notification
 from tests.conftest import token_for
 from tests.notifications.harness import (
     post_json,
-    python,
-    spawn,
+    spawn_web,
     wait_until,
+    web_ready,
     worker_env,
 )
-from tests.services import free_port
 
 INCIDENTS = 200
 
@@ -39,16 +38,10 @@ def test_broker_down_while_incidents_are_created(
     make_endpoint("/hook")
     token = token_for(agent)
     spawn_worker(private_redis.url)
-    port = free_port()
     env = worker_env(database_url, private_redis.url, mail_dir)
-    server = spawn(
-        [python(), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        log=tmp_path / "web.log",
-    )
+    server, url = spawn_web(env, tmp_path / "web.log")
     try:
-        url = f"http://127.0.0.1:{port}/api/v1/incidents/"
-        assert wait_until(lambda: "Quit the server" in server.output(), timeout=30), server.output()
+        assert web_ready(server), server.output()
 
         private_redis.stop()
         started = time.monotonic()

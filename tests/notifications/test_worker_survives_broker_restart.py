@@ -13,13 +13,12 @@ from notifications.models import Notification
 from tests.conftest import token_for
 from tests.notifications.harness import (
     post_json,
-    python,
     read_mail,
-    spawn,
+    spawn_web,
     wait_until,
+    web_ready,
     worker_env,
 )
-from tests.services import free_port
 
 INCIDENTS = 8
 OUTAGE = 10.0
@@ -44,17 +43,11 @@ def test_worker_survives_a_redis_restart(
     token = token_for(agent)
     # The API in its own process, publishing to the private Redis (started before the
     # worker so that both boot at once).
-    port = free_port()
     env = worker_env(database_url, private_redis.url, mail_dir)
-    server = spawn(
-        [python(), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        log=tmp_path / "web.log",
-    )
+    server, url = spawn_web(env, tmp_path / "web.log")
     try:
         worker = spawn_worker(private_redis.url, NOTIFICATIONS_RETRY_SCHEDULE="6,6,6")
-        assert wait_until(lambda: "Quit the server" in server.output(), timeout=30), server.output()
-        url = f"http://127.0.0.1:{port}/api/v1/incidents/"
+        assert web_ready(server), server.output()
 
         def report(title: str) -> None:
             assert post_json(
