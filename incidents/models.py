@@ -174,6 +174,7 @@ class ResolutionCode(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate"
     NOT_REPRODUCIBLE = "not_reproducible", "Not reproducible"
     NO_RESOLUTION = "no_resolution", "No resolution provided"
+    CLEARED_BY_MONITORING = "cleared_by_monitoring", "Cleared by monitoring"
 
 
 class CloseCode(models.TextChoices):

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "oncall",
     "portal",
     "statuspage",
+    "alerts",
     "demo",
 ]
 
@@ -476,6 +477,19 @@ HEALTH_OUTBOX_MAX_AGE: int = env.int("HEALTH_OUTBOX_MAX_AGE", default=300)
 # from one of these networks (REMOTE_ADDR, CIDRs). Neither set: /metrics is a 404.
 METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS: list[str] = _networks("METRICS_ALLOWED_NETWORKS")
+
+# Alerts from monitoring (docs/alerts.md). A body up to this size is taken on the alert
+# endpoint only (one Alertmanager group of thousands of alerts); everything else keeps
+# DATA_UPLOAD_MAX_MEMORY_SIZE. Posts per integration per minute beyond the rate limit are
+# answered 429 (Events v2) or 503 (Alertmanager and Grafana retry only 5xx), with Retry-After.
+ALERT_MAX_BODY_BYTES: int = env.int("ALERT_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+ALERT_RATE_LIMIT_PER_MINUTE: int = env.int("ALERT_RATE_LIMIT_PER_MINUTE", default=60_000)
+# How long a body's digest is kept: the same body again within it is a replay.
+ALERT_REPLAY_HOURS: int = env.int("ALERT_REPLAY_HOURS", default=24)
+# One timeline entry per alert at most this often, however often it fires.
+ALERT_TIMELINE_SECONDS: int = env.int("ALERT_TIMELINE_SECONDS", default=60)
+# The raw alert kept on each alert row is cut to this many bytes of JSON.
+ALERT_RAW_MAX_BYTES: int = env.int("ALERT_RAW_MAX_BYTES", default=16 * 1024)
 
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)
