@@ -276,6 +276,9 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["integration", "digest"], name="delivery_once")
         ]
 
+    def __str__(self) -> str:
+        return self.digest
+
 
 class Runbook(models.Model):
     """What to do about an alert, in Markdown (rendered safely: ``alerts.runbooks``). Shown
