@@ -18,3 +18,17 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Alert(models.Model):
+    """One plain row per alert received: what the insert view writes, nothing else."""
+
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=8)
+    labels = models.JSONField(default=dict)
+    annotations = models.JSONField(default=dict)
+    starts_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.fingerprint

@@ -1,6 +1,7 @@
 """The ceiling: the least a Django project on this stack does for the same kinds of
 request (a bare view that reads one row, one that lists 50 filtered rows, one that inserts
-a row, and the stock admin on a table as large as the desk's). No auth on the views, no
+a row, one that inserts an alert webhook's alert as one row, and the stock admin on a table
+as large as the desk's). No auth on the views, no
 framework, no middleware but what the admin needs. What servicedesk is measured against.
 
 Runs under the same production server and PostgreSQL as servicedesk, on its own database

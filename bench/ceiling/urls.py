@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tickets/", views.tickets),
     path("tickets/<int:pk>/", views.retrieve),
+    path("alerts/", views.alerts),
 ]
