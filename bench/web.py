@@ -17,8 +17,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +47,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
 import django  # noqa: E402
 from seed import ensure_database, seed_incidents  # noqa: E402
+from serving import free_port, start_server, stop  # noqa: E402
 
 ensure_database(PRODUCT_DB)
 ensure_database(CEILING_DB)
@@ -87,12 +86,12 @@ local method = "%(method)s"
 local headers = {%(headers)s}
 local body_template = %(body)s
 local counter = 0
-local tid = 0
 local threads = {}
+-- Each thread's number, a global of its own Lua state (set from the main state): a
+-- chunk-level "local tid" would shadow it, and every thread would write the same bodies.
 function setup(thread)
-  tid = tid + 1
-  thread:set("tid", tid)
   table.insert(threads, thread)
+  thread:set("tid", #threads)
 end
 function init(args)
   math.randomseed(os.time() + (tid or 0))
@@ -146,56 +145,6 @@ class Figures:
     errors: int = 0
     bad_status: int = 0
     queries: int | None = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"server at {url} did not answer within {timeout} s")
-
-
-def start_server(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    command = [
-        PYTHON,
-        str(ROOT / "deploy" / "serve.py"),
-        "--app",
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-    ]
-    process = subprocess.Popen(
-        command,
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    wait_http(f"http://127.0.0.1:{port}/")
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def lua_string(value: str) -> str:
