@@ -93,7 +93,12 @@ def test_the_status_code_matrix(make_integration):
     assert "'dedup_key' is required to explode an alert." not in invalid["errors"]
     # Nothing was recorded by any refused request; a good signed body is taken.
     assert not Alert.objects.exists()
-    ok = send(signed_am, good_bytes, Authorization="", **{"X-Signature-256": signed(signed_am, good_bytes)})
+    ok = send(
+        signed_am,
+        good_bytes,
+        Authorization="",
+        **{"X-Signature-256": signed(signed_am, good_bytes)},
+    )
     assert ok.status_code == 202
     assert Alert.objects.count() == 1
 
@@ -140,7 +145,9 @@ def test_a_5000_alert_group_over_django_s_default_limit_is_taken_whole(make_inte
     assert elapsed < 60, elapsed
 
     # Every one of them resolving resolves the incident, in one body too.
-    resolved = [{**alert, "status": "resolved", "endsAt": "2026-12-02T11:00:00Z"} for alert in alerts]
+    resolved = [
+        {**alert, "status": "resolved", "endsAt": "2026-12-02T11:00:00Z"} for alert in alerts
+    ]
     body = json.dumps(am_body(*resolved, group_key='{}/{}:{job="node"}')).encode()
     assert send(integration, body).status_code == 202
     group.incident.refresh_from_db()
