@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.notifications.harness import wait_until
+from tests.notifications.harness import Process, python, spawn, wait_until
 from tests.services import free_port
 
 BINARY = "/usr/bin/prometheus-alertmanager"
@@ -247,3 +247,42 @@ def running_alertmanager(
 def version() -> str:
     done = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=10)
     return (done.stdout + done.stderr).splitlines()[0]
+
+
+@dataclass
+class WebServer:
+    """Our web app (``runserver``) in a process of its own on a port that stays the same
+    across ``stop()`` and ``start()``, so that a sender configured with its URL finds it
+    again after a restart."""
+
+    env: dict[str, str]
+    directory: Path
+    port: int = field(default_factory=free_port)
+    process: Process | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.directory / f"web-{self.starts}.log"
+        self.process = spawn(
+            [python(), "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+            env=self.env,
+            log=log,
+        )
+        process = self.process
+        if not wait_until(lambda: "Quit the server" in process.output(), timeout=30):
+            raise RuntimeError("The web server did not start:\n" + process.output()[-3000:])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill(signal.SIGTERM)
+            self.process = None
+
+    def output(self) -> str:
+        return "".join(
+            path.read_text(errors="replace") for path in sorted(self.directory.glob("web-*.log"))
+        )
