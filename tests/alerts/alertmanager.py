@@ -10,10 +10,12 @@ RetryStage``, ``dispatch/dispatch.go: aggrGroup.run``):
 - A 2xx answer is success. A 5xx answer or a connection error (refused, reset, timed out)
   is retried with exponential backoff (0.5 s, then x1.5, randomized) until the flush's
   deadline: the route's ``group_interval``, at least 10 s. Any other answer, 429 included,
-  is dropped: the webhook notifier names no extra retry codes.
-- A flush that failed leaves no entry in the notification log, so the next flush, one
-  ``group_interval`` later, sends the group again: an outage longer than the deadline
-  still ends in a delivery.
+  ends the flush at once: the webhook notifier names no extra retry codes.
+- A failed flush, whatever the cause, writes nothing to the notification log, so the next
+  flush, one ``group_interval`` later, sends the group again (``DedupStage.needsUpdate``):
+  an outage longer than the deadline still ends in a delivery, and a 4xx is sent again
+  every ``group_interval`` for as long as the group lasts. A group that fired and
+  resolved entirely while every send failed is never sent.
 - Each message carries the whole group (firing and, with ``send_resolved``, resolved
   alerts); a firing alert's ``endsAt`` is ``0001-01-01T00:00:00Z``.
 - 0.25 has no per-webhook ``timeout``; the request lives as long as the flush (0.28
