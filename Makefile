@@ -76,10 +76,12 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 # The project's benchmark (bench/README.md): the API and admin over HTTP against a bare
-# Django ceiling, interleaved, then notification delivery on real workers.
+# Django ceiling, interleaved, then notification delivery on real workers, then an alert
+# storm against a one-row insert.
 bench: $(STAMP)
 	$(BIN)/python bench/web.py --incidents $(BENCH_INCIDENTS)
 	$(BIN)/python bench/notifications.py
+	$(BIN)/python bench/alert_storm.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
