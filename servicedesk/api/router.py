@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from alerts.api.alerts import AlertViewSet, IncidentAlertViewSet
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
@@ -42,6 +43,10 @@ router.register(
     IncidentStatusUpdateViewSet,
     basename="incident-status-update",
 )
+router.register(
+    r"incidents/(?P<number>[^/.]+)/alerts", IncidentAlertViewSet, basename="incident-alert"
+)
+router.register("alerts", AlertViewSet, basename="alert")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("changes", ChangeViewSet, basename="change")
