@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import Service
+from changes.maintenance import is_maintaining
 from changes.models import Change
 from changes.models import Status as ChangeStatus
 from incidents.models import OPEN_STATES
@@ -54,14 +55,6 @@ def maintenance_changes(now: datetime) -> QuerySet[Change]:
         )
         .order_by("planned_start", "pk")
     )
-
-
-def is_maintaining(change: Change, now: datetime) -> bool:
-    """Under way: being implemented, or scheduled with its planned window covering now."""
-    if change.status == ChangeStatus.IMPLEMENT:
-        return True
-    start, end = change.planned_start, change.planned_end
-    return start is not None and end is not None and start <= now < end
 
 
 @dataclass

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from changes.maintenance import is_maintaining
 from changes.models import Change
 from statuspage.enums import INCIDENT_IMPACT
 from statuspage.links import absolute
 from statuspage.models import PublicIncident
-from statuspage.status import PageState, is_maintaining, page_state
+from statuspage.status import PageState, page_state
 
 # Aggregators poll every minute or so; a short max-age lets caches absorb bursts while an
 # outage still shows within a minute.

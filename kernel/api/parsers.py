@@ -100,21 +100,29 @@ class JSONParser(parsers.JSONParser):
             raise PayloadTooLarge(f"The request body is over {limit} bytes.") from exc
         if limit is not None and len(body) > limit:
             raise PayloadTooLarge(f"The request body is over {limit} bytes.")
-        depth = settings.API_JSON_MAX_DEPTH
-        if nesting_exceeds(body, depth):
-            raise TooDeep(f"The JSON body nests arrays and objects deeper than {depth} levels.")
         encoding = context.get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            text = body.decode(encoding)
-            parse_constant = json.strict_constant if self.strict else None
-            parsed: dict[str, Any] = json.loads(text, parse_constant=parse_constant)
-        except ValueError as exc:
-            raise InvalidJSON(f"JSON parse error - {exc}") from exc
-        where = unstorable_at(parsed) if "\\u" in text else None
-        if where is not None:
-            message = "Null characters and unpaired surrogates are not allowed."
-            raise ValidationError({where: [message]})
+        parsed: dict[str, Any] = load_json(body, encoding=encoding, strict=self.strict)
         return parsed
+
+
+def load_json(body: bytes, *, encoding: str = "utf-8", strict: bool = True) -> Any:
+    """``body`` decoded, or the edge's refusal: ``TooDeep`` past ``API_JSON_MAX_DEPTH``,
+    ``InvalidJSON``, or a ``ValidationError`` naming where a string PostgreSQL cannot store
+    is. Every JSON body read by hand (the alert intake) goes through it too."""
+    depth = settings.API_JSON_MAX_DEPTH
+    if nesting_exceeds(body, depth):
+        raise TooDeep(f"The JSON body nests arrays and objects deeper than {depth} levels.")
+    try:
+        text = body.decode(encoding)
+        parse_constant = json.strict_constant if strict else None
+        parsed = json.loads(text, parse_constant=parse_constant)
+    except ValueError as exc:
+        raise InvalidJSON(f"JSON parse error - {exc}") from exc
+    where = unstorable_at(parsed) if "\\u" in text else None
+    if where is not None:
+        message = "Null characters and unpaired surrogates are not allowed."
+        raise ValidationError({where: [message]})
+    return parsed
 
 
 def refuse_unstorable_fields(data: QueryDict) -> None:

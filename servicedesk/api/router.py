@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from alerts.api.alerts import AlertViewSet, IncidentAlertViewSet
+from alerts.api.intake import AlertIntakeViewSet
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
@@ -55,3 +56,6 @@ router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
+router.register(
+    r"integrations/(?P<key>[^/.]+)/alerts", AlertIntakeViewSet, basename="integration-alerts"
+)

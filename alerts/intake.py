@@ -1,0 +1,571 @@
+"""From a sender's body to alerts, groups and incidents: the one way alerts are written.
+
+``receive(integration, body)`` runs in one transaction:
+
+1. The body's digest is claimed (``Delivery``): the same body again is a replay and changes
+   nothing, so a sender's retry after a lost answer cannot double a count or a page.
+2. Each alert gets its grouping key (``group_key``), and the keys are handled in sorted
+   order, so two bodies touching the same groups lock them in the same order.
+3. A key's open group is read under a row lock. None yet, and an alert fires: unless a
+   silence or a change window covers it, a group is created (the partial unique constraint
+   makes one winner among concurrent posts; the others wait on it, then lock the winner's)
+   and its incident is logged through ``incident_create``, which pages through the service's
+   escalation policy. A group whose incident was resolved or closed is closed on the way:
+   the same key then opens a new incident.
+4. Each alert is added or updated; a timeline entry at most once per
+   ``ALERT_TIMELINE_SECONDS`` per alert, none while it flaps.
+5. When every alert of the group is resolved, the incident is resolved through its workflow
+   (if the integration says so); until then the assignee hears which alerts still fire.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alerts.models import (
+    Alert,
+    AlertGroup,
+    AlertSeverity,
+    AlertStatus,
+    Delivery,
+    GroupBy,
+    Integration,
+    RoutingRule,
+    Silence,
+)
+from alerts.payloads import Action, Incoming, parse
+from catalog.models import Service
+from changes.maintenance import maintaining_q
+from changes.models import Change
+from incidents.models import OPEN_STATES, Incident, ResolutionCode, Severity, Source
+from incidents.workflow import incident_create, incident_move, incident_resolve, incident_update
+from kernel.enums import Impact, Urgency
+from kernel.errors import WorkflowError
+from kernel.notices import Audience, Notice, NoticeKind, audience
+from kernel.workflow import record_event
+
+# What an alert's severity means for its incident, unless a routing rule says otherwise.
+SEVERITY_MAPPING: dict[str, tuple[int, int, int]] = {
+    AlertSeverity.CRITICAL: (Impact.HIGH, Urgency.HIGH, Severity.SEV2),
+    AlertSeverity.ERROR: (Impact.MEDIUM, Urgency.MEDIUM, Severity.SEV3),
+    AlertSeverity.WARNING: (Impact.MEDIUM, Urgency.LOW, Severity.SEV4),
+    AlertSeverity.INFO: (Impact.LOW, Urgency.LOW, Severity.SEV4),
+}
+RESOLVED_NOTES = "All alerts resolved."
+# The assignee (else the group) hears how the incident's alerts stand when some resolve.
+ALERTS_NOTICE = Notice(
+    NoticeKind.STATE_CHANGED,
+    "alerts resolved, some still firing",
+    audience=audience(Audience.ASSIGNEE_OR_GROUP),
+)
+MAX_KEY = 255
+
+
+@dataclass
+class Receipt:
+    """What a body did: for the sender's answer and for tests."""
+
+    alerts: int
+    dedup_key: str = ""
+    replay: bool = False
+    opened: list[str] = field(default_factory=list)
+    """Numbers of the incidents this body opened."""
+    suppressed: int = 0
+
+
+def receive(integration: Integration, body: bytes, document: Any = None) -> Receipt:
+    """Record the alerts of ``body`` (already checked to come from ``integration``'s
+    sender). Raises ``alerts.payloads.PayloadInvalid`` for a body that is no payload of the
+    integration's kind, ``ValueError`` for one that is no JSON."""
+    if document is None:
+        document = json.loads(body)
+    incoming = parse(integration.kind, document, body)
+    receipt = Receipt(alerts=len(incoming), dedup_key=incoming[0].dedup_key if incoming else "")
+    now = timezone.now()
+    batches: dict[str, list[Incoming]] = defaultdict(list)
+    for item in incoming:
+        batches[group_key(integration, item)].append(item)
+    with transaction.atomic():
+        if not _first_delivery(integration, body, now):
+            receipt.replay = True
+            return receipt
+        run = _Run(integration, now, receipt)
+        for key in sorted(batches):
+            run.apply(key, batches[key])
+    return receipt
+
+
+def group_key(integration: Integration, item: Incoming) -> str:
+    """The key whose alerts share one open incident."""
+    if integration.group_by == GroupBy.LABELS and integration.group_labels:
+        key = ",".join(f"{name}={item.labels.get(name, '')}" for name in integration.group_labels)
+    elif integration.group_by == GroupBy.GROUP_KEY and item.group_key:
+        key = item.group_key
+    else:
+        key = item.dedup_key
+    if len(key) > MAX_KEY:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+def _first_delivery(integration: Integration, body: bytes, now: datetime) -> bool:
+    """Claim the body's digest; False if it was received before (a replay)."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (integration_id, digest, received_at) VALUES (%s, %s, %s) "  # noqa: S608 (names, not input)
+            "ON CONFLICT (integration_id, digest) DO NOTHING",
+            [integration.pk, hashlib.sha256(body).hexdigest(), now],
+        )
+        return bool(cursor.rowcount == 1)
+
+
+def purge_deliveries(now: datetime | None = None) -> int:
+    """Forget digests older than ``ALERT_REPLAY_HOURS`` (hourly, from Celery beat)."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.ALERT_REPLAY_HOURS)
+    deleted, _ = Delivery.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
+@dataclass
+class Route:
+    service: Service | None
+    impact: int
+    urgency: int
+    severity: int
+
+
+class _Run:
+    """One body's work, with what it reads once (rules, silences, windows) kept."""
+
+    def __init__(self, integration: Integration, now: datetime, receipt: Receipt) -> None:
+        self.integration = integration
+        self.now = now
+        self.receipt = receipt
+        self._rules: list[RoutingRule] | None = None
+        self._silences: list[Silence] | None = None
+        self._maintained: dict[int, str] | None = None
+
+    # --- one key -------------------------------------------------------------------------
+
+    def apply(self, key: str, items: list[Incoming]) -> None:
+        group = self.open_group(key)
+        if group is None:
+            for item in items:
+                if item.action == Action.RESOLVE:
+                    self.resolve_ungrouped(item)
+            firing = [item for item in items if item.action == Action.TRIGGER]
+            firing = [item for item in firing if not self.suppress(item)]
+            if not firing:
+                return  # acknowledge or resolve of nothing open: nothing to do
+            group = self.create_group(key, firing)
+        resolved_some = False
+        for item in items:
+            if item.action == Action.TRIGGER:
+                self.fire(group, item)
+            elif item.action == Action.RESOLVE:
+                resolved_some |= self.resolve(group, item)
+            else:
+                self.acknowledge(group, item)
+        if resolved_some:
+            self.settle(group)
+
+    def open_group(self, key: str) -> AlertGroup | None:
+        """The key's open group, locked; one whose incident is no longer open is closed
+        here (resolved or closed incidents take no more alerts)."""
+        group = (
+            AlertGroup.objects.select_for_update(of=("self",))
+            .select_related("incident")
+            .filter(integration=self.integration, key=key, open=True)
+            .first()
+        )
+        if group is None:
+            return None
+        if group.incident is None or group.incident.status not in OPEN_STATES:
+            close_group(group, self.now)
+            return None
+        return group
+
+    def create_group(self, key: str, firing: list[Incoming]) -> AlertGroup:
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    group = AlertGroup.objects.create(integration=self.integration, key=key)
+            except IntegrityError:
+                # Another post created it first: it has committed by now (the insert waited
+                # for it), so lock and use it.
+                found = self.open_group(key)
+                if found is not None:
+                    return found
+                continue
+            group.incident = self.open_incident(firing)
+            group.save(update_fields=["incident"])
+            self.receipt.opened.append(group.incident.number)
+            return group
+        raise RuntimeError(f"No open alert group for {key!r} after three attempts.")
+
+    # --- the incident --------------------------------------------------------------------
+
+    def open_incident(self, firing: list[Incoming]) -> Incident:
+        first = firing[0]
+        route = self.route(first)
+        starts = [item.starts_at for item in firing if item.starts_at is not None]
+        return incident_create(
+            by=None,
+            title=title_of(first),
+            description=describe(first, self.integration),
+            source=Source.MONITORING,
+            service=route.service,
+            impact=route.impact,
+            urgency=route.urgency,
+            severity=route.severity,
+            detected_at=min(starts, default=self.now),
+        )
+
+    def route(self, item: Incoming) -> Route:
+        """The integration's service and the severity's mapping, overridden by the first
+        matching rule that sets each."""
+        impact, urgency, severity = SEVERITY_MAPPING[item.severity]
+        chosen: dict[str, Any] = {}
+        for rule in self.rules():
+            if item.labels.get(rule.label) != rule.value:
+                continue
+            for name in ("service", "impact", "urgency", "severity"):
+                value = getattr(rule, name)
+                if value is not None:
+                    chosen.setdefault(name, value)
+        return Route(
+            service=chosen.get("service", self.integration.service),
+            impact=chosen.get("impact", impact),
+            urgency=chosen.get("urgency", urgency),
+            severity=chosen.get("severity", severity),
+        )
+
+    def rules(self) -> list[RoutingRule]:
+        if self._rules is None:
+            self._rules = list(self.integration.rules.select_related("service"))
+        return self._rules
+
+    # --- suppression ---------------------------------------------------------------------
+
+    def suppress(self, item: Incoming) -> bool:
+        """Record an alert a silence or a change window covers, without an incident."""
+        service = self.route(item).service
+        reason = self.silenced(item, service) or self.maintained(service)
+        if not reason:
+            return False
+        self.receipt.suppressed += 1
+        alert = Alert.objects.filter(
+            integration=self.integration, dedup_key=item.dedup_key, group__isnull=True
+        ).first()
+        if alert is None:
+            alert = self.new_alert(None, item)
+        else:
+            self.refresh(alert, item)
+            alert.count += 1
+        alert.suppressed = reason[:200]
+        alert.save()
+        return True
+
+    def silenced(self, item: Incoming, service: Service | None) -> str:
+        if self._silences is None:
+            self._silences = list(
+                Silence.objects.filter(starts_at__lte=self.now, ends_at__gt=self.now)
+            )
+        for silence in self._silences:
+            if silence.service_id is not None and (
+                service is None or silence.service_id != service.pk
+            ):
+                continue
+            if all(item.labels.get(k) == v for k, v in silence.matchers.items()):
+                return f"Silenced: {silence.reason}"
+        return ""
+
+    def maintained(self, service: Service | None) -> str:
+        if service is None:
+            return ""
+        if self._maintained is None:
+            rows = Change.objects.filter(maintaining_q(self.now)).values_list("services", "number")
+            self._maintained = {pk: number for pk, number in rows if pk is not None}
+        number = self._maintained.get(service.pk)
+        return f"Maintenance: {number}" if number else ""
+
+    # --- alerts --------------------------------------------------------------------------
+
+    def new_alert(self, group: AlertGroup | None, item: Incoming) -> Alert:
+        # A key seen before (in an earlier incident) keeps its recent changes: a flapping
+        # alert is known as one across the incidents it opens.
+        before = (
+            Alert.objects.filter(integration=self.integration, dedup_key=item.dedup_key)
+            .order_by("-id")
+            .values_list("changes", flat=True)
+            .first()
+        )
+        alert = Alert(
+            integration=self.integration,
+            group=group,
+            incident=group.incident if group is not None else None,
+            kind=self.integration.kind,
+            dedup_key=item.dedup_key,
+            first_seen=self.now,
+            changes=list(before or []),
+        )
+        self.refresh(alert, item)
+        alert.count = 1
+        self.changed(alert)
+        return alert
+
+    def refresh(self, alert: Alert, item: Incoming) -> None:
+        """What every firing carries: the latest words, labels and times."""
+        alert.status = AlertStatus.FIRING
+        alert.summary = item.summary[:1024]
+        alert.severity = item.severity
+        alert.labels = item.labels
+        alert.annotations = item.annotations
+        alert.starts_at = item.starts_at or alert.starts_at or self.now
+        alert.ends_at = None
+        alert.generator_url = item.generator_url
+        alert.last_seen = self.now
+        alert.raw = bounded(item.raw)
+
+    def fire(self, group: AlertGroup, item: Incoming) -> None:
+        incident = group.incident
+        assert incident is not None
+        alert = Alert.objects.filter(group=group, dedup_key=item.dedup_key).first()
+        if alert is None:
+            alert = self.new_alert(group, item)
+            self.note(alert, incident, "alert_fired", f"{alert.name} fired: {alert.summary}")
+            alert.save()
+            if alert.starts_at < (incident.detected_at or self.now):
+                incident_update(
+                    incident,
+                    by=None,
+                    changes={"detected_at": alert.starts_at},
+                    reason=f"{alert.name} started earlier",
+                )
+            return
+        refired = alert.status == AlertStatus.RESOLVED
+        self.refresh(alert, item)
+        alert.count += 1
+        if refired:
+            self.changed(alert)
+            self.note(alert, incident, "alert_fired", f"{alert.name} fired again.")
+        else:
+            self.settled(alert)
+            due = alert.noted_at is None or self.now - alert.noted_at >= timedelta(
+                seconds=settings.ALERT_TIMELINE_SECONDS
+            )
+            if due:
+                self.note(alert, incident, "alert_firing", f"{alert.name} still firing.")
+        alert.save()
+
+    def resolve(self, group: AlertGroup, item: Incoming) -> bool:
+        alert = Alert.objects.filter(group=group, dedup_key=item.dedup_key).first()
+        if alert is None or alert.status == AlertStatus.RESOLVED:
+            return False
+        alert.status = AlertStatus.RESOLVED
+        alert.ends_at = item.ends_at or self.now
+        alert.last_seen = self.now
+        self.changed(alert)
+        assert group.incident is not None
+        self.note(alert, group.incident, "alert_resolved", f"{alert.name} resolved.")
+        alert.save()
+        return True
+
+    def resolve_ungrouped(self, item: Incoming) -> None:
+        """An alert ends whose incident is over (or which had none): the record says so."""
+        Alert.objects.filter(
+            integration=self.integration,
+            dedup_key=item.dedup_key,
+            status=AlertStatus.FIRING,
+        ).filter(Q(group__isnull=True) | Q(group__open=False)).update(
+            status=AlertStatus.RESOLVED, ends_at=item.ends_at or self.now, last_seen=self.now
+        )
+
+    def acknowledge(self, group: AlertGroup, item: Incoming) -> None:
+        """Events v2 acknowledge: the incident is acknowledged through its workflow (which
+        stops paging). Never reopens or un-resolves anything: a move the incident's state
+        does not allow is simply not made."""
+        Alert.objects.filter(
+            group=group, dedup_key=item.dedup_key, acknowledged_at__isnull=True
+        ).update(acknowledged_at=self.now)
+        incident = group.incident
+        assert incident is not None
+        with suppress(WorkflowError):  # acknowledged already, or no longer open
+            incident_move(incident, "acknowledge", by=None)
+
+    def settle(self, group: AlertGroup) -> None:
+        """After alerts resolved: resolve the incident when none fires any more."""
+        incident = group.incident
+        assert incident is not None
+        settle_group(self.integration, group, incident, self.now)
+
+    # --- timeline and flapping -------------------------------------------------------------
+
+    def note(self, alert: Alert, incident: Incident, verb: str, body: str) -> None:
+        """A timeline entry about ``alert``, unless it flaps."""
+        if alert.flapping:
+            return
+        record_event(
+            incident,
+            by=None,
+            verb=verb,
+            body=body,
+            data={"alert": alert.name, "dedup_key": alert.dedup_key, "count": alert.count},
+        )
+        alert.noted_at = self.now
+
+    def changed(self, alert: Alert) -> None:
+        """It fired or resolved: count the change, and flap above the integration's limit."""
+        window = timedelta(minutes=self.integration.flap_minutes)
+        recent = [t for t in _times(alert.changes) if t > self.now - window]
+        recent.append(self.now)
+        alert.changes = [t.isoformat() for t in recent[-(self.integration.flap_changes + 1) :]]
+        flapping = len(recent) > self.integration.flap_changes
+        if flapping and not alert.flapping and alert.incident is not None:
+            self.note(
+                alert,
+                alert.incident,
+                "alert_flapping",
+                f"{alert.name} is flapping ({len(recent)} changes in "
+                f"{self.integration.flap_minutes} minutes): no more entries until it settles.",
+            )
+        alert.flapping = flapping
+
+    def settled(self, alert: Alert) -> None:
+        if alert.flapping and not _flapping(alert, self.integration, self.now):
+            alert.flapping = False
+            if alert.incident is not None:
+                self.note(alert, alert.incident, "alert_settled", f"{alert.name} settled.")
+
+
+def settle_group(
+    integration: Integration, group: AlertGroup, incident: Incident, now: datetime
+) -> None:
+    """Resolve ``group``'s incident if all its alerts are resolved and none flaps; tell the
+    assignee which alerts still fire otherwise. The group must be locked."""
+    alerts = list(
+        Alert.objects.filter(group=group).values_list("labels", "summary", "status", "flapping")
+    )
+    firing = [
+        labels.get("alertname") or summary
+        for labels, summary, status, _ in alerts
+        if status == AlertStatus.FIRING
+    ]
+    if firing:
+        record_event(
+            incident,
+            by=None,
+            verb="alerts_firing",
+            body="Still firing: " + ", ".join(sorted(set(firing))[:20]),
+            data={"firing": len(firing), "alerts": len(alerts)},
+            notice=ALERTS_NOTICE,
+        )
+        return
+    if not integration.resolve_incidents or any(flapping for *_, flapping in alerts):
+        return  # a person resolves it; or a flapping alert's sweep does once it settles
+    with suppress(WorkflowError):  # resolved or closed by someone already
+        incident_resolve(
+            incident,
+            by=None,
+            resolution_code=ResolutionCode.CLEARED_BY_MONITORING,
+            resolution_notes=RESOLVED_NOTES,
+        )
+    close_group(group, now)
+
+
+def close_group(group: AlertGroup, now: datetime) -> None:
+    group.open = False
+    group.closed_at = now
+    group.save(update_fields=["open", "closed_at"])
+
+
+def settle_flapping(now: datetime | None = None) -> int:
+    """Alerts that stopped flapping (no change for the integration's window) flap no more,
+    and the incidents they held open resolve if all their alerts are resolved. Celery beat
+    runs it every minute; returns how many alerts settled."""
+    now = now or timezone.now()
+    settled = 0
+    candidates = (
+        Alert.objects.filter(flapping=True)
+        .select_related("integration")
+        .only("pk", "changes", "group_id", "integration")
+    )
+    for candidate in candidates.iterator(chunk_size=200):
+        if _flapping(candidate, candidate.integration, now):
+            continue
+        with transaction.atomic():
+            group = (
+                AlertGroup.objects.select_for_update(of=("self",))
+                .select_related("incident")
+                .filter(pk=candidate.group_id or 0, open=True)
+                .first()
+            )
+            alert = Alert.objects.select_for_update().get(pk=candidate.pk)
+            if not alert.flapping or _flapping(alert, candidate.integration, now):
+                continue
+            alert.flapping = False
+            alert.save(update_fields=["flapping"])
+            settled += 1
+            if group is not None and group.incident is not None:
+                record_event(
+                    group.incident, by=None, verb="alert_settled", body=f"{alert.name} settled."
+                )
+                if (
+                    group.incident.status in OPEN_STATES
+                    and not Alert.objects.filter(group=group, status=AlertStatus.FIRING).exists()
+                ):
+                    settle_group(candidate.integration, group, group.incident, now)
+    return settled
+
+
+def _flapping(alert: Alert, integration: Integration, now: datetime) -> bool:
+    window = timedelta(minutes=integration.flap_minutes)
+    recent = [t for t in _times(alert.changes) if t > now - window]
+    return len(recent) > integration.flap_changes
+
+
+def _times(values: Iterable[str]) -> list[datetime]:
+    return [datetime.fromisoformat(value) for value in values]
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+def title_of(item: Incoming) -> str:
+    name = item.labels.get("alertname", "")
+    title = f"{name}: {item.summary}" if name and name != item.summary else item.summary
+    return title[:200]
+
+
+def describe(item: Incoming, integration: Integration) -> str:
+    lines = [item.summary, "", f"From {integration} ({integration.get_kind_display()})."]
+    lines.append(f"Severity: {item.severity}.")
+    if item.labels:
+        lines.append("Labels: " + ", ".join(f"{k}={v}" for k, v in sorted(item.labels.items())))
+    for name in ("description", "runbook_url", "dashboard_url", "panel_url"):
+        value = item.annotations.get(name)
+        if isinstance(value, str) and value and value != item.summary:
+            lines.append(f"{name.replace('_', ' ').capitalize()}: {value}")
+    if item.generator_url:
+        lines.append(f"Source: {item.generator_url}")
+    return "\n".join(lines)[:50_000]
+
+
+def bounded(raw: dict[str, Any]) -> dict[str, Any]:
+    """The alert as sent, unless its JSON is over ``ALERT_RAW_MAX_BYTES``: then its head."""
+    text = json.dumps(raw, separators=(",", ":"))
+    limit = settings.ALERT_RAW_MAX_BYTES
+    if len(text) <= limit:
+        return raw
+    return {"truncated": True, "size": len(text), "head": text[:limit]}
