@@ -206,9 +206,11 @@ def alert_row(alert: Alert) -> PanelRow:
     if alert.suppressed:
         parts.append(f"suppressed: {alert.suppressed}")
     source = alert.generator_url if is_web_url(alert.generator_url) else ""
+    # Alerts of one rule share a name; the summary tells them apart (instance, service).
+    said = f"{alert.summary}\n" if alert.summary and alert.summary != alert.name else ""
     return AlertRow(
         alert.name,
-        note=" · ".join(parts),
+        note=said + " · ".join(parts),
         page=reverse("admin:alerts_alert_change", args=[alert.pk]),
         link_url=source,
         link_label="source" if source else "",
