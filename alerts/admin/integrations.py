@@ -5,6 +5,7 @@ URL and what to paste into the sender; routing rules are edited inline."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,8 +16,42 @@ from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from alerts.integrations import endpoint_url, integration_rotate_secret, sender_setup
-from alerts.models import Integration, RoutingRule
+from alerts.models import GroupBy, Integration, RoutingRule
 from kernel.admin.pages import acting_user
+
+
+class IntegrationForm(forms.ModelForm):
+    class Meta:
+        model = Integration
+        fields = (
+            "name",
+            "kind",
+            "service",
+            "enabled",
+            "group_by",
+            "group_labels",
+            "resolve_incidents",
+            "flap_changes",
+            "flap_minutes",
+            "auth",
+            "signature_header",
+        )
+
+    def clean_group_labels(self) -> list[str]:
+        labels = self.cleaned_data.get("group_labels") or []
+        if not isinstance(labels, list) or not all(
+            isinstance(name, str) and name.strip() for name in labels
+        ):
+            raise forms.ValidationError(
+                'Give a list of label names, e.g. ["alertname", "service"].'
+            )
+        return labels
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("group_by") == GroupBy.LABELS and not cleaned.get("group_labels"):
+            self.add_error("group_labels", "Name the labels whose alerts share an incident.")
+        return cleaned
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -29,6 +64,7 @@ class RoutingRuleInline(admin.TabularInline):
 
 @admin.register(Integration)
 class IntegrationAdmin(SimpleHistoryAdmin):
+    form = IntegrationForm
     list_display = ("name", "kind", "service", "group_by", "enabled", "auth", "secret_shown")
     list_filter = ("kind", "enabled", "auth")
     search_fields = ("name", "key")

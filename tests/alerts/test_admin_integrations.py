@@ -113,3 +113,21 @@ def test_an_events_v2_integration_shows_a_curl_call(manager):
 
     assert "curl -X POST" in page.content.decode()
     assert "webhook_configs" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("group_by", "labels", "message"),
+    [
+        ("labels", "[]", "Name the labels whose alerts share an incident."),
+        ("labels", '"alertname"', "Give a list of label names"),
+        ("alert", '{"alertname": 1}', "Give a list of label names"),
+    ],
+)
+def test_grouping_labels_are_a_list_of_names(manager, group_by, labels, message):
+    answer = client_for(manager).post(
+        reverse(ADD), add_form(group_by=group_by, group_labels=labels)
+    )
+
+    assert answer.status_code == 200
+    assert message in answer.content.decode()
+    assert not Integration.objects.exists()
