@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from alerts.models import (
@@ -161,23 +161,22 @@ class _Run:
     def apply(self, key: str, items: list[Incoming]) -> None:
         group = self.open_group(key)
         if group is None:
-            for item in items:
-                if item.action == Action.RESOLVE:
-                    self.resolve_ungrouped(item)
+            self.resolve_ungrouped([i for i in items if i.action == Action.RESOLVE])
             firing = [item for item in items if item.action == Action.TRIGGER]
             firing = [item for item in firing if not self.suppress(item)]
             if not firing:
                 return  # acknowledge or resolve of nothing open: nothing to do
             group = self.create_group(key, firing)
-        resolved_some = False
+        batch = _Batch(self, group, items)
         for item in items:
             if item.action == Action.TRIGGER:
-                self.fire(group, item)
+                batch.fire(item)
             elif item.action == Action.RESOLVE:
-                resolved_some |= self.resolve(group, item)
+                batch.resolve(item)
             else:
                 self.acknowledge(group, item)
-        if resolved_some:
+        batch.write()
+        if batch.resolved_some:
             self.settle(group)
 
     def open_group(self, key: str) -> AlertGroup | None:
@@ -269,9 +268,10 @@ class _Run:
             integration=self.integration, dedup_key=item.dedup_key, group__isnull=True
         ).first()
         if alert is None:
-            alert = self.new_alert(None, item)
+            before = previous_changes(self.integration, {item.dedup_key})
+            alert = new_alert(self.integration, None, item, self.now, before)
         else:
-            self.refresh(alert, item)
+            refresh(alert, item, self.now)
             alert.count += 1
         alert.suppressed = reason[:200]
         alert.save()
@@ -302,95 +302,18 @@ class _Run:
 
     # --- alerts --------------------------------------------------------------------------
 
-    def new_alert(self, group: AlertGroup | None, item: Incoming) -> Alert:
-        # A key seen before (in an earlier incident) keeps its recent changes: a flapping
-        # alert is known as one across the incidents it opens.
-        before = (
-            Alert.objects.filter(integration=self.integration, dedup_key=item.dedup_key)
-            .order_by("-id")
-            .values_list("changes", flat=True)
-            .first()
-        )
-        alert = Alert(
-            integration=self.integration,
-            group=group,
-            incident=group.incident if group is not None else None,
-            kind=self.integration.kind,
-            dedup_key=item.dedup_key,
-            first_seen=self.now,
-            changes=list(before or []),
-        )
-        self.refresh(alert, item)
-        alert.count = 1
-        self.changed(alert)
-        return alert
-
-    def refresh(self, alert: Alert, item: Incoming) -> None:
-        """What every firing carries: the latest words, labels and times."""
-        alert.status = AlertStatus.FIRING
-        alert.summary = item.summary[:1024]
-        alert.severity = item.severity
-        alert.labels = item.labels
-        alert.annotations = item.annotations
-        alert.starts_at = item.starts_at or alert.starts_at or self.now
-        alert.ends_at = None
-        alert.generator_url = item.generator_url
-        alert.last_seen = self.now
-        alert.raw = bounded(item.raw)
-
-    def fire(self, group: AlertGroup, item: Incoming) -> None:
-        incident = group.incident
-        assert incident is not None
-        alert = Alert.objects.filter(group=group, dedup_key=item.dedup_key).first()
-        if alert is None:
-            alert = self.new_alert(group, item)
-            self.note(alert, incident, "alert_fired", f"{alert.name} fired: {alert.summary}")
-            alert.save()
-            if alert.starts_at < (incident.detected_at or self.now):
-                incident_update(
-                    incident,
-                    by=None,
-                    changes={"detected_at": alert.starts_at},
-                    reason=f"{alert.name} started earlier",
-                )
+    def resolve_ungrouped(self, items: list[Incoming]) -> None:
+        """Alerts end whose incident is over (or which had none): the record says so."""
+        if not items:
             return
-        refired = alert.status == AlertStatus.RESOLVED
-        self.refresh(alert, item)
-        alert.count += 1
-        if refired:
-            self.changed(alert)
-            self.note(alert, incident, "alert_fired", f"{alert.name} fired again.")
-        else:
-            self.settled(alert)
-            due = alert.noted_at is None or self.now - alert.noted_at >= timedelta(
-                seconds=settings.ALERT_TIMELINE_SECONDS
+        ended = {item.dedup_key: item.ends_at or self.now for item in items}
+        for ends_at in set(ended.values()):
+            keys = [key for key, when in ended.items() if when == ends_at]
+            Alert.objects.filter(
+                integration=self.integration, dedup_key__in=keys, status=AlertStatus.FIRING
+            ).filter(Q(group__isnull=True) | Q(group__open=False)).update(
+                status=AlertStatus.RESOLVED, ends_at=ends_at, last_seen=self.now
             )
-            if due:
-                self.note(alert, incident, "alert_firing", f"{alert.name} still firing.")
-        alert.save()
-
-    def resolve(self, group: AlertGroup, item: Incoming) -> bool:
-        alert = Alert.objects.filter(group=group, dedup_key=item.dedup_key).first()
-        if alert is None or alert.status == AlertStatus.RESOLVED:
-            return False
-        alert.status = AlertStatus.RESOLVED
-        alert.ends_at = item.ends_at or self.now
-        alert.last_seen = self.now
-        self.changed(alert)
-        assert group.incident is not None
-        self.note(alert, group.incident, "alert_resolved", f"{alert.name} resolved.")
-        alert.save()
-        return True
-
-    def resolve_ungrouped(self, item: Incoming) -> None:
-        """An alert ends whose incident is over (or which had none): the record says so."""
-        Alert.objects.filter(
-            integration=self.integration,
-            dedup_key=item.dedup_key,
-            status=AlertStatus.FIRING,
-        ).filter(Q(group__isnull=True) | Q(group__open=False)).update(
-            status=AlertStatus.RESOLVED, ends_at=item.ends_at or self.now, last_seen=self.now
-        )
 
     def acknowledge(self, group: AlertGroup, item: Incoming) -> None:
         """Events v2 acknowledge: the incident is acknowledged through its workflow (which
@@ -410,43 +333,230 @@ class _Run:
         assert incident is not None
         settle_group(self.integration, group, incident, self.now)
 
-    # --- timeline and flapping -------------------------------------------------------------
 
-    def note(self, alert: Alert, incident: Incident, verb: str, body: str) -> None:
-        """A timeline entry about ``alert``, unless it flaps."""
-        if alert.flapping:
+# What a later firing or a resolve may change on an alert row.
+WRITTEN = (
+    "status",
+    "summary",
+    "severity",
+    "labels",
+    "annotations",
+    "starts_at",
+    "ends_at",
+    "generator_url",
+    "last_seen",
+    "count",
+    "flapping",
+    "changes",
+    "noted_at",
+    "raw",
+)
+# More timeline entries than this from one body become one entry per kind of news.
+NOTES_PER_BODY = 5
+
+
+class _Batch:
+    """One key's alerts in one body: read in one query, written in one or two."""
+
+    def __init__(self, run: _Run, group: AlertGroup, items: list[Incoming]) -> None:
+        assert group.incident is not None
+        self.run, self.group, self.incident = run, group, group.incident
+        self.integration, self.now = run.integration, run.now
+        keys = {item.dedup_key for item in items}
+        self.known = {a.dedup_key: a for a in Alert.objects.filter(group=group, dedup_key__in=keys)}
+        self.stored = {
+            a.pk: {name: getattr(a, name) for name in WRITTEN} for a in self.known.values()
+        }
+        fresh = {i.dedup_key for i in items if i.action == Action.TRIGGER} - self.known.keys()
+        self.previous = previous_changes(self.integration, fresh) if fresh else {}
+        self.new: dict[str, Alert] = {}
+        self.touched: dict[str, Alert] = {}
+        self.notes: list[tuple[Alert, str, str]] = []
+        self.resolved_some = False
+
+    def find(self, key: str) -> Alert | None:
+        return self.known.get(key) or self.new.get(key)
+
+    def fire(self, item: Incoming) -> None:
+        alert = self.find(item.dedup_key)
+        if alert is None:
+            alert = new_alert(self.integration, self.group, item, self.now, self.previous)
+            self.new[alert.dedup_key] = alert
+            if alert.flapping:
+                self.note(alert, "alert_flapping", flapping_words(alert, self.integration))
+            self.note(alert, "alert_fired", f"{alert.name} fired: {alert.summary}")
             return
-        record_event(
-            incident,
-            by=None,
-            verb=verb,
-            body=body,
-            data={"alert": alert.name, "dedup_key": alert.dedup_key, "count": alert.count},
-        )
+        refired = alert.status == AlertStatus.RESOLVED
+        refresh(alert, item, self.now)
+        alert.count += 1
+        if refired:
+            self.change(alert)
+            self.note(alert, "alert_fired", f"{alert.name} fired again.")
+        else:
+            if alert.flapping and not is_flapping(alert, self.integration, self.now):
+                alert.flapping = False
+                self.note(alert, "alert_settled", f"{alert.name} settled.")
+            quiet = timedelta(seconds=settings.ALERT_TIMELINE_SECONDS)
+            if alert.noted_at is None or self.now - alert.noted_at >= quiet:
+                self.note(alert, "alert_firing", f"{alert.name} still firing.")
+        self.touch(alert)
+
+    def resolve(self, item: Incoming) -> None:
+        alert = self.find(item.dedup_key)
+        if alert is None or alert.status == AlertStatus.RESOLVED:
+            return  # never seen firing here, or a resolve sent again
+        alert.status = AlertStatus.RESOLVED
+        alert.ends_at = item.ends_at or self.now
+        alert.last_seen = self.now
+        self.change(alert)
+        self.note(alert, "alert_resolved", f"{alert.name} resolved.")
+        self.touch(alert)
+        self.resolved_some = True
+
+    def touch(self, alert: Alert) -> None:
+        if alert.pk is not None:
+            self.touched[alert.dedup_key] = alert
+
+    def change(self, alert: Alert) -> None:
+        """It fired or resolved: count the change; above the integration's limit it flaps."""
+        was = alert.flapping
+        count_change(alert, self.integration, self.now)
+        if alert.flapping and not was:
+            self.note(alert, "alert_flapping", flapping_words(alert, self.integration))
+
+    def note(self, alert: Alert, verb: str, body: str) -> None:
+        """A timeline entry about ``alert``, unless it flaps (only the news that it does)."""
+        if alert.flapping and verb != "alert_flapping":
+            return
+        self.notes.append((alert, verb, body))
         alert.noted_at = self.now
 
-    def changed(self, alert: Alert) -> None:
-        """It fired or resolved: count the change, and flap above the integration's limit."""
-        window = timedelta(minutes=self.integration.flap_minutes)
-        recent = [t for t in _times(alert.changes) if t > self.now - window]
-        recent.append(self.now)
-        alert.changes = [t.isoformat() for t in recent[-(self.integration.flap_changes + 1) :]]
-        flapping = len(recent) > self.integration.flap_changes
-        if flapping and not alert.flapping and alert.incident is not None:
-            self.note(
-                alert,
-                alert.incident,
-                "alert_flapping",
-                f"{alert.name} is flapping ({len(recent)} changes in "
-                f"{self.integration.flap_minutes} minutes): no more entries until it settles.",
+    def write(self) -> None:
+        if self.new:
+            Alert.objects.bulk_create(self.new.values(), batch_size=500)
+        self.write_touched()
+        self.write_notes()
+        starts = [alert.starts_at for alert in self.new.values()]
+        earliest = min(starts, default=None)
+        if earliest is not None and earliest < (self.incident.detected_at or self.now):
+            incident_update(
+                self.incident,
+                by=None,
+                changes={"detected_at": earliest},
+                reason="An alert in it started earlier",
             )
-        alert.flapping = flapping
 
-    def settled(self, alert: Alert) -> None:
-        if alert.flapping and not _flapping(alert, self.integration, self.now):
-            alert.flapping = False
-            if alert.incident is not None:
-                self.note(alert, alert.incident, "alert_settled", f"{alert.name} settled.")
+    def write_touched(self) -> None:
+        """Alerts changed the same way (a group sent again: one more firing each, nothing
+        else new) are written by one UPDATE; each alert changed its own way by its own."""
+        same: dict[str, tuple[list[int], dict[str, Any]]] = {}
+        for alert in self.touched.values():
+            before = self.stored[alert.pk]
+            values: dict[str, Any] = {
+                name: getattr(alert, name)
+                for name in WRITTEN
+                if name != "count" and getattr(alert, name) != before[name]
+            }
+            values["count"] = F("count") + (alert.count - before["count"])
+            shape = json.dumps(
+                {k: v for k, v in values.items() if k != "count"}, sort_keys=True, default=str
+            ) + str(alert.count - before["count"])
+            same.setdefault(shape, ([], values))[0].append(alert.pk)
+        for ids, values in same.values():
+            for chunk in range(0, len(ids), 1000):
+                Alert.objects.filter(pk__in=ids[chunk : chunk + 1000]).update(**values)
+
+    def write_notes(self) -> None:
+        if len(self.notes) <= NOTES_PER_BODY:
+            for alert, verb, body in self.notes:
+                record_event(
+                    self.incident,
+                    by=None,
+                    verb=verb,
+                    body=body,
+                    data={"alert": alert.name, "dedup_key": alert.dedup_key, "count": alert.count},
+                )
+            return
+        by_verb: dict[str, list[Alert]] = defaultdict(list)
+        for alert, verb, _ in self.notes:
+            by_verb[verb].append(alert)
+        for verb, alerts in by_verb.items():
+            names = sorted({alert.name for alert in alerts})
+            shown = ", ".join(names[:10]) + (
+                f" and {len(names) - 10} more" if len(names) > 10 else ""
+            )
+            record_event(
+                self.incident,
+                by=None,
+                verb=verb,
+                body=f"{len(alerts)} alerts: {shown}.",
+                data={"alerts": len(alerts)},
+            )
+
+
+def previous_changes(integration: Integration, keys: set[str]) -> dict[str, list[str]]:
+    """The recent changes of each key's latest alert: a key seen before (in an earlier
+    incident) keeps them, so a flapping alert is known as one across the incidents it opens."""
+    rows = (
+        Alert.objects.filter(integration=integration, dedup_key__in=keys)
+        .order_by("dedup_key", "-id")
+        .values_list("dedup_key", "changes")
+    )
+    found: dict[str, list[str]] = {}
+    for key, changes in rows:
+        found.setdefault(key, changes)
+    return found
+
+
+def new_alert(
+    integration: Integration,
+    group: AlertGroup | None,
+    item: Incoming,
+    now: datetime,
+    previous: dict[str, list[str]],
+) -> Alert:
+    alert = Alert(
+        integration=integration,
+        group=group,
+        incident=group.incident if group is not None else None,
+        kind=integration.kind,
+        dedup_key=item.dedup_key,
+        first_seen=now,
+        changes=list(previous.get(item.dedup_key, [])),
+    )
+    refresh(alert, item, now)
+    alert.count = 1
+    count_change(alert, integration, now)
+    return alert
+
+
+def refresh(alert: Alert, item: Incoming, now: datetime) -> None:
+    """What every firing carries: the latest words, labels and times."""
+    alert.status = AlertStatus.FIRING
+    alert.summary = item.summary[:1024]
+    alert.severity = item.severity
+    alert.labels = item.labels
+    alert.annotations = item.annotations
+    alert.starts_at = item.starts_at or alert.starts_at or now
+    alert.ends_at = None
+    alert.generator_url = item.generator_url
+    alert.last_seen = now
+    alert.raw = bounded(item.raw)
+
+
+def count_change(alert: Alert, integration: Integration, now: datetime) -> None:
+    window = timedelta(minutes=integration.flap_minutes)
+    recent = [t for t in _times(alert.changes) if t > now - window]
+    recent.append(now)
+    alert.changes = [t.isoformat() for t in recent[-(integration.flap_changes + 1) :]]
+    alert.flapping = len(recent) > integration.flap_changes
+
+
+def flapping_words(alert: Alert, integration: Integration) -> str:
+    return (
+        f"{alert.name} is flapping (more than {integration.flap_changes} changes in "
+        f"{integration.flap_minutes} minutes): no more entries until it settles."
+    )
 
 
 def settle_group(
@@ -502,7 +612,7 @@ def settle_flapping(now: datetime | None = None) -> int:
         .only("pk", "changes", "group_id", "integration")
     )
     for candidate in candidates.iterator(chunk_size=200):
-        if _flapping(candidate, candidate.integration, now):
+        if is_flapping(candidate, candidate.integration, now):
             continue
         with transaction.atomic():
             group = (
@@ -512,7 +622,7 @@ def settle_flapping(now: datetime | None = None) -> int:
                 .first()
             )
             alert = Alert.objects.select_for_update().get(pk=candidate.pk)
-            if not alert.flapping or _flapping(alert, candidate.integration, now):
+            if not alert.flapping or is_flapping(alert, candidate.integration, now):
                 continue
             alert.flapping = False
             alert.save(update_fields=["flapping"])
@@ -529,7 +639,7 @@ def settle_flapping(now: datetime | None = None) -> int:
     return settled
 
 
-def _flapping(alert: Alert, integration: Integration, now: datetime) -> bool:
+def is_flapping(alert: Alert, integration: Integration, now: datetime) -> bool:
     window = timedelta(minutes=integration.flap_minutes)
     recent = [t for t in _times(alert.changes) if t > now - window]
     return len(recent) > integration.flap_changes

@@ -20,6 +20,17 @@ app.conf.beat_schedule = {
         "task": "kernel.tasks.purge_idempotency_keys",
         "schedule": 3600.0,
     },
+    "purge-alert-deliveries": {
+        "task": "alerts.tasks.purge_alert_deliveries",
+        "schedule": 3600.0,
+    },
+    # A flapping alert that went quiet flaps no more, and the incident it held open
+    # resolves if all its alerts are resolved.
+    "settle-flapping-alerts": {
+        "task": "alerts.tasks.settle_flapping_alerts",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 
 # Seconds after which a queued run of the relay or the sweep is dropped unrun.

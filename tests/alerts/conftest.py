@@ -99,3 +99,88 @@ def send(
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+# --- a real server for concurrent senders -----------------------------------------------------
+
+from tests.notifications.conftest import database_url  # noqa: E402,F401 (a fixture)
+
+
+@pytest.fixture
+def alert_server(database_url: str, tmp_path):  # noqa: F811
+    """The app under gunicorn (2 processes x 16 threads, as deploy/ runs it but smaller) on
+    the test database, for posts that must really run at once; its base URL."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.notifications.harness import ROOT, wait_until
+    from tests.services import free_port
+
+    port = free_port()
+    log = (tmp_path / "gunicorn.log").open("ab")
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": database_url,
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "servicedesk.wsgi",
+            "--workers",
+            "2",
+            "--threads",
+            "16",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "256",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            urllib.request.urlopen(f"{url}/health/", timeout=1)
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+        return True
+
+    try:
+        assert wait_until(up, timeout=30), (tmp_path / "gunicorn.log").read_text()
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def post_raw(url: str, body: bytes, token: str) -> int:
+    """POST ``body`` with a bearer token over real HTTP; the status (a 5xx too)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)

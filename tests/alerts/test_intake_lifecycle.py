@@ -324,3 +324,51 @@ def test_a_flapping_alert_stops_adding_timeline_entries(make_integration):
     )
     # fired, resolved, fired again, then flapping: nothing more for the other nine changes
     assert verbs == ["alert_fired", "alert_resolved", "alert_fired", "alert_flapping"]
+
+
+def test_a_flapping_alert_holds_its_incident_open_until_the_sweep_sees_it_settled(make_integration):
+    from alerts.intake import settle_flapping
+
+    integration = make_integration(flap_changes=3, flap_minutes=30)
+    send(integration, am_body(am_alert("fp", starts_at="2026-12-02T10:00:00Z")))
+    assert len(incidents_of(integration)) == 1
+    # Resolved, then fired again: the second firing is a new incident, and the alert's
+    # changes are counted across the incidents it opens.
+    for n in range(3):
+        send(
+            integration,
+            am_body(am_alert("fp", status="resolved", ends_at=f"2026-12-02T10:0{n}:30Z")),
+        )
+        send(integration, am_body(am_alert("fp", starts_at=f"2026-12-02T10:0{n + 1}:00Z")))
+    send(integration, am_body(am_alert("fp", status="resolved", ends_at="2026-12-02T10:09:30Z")))
+
+    latest = Alert.objects.order_by("-pk").first()
+    assert latest.flapping and latest.status == AlertStatus.RESOLVED
+    held = latest.incident
+    assert held.status == Status.NEW  # a flapping alert does not resolve its incident
+    assert len(incidents_of(integration)) < 4  # not one incident per flap
+
+    assert settle_flapping(now=timezone.now() + timedelta(minutes=5)) == 0  # still flapping
+    assert settle_flapping(now=timezone.now() + timedelta(minutes=31)) == 1
+    held.refresh_from_db()
+    latest.refresh_from_db()
+    assert not latest.flapping
+    assert held.status == Status.RESOLVED
+    assert held.timeline.filter(verb="alert_settled").exists()
+
+
+def test_digests_are_forgotten_after_the_replay_window(integration, settings):
+    from alerts.intake import purge_deliveries
+    from alerts.models import Delivery
+
+    body = am_body(am_alert("fp-1"))
+    send(integration, body)
+    assert (
+        purge_deliveries(now=timezone.now() + timedelta(hours=settings.ALERT_REPLAY_HOURS - 1)) == 0
+    )
+    assert (
+        purge_deliveries(now=timezone.now() + timedelta(hours=settings.ALERT_REPLAY_HOURS + 1)) == 1
+    )
+    assert not Delivery.objects.exists()
+    send(integration, body)  # the same body a day later is news again
+    assert Alert.objects.get().count == 2

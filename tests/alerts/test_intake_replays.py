@@ -1,0 +1,106 @@
+"""A sender that retries (a lost answer, a restart) sends bodies again: each of 1,000 bodies
+delivered three times, once right away and once after everything else, leaves the same
+incidents, alert counts and notifications as delivering each once."""
+
+import json
+import random
+from datetime import timedelta
+
+import pytest
+
+from alerts.models import Alert, AlertGroup, Kind
+from notifications.models import Notification
+from oncall.models import EscalationLevel, EscalationPolicy, Page
+from tests.alerts.conftest import am_alert, am_body, ev2, send
+
+pytestmark = pytest.mark.django_db
+
+
+def alertmanager_bodies(rng: random.Random, count: int) -> list[bytes]:
+    firing: dict[str, bool] = {}
+    bodies = []
+    for n in range(count):
+        fingerprint = f"fp-{rng.randrange(60)}"
+        if firing.get(fingerprint) and rng.random() < 0.4:
+            alert = am_alert(
+                fingerprint, status="resolved", ends_at=f"2026-12-02T12:{n % 60:02d}:00Z"
+            )
+            firing[fingerprint] = False
+        else:
+            alert = am_alert(fingerprint, starts_at=f"2026-12-02T10:{n % 60:02d}:00Z")
+            firing[fingerprint] = True
+        bodies.append(json.dumps(am_body(alert, group_key=f"send-{n}")).encode())
+    return bodies
+
+
+def events_bodies(rng: random.Random, count: int, secret: str) -> list[bytes]:
+    bodies = []
+    for n in range(count):
+        key = f"ev-{rng.randrange(40)}"
+        action = rng.choices(["trigger", "acknowledge", "resolve"], weights=[5, 2, 3])[0]
+        body = ev2(action, key, secret) | {"client": f"monitor-{n}"}
+        bodies.append(json.dumps(body).encode())
+    return bodies
+
+
+def outcome(integration) -> dict:
+    groups = list(
+        AlertGroup.objects.filter(integration=integration).select_related("incident").order_by("pk")
+    )
+    numbers = [group.incident.number for group in groups]
+    return {
+        "incidents": [(group.key, group.incident.status, group.open) for group in groups],
+        "alerts": sorted(
+            Alert.objects.filter(integration=integration).values_list(
+                "group__key", "dedup_key", "count", "status"
+            )
+        ),
+        "notifications": sorted(
+            per_incident(Notification.objects.filter(payload__number__in=numbers), numbers)
+        ),
+        "pages": Page.objects.filter(escalation__incident__number__in=numbers).count(),
+        "timeline": sorted(
+            (numbers.index(group.incident.number), verb)
+            for group in groups
+            for verb in group.incident.timeline.values_list("verb", flat=True)
+        ),
+    }
+
+
+def per_incident(notifications, numbers: list[str]) -> list[tuple[int, str, str]]:
+    """Each notification as (which incident, kind, channel): comparable across integrations."""
+    return [(numbers.index(n.payload["number"]), n.kind, n.channel) for n in notifications]
+
+
+@pytest.fixture
+def paging(team, agent, service):
+    policy = EscalationPolicy.objects.create(name="Alerts", team=team, page_priorities=[1, 2])
+    policy.services.add(service)
+    EscalationLevel.objects.create(
+        policy=policy, position=0, user=agent, delay=timedelta(minutes=5)
+    )
+
+
+@pytest.mark.parametrize("kind", [Kind.ALERTMANAGER, Kind.EVENTS_V2])
+def test_every_body_three_times_is_every_body_once(make_integration, paging, kind):
+    once, thrice = make_integration(kind=kind), make_integration(kind=kind)
+    rng = random.Random(12)
+    if kind == Kind.ALERTMANAGER:
+        bodies = alertmanager_bodies(rng, 500)
+    else:
+        bodies = events_bodies(rng, 500, "shared-secret")
+        once.secret = thrice.secret = "shared-secret"
+        once.save()
+        thrice.save()
+
+    for body in bodies:
+        assert send(once, body).status_code == 202
+    for body in bodies:
+        assert send(thrice, body).status_code == 202
+        assert send(thrice, body).status_code == 202  # the sender's retry
+    for body in bodies:
+        assert send(thrice, body).status_code == 202  # replayed after everything else
+
+    expected, got = outcome(once), outcome(thrice)
+    assert len(expected["incidents"]) > 10 and expected["notifications"] and expected["pages"]
+    assert got == expected
