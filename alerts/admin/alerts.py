@@ -20,9 +20,20 @@ from incidents.models import Incident
 from kernel.admin.panels import Panel, PanelRow
 
 PANEL_ROWS = 50
-# A page of the list never reads these: the sender's payload may be large, and the list
-# shows none of it.
-LIST_DEFERRED = ("raw", "labels", "annotations", "changes")
+# What a page of the list reads: its columns, not the sender's payload (which may be
+# large) nor the incident's texts.
+LIST_COLUMNS = (
+    "summary",
+    "integration__name",
+    "status",
+    "severity",
+    "count",
+    "first_seen",
+    "last_seen",
+    "incident__number",
+    "flapping",
+    "suppressed",
+)
 
 
 def is_web_url(url: str) -> bool:
@@ -43,7 +54,7 @@ def pretty(value: Any) -> SafeString:
 
 class AlertChangeList(ChangeList):
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Any]:
-        return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)
+        return super().get_queryset(request, exclude_parameters).only(*LIST_COLUMNS)
 
 
 @admin.register(Alert)
