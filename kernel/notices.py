@@ -134,3 +134,33 @@ def personal_link(kind: str, data: Mapping[str, Any], recipient: Recipient) -> A
     if make is None or (recipient.user_id is None and not recipient.address_key):
         return None
     return make(data, recipient)
+
+
+@dataclass(frozen=True)
+class ReferenceLink:
+    """A link a notice carries for everyone who gets it, to read before acting (a paged
+    incident's runbook): built when the message is rendered, from what the notice shows,
+    so it names what is current then and is never stored."""
+
+    label: str
+    url: str
+
+
+type ReferenceLinks = Callable[[Mapping[str, Any]], Iterable[ReferenceLink]]
+"""Builds the reference links of one notice from its data (``model``, ``number``, what it
+shows); empty when it has none."""
+
+_reference_links: dict[str, list[ReferenceLinks]] = {}
+
+
+def register_reference_links(kind: str, make: ReferenceLinks) -> None:
+    """Notices of ``kind`` carry the links ``make`` builds. Called from an app's
+    ``wiring``; idempotent."""
+    registered = _reference_links.setdefault(kind, [])
+    if make not in registered:
+        registered.append(make)
+
+
+def reference_links(kind: str, data: Mapping[str, Any]) -> list[ReferenceLink]:
+    """The reference links of a notice of ``kind``, in the order their apps registered."""
+    return [link for make in _reference_links.get(kind, ()) for link in make(data)]

@@ -23,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
-from kernel.notices import ActionLink, personal_link
+from kernel.notices import ActionLink, personal_link, reference_links
 from notifications import signing
 from notifications.destinations import CheckedTransport, UnsafeDestination
 from notifications.enums import Channel, WebhookFormat
@@ -114,7 +114,14 @@ def send_email(notification: Notification, connection: BaseEmailBackend) -> None
         raise Permanent("The recipient has no email address.")
     # Built now, for this recipient only: the row (and the timeline) never holds it.
     action = personal_link(notification.kind, notification.payload, notification.addressed_to)
-    context = {"n": notification, "data": notification.payload, "user": recipient, "action": action}
+    context = {
+        "n": notification,
+        "data": notification.payload,
+        "user": recipient,
+        "action": action,
+        # What to read first (a paged incident's runbook), as it is now.
+        "references": reference_links(notification.kind, notification.payload),
+    }
     message = _Mail(
         subject=notification.subject,
         body=render_to_string("notifications/email.txt", context),

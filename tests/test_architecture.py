@@ -43,6 +43,8 @@ REGISTRATIONS = {
     "subscribe",
     "set_publisher",
     "register_personal_link",
+    "register_reference_links",
+    "register_detail_field",
 }
 
 

@@ -1,5 +1,5 @@
-"""The alerts app in the agents' console; each module registers its models."""
+"""The alerts console: each module registers its admins with the site."""
 
-from alerts.admin import alerts, integrations, silences
+from alerts.admin import alerts, integrations, runbooks, silences
 
-__all__ = ["alerts", "integrations", "silences"]
+__all__ = ["alerts", "integrations", "runbooks", "silences"]

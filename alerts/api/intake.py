@@ -14,7 +14,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import AllowAny
@@ -60,6 +66,14 @@ class AlertIntakeViewSet(Idempotent, viewsets.ViewSet):
         "signature of the body (`X-Signature-256: sha256=<hex>` by default); Events v2 "
         "may carry the secret as `routing_key`. Up to 10 MB. See docs/alerts.md.",
         auth=[],
+        parameters=[
+            OpenApiParameter(
+                "key",
+                str,
+                OpenApiParameter.PATH,
+                description="The integration's key (its URL in the console).",
+            )
+        ],
         extensions={EXEMPT: REPLAYS_ARE_DIGESTS},
         request=OpenApiTypes.OBJECT,
         responses={

@@ -1,6 +1,6 @@
 """Panels under a ticket's change form: its cross links (``kernel.links``) and whatever
 else a higher app adds, such as known errors suggested for an incident. A panel is rows
-of (ticket, note, optional one-click POST action)."""
+of (ticket, note, optional one-click POST action, optional content)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +23,9 @@ class PanelRow:
     link_url: str = ""
     """A page elsewhere the row also links to (an alert's graph), with ``link_label``."""
     link_label: str = ""
+    content: str = ""
+    """HTML shown under the row as it is (a runbook's body): the app that makes the row
+    makes it safe and marks it so (``SafeString``); a plain string is escaped."""
 
     @property
     def url(self) -> str:

@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 
 from accounts.models import User
 from catalog.models import Team
+from kernel.api.details import detail_fields
 from kernel.enums import Priority
 from kernel.links import relations_of
 from kernel.models import Ticket
@@ -224,7 +225,8 @@ class TicketRefSerializer(serializers.Serializer[Ticket]):
 class TicketFieldsMixin(serializers.Serializer[Any]):
     """``allowed_moves`` (for the requesting user) and ``links`` (registered cross links).
     Both read only what is in memory: the move table, cached permissions, and the rows
-    ``kernel.links.with_relations`` loaded with the list."""
+    ``kernel.links.with_relations`` loaded with the list. Then the fields higher apps add
+    to the type's detail (``kernel.api.details``), which may read more."""
 
     allowed_moves = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
@@ -237,6 +239,12 @@ class TicketFieldsMixin(serializers.Serializer[Any]):
     service = NamedRefSerializer(read_only=True, allow_null=True)
     category = NamedRefSerializer(read_only=True, allow_null=True)
     subcategory = NamedRefSerializer(read_only=True, allow_null=True)
+
+    def get_fields(self) -> dict[str, Any]:
+        # What higher apps add to this type's detail (``kernel.api.details``), last.
+        fields: dict[str, Any] = super().get_fields()
+        fields.update(detail_fields(self.Meta.model))  # type: ignore[attr-defined]
+        return fields
 
     def get_allowed_moves(self, ticket: Ticket) -> list[str]:
         request = self.context.get("request")
