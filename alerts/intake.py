@@ -123,7 +123,7 @@ def _first_delivery(integration: Integration, body: bytes, now: datetime) -> boo
     table = connection.ops.quote_name(Delivery._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (integration_id, digest, received_at) VALUES (%s, %s, %s) "  # noqa: S608 (names, not input)
+            f"INSERT INTO {table} (integration_id, digest, received_at) VALUES (%s, %s, %s) "  # noqa: S608 (names, not input)  # nosec B608
             "ON CONFLICT (integration_id, digest) DO NOTHING",
             [integration.pk, hashlib.sha256(body).hexdigest(), now],
         )
