@@ -38,6 +38,10 @@ class Router(DefaultRouter):
 
 
 router = Router()
+# First: monitoring tools post here in storms, and the resolver tries patterns in order.
+router.register(
+    r"integrations/(?P<key>[^/.]+)/alerts", AlertIntakeViewSet, basename="integration-alerts"
+)
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register(
     r"incidents/(?P<number>[^/.]+)/status-updates",
@@ -56,6 +60,3 @@ router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
-router.register(
-    r"integrations/(?P<key>[^/.]+)/alerts", AlertIntakeViewSet, basename="integration-alerts"
-)
