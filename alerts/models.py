@@ -252,6 +252,8 @@ class Alert(models.Model):
             models.Index(fields=["incident", "status"], name="alert_incident_status"),
             models.Index(fields=["status", "last_seen"], name="alert_status_seen"),
             models.Index(fields=["integration", "last_seen"], name="alert_integration_seen"),
+            # The admin's list and the API's pages, latest seen first, at any size.
+            models.Index(fields=["last_seen", "id"], name="alert_seen"),
         ]
 
     def __str__(self) -> str:

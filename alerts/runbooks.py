@@ -77,7 +77,7 @@ def render(markdown: str) -> SafeString:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return mark_safe(clean)  # noqa: S308 -- nh3 has just reduced it to the allow-list above
+    return mark_safe(clean)  # noqa: S308  # nosec B308 B703 (nh3 has just reduced it to the allow-list above)
 
 
 @dataclass(frozen=True)

@@ -439,6 +439,12 @@ SPECTACULAR_SETTINGS = {
         "ChangeTypeEnum": "changes.models.Type",
         "ChangeCloseCodeEnum": "changes.models.CloseCode",
         "StatusImpactEnum": "statuspage.enums.Impact",
+        # The names these had before alerts brought their own kind and severity.
+        "KindEnum": "kernel.enums.TimelineKind",
+        "SeverityEnum": "incidents.models.Severity",
+        "AlertStatusEnum": "alerts.models.AlertStatus",
+        "AlertSeverityEnum": "alerts.models.AlertSeverity",
+        "AlertKindEnum": "alerts.models.Kind",
     },
 }
 

@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from alerts.models import Alert, Integration, Runbook, Silence
 from changes.models import BlackoutWindow, Change, ChangeTemplate
 from changes.models import Status as ChangeStatus
 from incidents.models import Incident, Status
@@ -21,9 +23,10 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "admin / servicedesk-demo" in out
-    assert Incident.objects.count() == 200
+    people = Incident.objects.filter(alert_group__isnull=True)  # not opened by alerts
+    assert people.count() == 200
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
-    assert not Incident.objects.filter(timeline__verb="created").count() < 200
+    assert not people.filter(timeline__verb="created").count() < 200
     login = RequestFactory().post("/admin/login/")  # axes watches sign-ins per request
     assert authenticate(login, username="admin", password="servicedesk-demo").is_superuser
     assert authenticate(login, username="sam", password="agent-demo").is_agent
@@ -43,12 +46,24 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     assert PublicIncident.objects.filter(phase="resolved").exists()
     assert Change.objects.filter(customer_visible=True, status=ChangeStatus.SCHEDULED).exists()
     assert Subscriber.objects.filter(confirmed_at__isnull=False).exists()
+    # Monitoring: two integrations printed with their endpoints and secrets, incidents
+    # opened by alerts (two alerts in one, one resolved by them), a silenced alert.
+    for integration in Integration.objects.all():
+        assert integration.path in out and integration.secret in out
+    assert set(Integration.objects.values_list("kind", flat=True)) == {"alertmanager", "events_v2"}
+    assert Runbook.objects.exists() and Silence.objects.exists()
+    from_alerts = Incident.objects.filter(alert_group__isnull=False)
+    assert from_alerts.count() == 3
+    assert from_alerts.filter(status=Status.RESOLVED).count() == 1
+    assert from_alerts.filter(status=Status.IN_PROGRESS).exists()  # acknowledged by its sender
+    assert from_alerts.annotate(alerts_in=Count("alerts")).filter(alerts_in=2).exists()
+    assert Alert.objects.filter(incident__isnull=True, suppressed__startswith="Silenced").exists()
     # The seed is muted: no mail is even queued, for subscribers (addresses) included.
     assert not Notification.objects.exists()
 
     call_command("load_demo")
     assert "loaded already" in capsys.readouterr().out
-    assert Incident.objects.count() == 200
+    assert Incident.objects.count() == 203
 
 
 @pytest.mark.django_db

@@ -20,6 +20,9 @@ class PanelRow:
     action_url: str = ""
     """A POST target the row's button submits to, with ``action_label`` on the button."""
     action_label: str = ""
+    link_url: str = ""
+    """A page elsewhere the row also links to (an alert's graph), with ``link_label``."""
+    link_label: str = ""
     content: str = ""
     """HTML shown under the row as it is (a runbook's body): the app that makes the row
     makes it safe and marks it so (``SafeString``); a plain string is escaped."""

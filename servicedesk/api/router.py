@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from alerts.api.alerts import AlertViewSet, IncidentAlertViewSet
 from alerts.api.intake import AlertIntakeViewSet
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
@@ -37,12 +38,20 @@ class Router(DefaultRouter):
 
 
 router = Router()
+# First: monitoring tools post here in storms, and the resolver tries patterns in order.
+router.register(
+    r"integrations/(?P<key>[^/.]+)/alerts", AlertIntakeViewSet, basename="integration-alerts"
+)
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register(
     r"incidents/(?P<number>[^/.]+)/status-updates",
     IncidentStatusUpdateViewSet,
     basename="incident-status-update",
 )
+router.register(
+    r"incidents/(?P<number>[^/.]+)/alerts", IncidentAlertViewSet, basename="incident-alert"
+)
+router.register("alerts", AlertViewSet, basename="alert")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("changes", ChangeViewSet, basename="change")
@@ -51,6 +60,3 @@ router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
-router.register(
-    r"integrations/(?P<key>[^/.]+)/alerts", AlertIntakeViewSet, basename="integration-alerts"
-)

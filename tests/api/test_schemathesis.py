@@ -25,6 +25,7 @@ from incidents.models import Incident
 from oncall.models import Rotation, RotationMember, Schedule
 from problems.models import Problem
 from problems.models import Status as ProblemStatus
+from tests.alerts import rows
 from tests.conftest import token_for
 from tests.factories import CHANGE_PATHS, PATHS, PROBLEM_PATHS
 
@@ -84,9 +85,12 @@ def desk(
             "{number}/history/", "{number}/override-priority/", "{number}/status-updates/",
             "{number}/link-incidents/", "{number}/resolve-incidents/", "{number}/conflicts/",
             "{number}/caused-incidents/", "{number}/fixes-problems/", "{number}/approve/",
-            "{number}/reject/",
+            "{number}/reject/", "{number}/alerts/",
         ):  # fmt: skip
             parameters[f"/api/v1/{kind}/{path}"] = {"number": number}
+    # An alert on the open incident, for the alert list, its detail and the incident's.
+    incident = Incident.objects.get(number=tickets["incidents"])
+    parameters["/api/v1/alerts/{id}/"] = {"id": rows.alert(rows.integration(), incident).pk}
     # ...and one per move, in a state the move leaves from.
     for move in Incident.moves:
         status = first_reachable(move.sources, PATHS)

@@ -1,6 +1,7 @@
 """Fill an empty database with a demo desk: people, catalog, ~200 incidents in every
-state, and problems and changes on top (``demo.itil``), all made through the workflows so
-each has a real timeline and history.
+state, problems and changes on top (``demo.itil``), the status page (``demo.status``) and
+monitoring's integrations and alert incidents (``demo.alerts``), all made through the
+workflows and the alert intake so each has a real timeline and history.
 
 Runs once: when the demo admin exists already it only prints the login again."""
 
@@ -18,8 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import AGENTS, MANAGERS
+from alerts.integrations import endpoint_url
+from alerts.models import Integration
 from catalog.models import Category, Service, Team
 from demo import data, itil
+from demo.alerts import load_alerts
 from demo.status import load_status_page
 from incidents.models import HoldReason, Incident, ResolutionCode, Source
 from incidents.workflow import (
@@ -73,6 +77,7 @@ class Command(BaseCommand):
                 self._load(incidents, random.Random(seed))  # noqa: S311 (not security)
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo desk: {incidents} incidents."))
         self._print_logins()
+        self._print_integrations()
 
     def _print_logins(self) -> None:
         secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
@@ -85,6 +90,15 @@ class Command(BaseCommand):
             f"  Code: `DEBUG=1 .venv/bin/python manage.py demo_code` prints the current one,\n"
             f"        or add the secret {secret} to an authenticator app.\n"
         )
+
+    def _print_integrations(self) -> None:
+        # Demo secrets, printed like the demo passwords: post to these to try the intake.
+        for integration in Integration.objects.order_by("name"):
+            self.stdout.write(
+                f"  Alerts from {integration.get_kind_display()} ({integration.name}):\n"
+                f"    POST {endpoint_url(integration)}\n"
+                f"    Authorization: Bearer {integration.secret}\n"
+            )
 
     def _load(self, count: int, rng: random.Random) -> None:
         admin = User.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", ADMIN_PASSWORD)
@@ -148,6 +162,7 @@ class Command(BaseCommand):
             self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
         itil.load_changes(manager, itil.load_problems(manager))
         load_status_page()
+        load_alerts(manager)
 
     def _walk(
         self, incident: Incident, path: tuple[str, ...], *, agent: User, caller: User, manager: User
