@@ -97,10 +97,15 @@ def receive(integration: Integration, body: bytes, document: Any = None) -> Rece
     for item in incoming:
         batches[group_key(integration, item)].append(item)
     with transaction.atomic():
-        if not _first_delivery(integration, body, now):
+        repeat = _lone_firing(batches)
+        if repeat is None:
+            claimed, done = _first_delivery(integration, body, now), False
+        else:
+            claimed, done = _claim_and_repeat(integration, body, *repeat, now)
+        if not claimed:
             receipt.replay = True
             return receipt
-        if len(batches) == 1 and _repeat_in_place(integration, *next(iter(batches.items())), now):
+        if done:
             return receipt
         run = _Run(integration, now, receipt)
         for key in sorted(batches):
@@ -108,22 +113,35 @@ def receive(integration: Integration, body: bytes, document: Any = None) -> Rece
     return receipt
 
 
-def _repeat_in_place(
-    integration: Integration, key: str, items: list[Incoming], now: datetime
-) -> bool:
-    """The storm's commonest body, in one statement: one alert firing again in its open
-    incident, not flapping, its timeline entry not due. Does what ``_Batch.fire`` does for
-    it (``refresh`` and one more count) and says whether it did; anything else (or another
-    database than PostgreSQL) takes the general path. Locks the group row first, like the
-    general path, so the two serialize on it."""
-    if connection.vendor != "postgresql" or len(items) != 1 or items[0].action != Action.TRIGGER:
-        return False
-    item = items[0]
-    alert, group, incident = (
-        connection.ops.quote_name(model._meta.db_table) for model in (Alert, AlertGroup, Incident)
+def _lone_firing(batches: dict[str, list[Incoming]]) -> tuple[str, Incoming] | None:
+    """The storm's commonest body: one alert, firing (on PostgreSQL, where
+    ``_claim_and_repeat`` can take it in one statement)."""
+    if connection.vendor != "postgresql" or len(batches) != 1:
+        return None
+    [(key, items)] = batches.items()
+    if len(items) != 1 or items[0].action != Action.TRIGGER:
+        return None
+    return key, items[0]
+
+
+def _claim_and_repeat(
+    integration: Integration, body: bytes, key: str, item: Incoming, now: datetime
+) -> tuple[bool, bool]:
+    """Claim the body's digest and, if the alert is firing again in its open incident, not
+    flapping and its timeline entry not due, record it there: one statement for what
+    ``_first_delivery`` and ``_Batch.fire`` (``refresh`` and one more count) do for it.
+    Says whether the digest was claimed (False: a replay) and whether the alert was
+    recorded (False: the general path takes it, the digest already claimed). Locks the
+    group row first, like the general path, so the two serialize on it."""
+    delivery, alert, group, incident = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Delivery, Alert, AlertGroup, Incident)
     )
     quiet_since = now - timedelta(seconds=settings.ALERT_TIMELINE_SECONDS)
     params: list[Any] = [
+        integration.pk,
+        hashlib.sha256(body).hexdigest(),
+        now,
         integration.pk,
         key,
         list(OPEN_STATES),
@@ -142,23 +160,32 @@ def _repeat_in_place(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH g AS (
+            WITH d AS (
+                INSERT INTO {delivery} (integration_id, digest, received_at)
+                VALUES (%s, %s, %s)
+                ON CONFLICT (integration_id, digest) DO NOTHING
+                RETURNING 1
+            ), g AS (
                 SELECT g.id FROM {group} g JOIN {incident} i ON i.id = g.incident_id
                 WHERE g.integration_id = %s AND g.key = %s AND g.open
                   AND i.status = ANY(%s)
                 FOR UPDATE OF g
+            ), u AS (
+                UPDATE {alert} a SET count = a.count + 1, last_seen = %s, summary = %s,
+                    severity = %s, labels = %s, annotations = %s,
+                    starts_at = COALESCE(%s, a.starts_at), generator_url = %s, raw = %s
+                FROM g
+                WHERE EXISTS (SELECT 1 FROM d)
+                  AND a.group_id = g.id AND a.dedup_key = %s AND a.status = %s
+                  AND NOT a.flapping AND a.noted_at > %s
+                RETURNING a.id
             )
-            UPDATE {alert} a SET count = a.count + 1, last_seen = %s, summary = %s,
-                severity = %s, labels = %s, annotations = %s,
-                starts_at = COALESCE(%s, a.starts_at), generator_url = %s, raw = %s
-            FROM g
-            WHERE a.group_id = g.id AND a.dedup_key = %s AND a.status = %s
-              AND NOT a.flapping AND a.noted_at > %s
-            RETURNING a.id
+            SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM u)
             """,  # noqa: S608 (table names from the models; values are parameters)  # nosec B608
             params,
         )
-        return cursor.fetchone() is not None
+        claimed, recorded = cursor.fetchone()
+    return bool(claimed), bool(recorded)
 
 
 def group_key(integration: Integration, item: Incoming) -> str:

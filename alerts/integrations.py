@@ -13,6 +13,17 @@ logger = logging.getLogger(__name__)
 SECRET_PLACEHOLDER = "<the integration's secret>"
 
 
+def integration_by_key(key: str) -> Integration | None:
+    """The integration a post names, read on every alert post: a raw query (a third of the
+    ORM's cost here; its fields still converted), no join (the service is read only when
+    an incident opens), no order."""
+    table = Integration._meta.db_table
+    found = list(
+        Integration.objects.raw(f"SELECT * FROM {table} WHERE key = %s", [key[:64]])  # noqa: S608 (the model's table)  # nosec B608
+    )
+    return found[0] if found else None
+
+
 def integration_rotate_secret(integration: Integration, *, by: User) -> str:
     """A new secret, in force at once: the sender is refused (401) until it is given the
     new one. Returns it, for the one page that shows it."""

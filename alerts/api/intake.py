@@ -28,6 +28,7 @@ from rest_framework.request import Request
 
 from alerts.credentials import authentic
 from alerts.intake import receive
+from alerts.integrations import integration_by_key
 from alerts.models import AuthMode, Integration, Kind
 from alerts.payloads import PayloadInvalid
 from kernel.api.idempotency import EXEMPT, Idempotent
@@ -111,7 +112,7 @@ class AlertIntakeViewSet(Idempotent, viewsets.ViewSet):
         limit = settings.ALERT_MAX_BODY_BYTES
         if not length.isdigit() or int(length) > limit:
             return _error(413, "payload_too_large", f"The body is over {limit} bytes.")
-        integration = Integration.objects.select_related("service").filter(key=key[:64]).first()
+        integration = integration_by_key(key)
         if integration is None:
             return _error(404, "not_found", "No integration has this key.")
         if not integration.enabled:
