@@ -4,16 +4,14 @@ webhook endpoints (disabled ones shown so), preferences, watches and subscriptio
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kernel.admin.pages import acting_user
+from kernel.admin.secrets import SecretShownOnceAdmin
 from notifications.delivery import endpoint_enable, endpoint_rotate_secret, notification_retry
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import (
@@ -168,7 +166,14 @@ class InboxAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(SecretShownOnceAdmin):
+    secret_noun = "signing secret"
+    rotate_consequence = (
+        "every webhook sent from then on, retries included, is signed with the new one, and "
+        "the receiver refuses them until it is given the new secret."
+    )
+    secret_template = "admin/notifications/endpoint/secret.html"
+
     """The signing secret is generated here, never typed, and shown once: on the page that
     answers the save that created it or the rotation that replaced it. Every other page
     (list, change form, view-only) shows its first characters and when it was set."""
@@ -198,50 +203,11 @@ class EndpointAdmin(admin.ModelAdmin):
             endpoint_enable(endpoint)
         self.message_user(request, "Enabled.", messages.SUCCESS)
 
-    def get_urls(self) -> list[URLPattern]:
-        rotate = path(
-            "<path:object_id>/rotate-secret/",
-            self.admin_site.admin_view(self.rotate_secret_view),
-            name="notifications_endpoint_rotate_secret",
-        )
-        return [rotate, *super().get_urls()]
+    def rotate(self, obj: Endpoint, request: HttpRequest) -> None:
+        endpoint_rotate_secret(obj, by=acting_user(request))
 
-    def response_add(
-        self, request: HttpRequest, obj: Endpoint, post_url_continue: str | None = None
-    ) -> HttpResponse:
-        return self.secret_page(request, obj, "The new endpoint's signing secret")
-
-    def rotate_secret_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        endpoint = self.get_object(request, object_id)
-        if endpoint is None:
-            raise Http404
-        if not self.has_change_permission(request, endpoint):
-            raise PermissionDenied
-        if request.method == "POST":
-            endpoint_rotate_secret(endpoint, by=acting_user(request))
-            self.log_change(request, endpoint, "Rotated the signing secret.")
-            return self.secret_page(request, endpoint, "The endpoint's new signing secret")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": endpoint,
-            "title": f"Rotate the signing secret of {endpoint}",
-        }
-        return TemplateResponse(request, "admin/notifications/endpoint/rotate_secret.html", context)
-
-    def secret_page(self, request: HttpRequest, endpoint: Endpoint, title: str) -> HttpResponse:
-        """The one page that shows the secret: rendered in answer to the POST, not after a
-        redirect, so it is never in a message, a session or a URL. The admin's views are
-        never_cache ("no-store"), so no cache keeps it either."""
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": endpoint,
-            "title": title,
-            "secret": endpoint.secret,
-            "secret_label": f"Signing secret of {endpoint}",
-        }
-        return TemplateResponse(request, "admin/notifications/endpoint/secret.html", context)
+    def secret_context(self, obj: Endpoint) -> dict[str, Any]:
+        return {"secret_label": f"Signing secret of {obj}"}
 
 
 class OwnRowsAdmin(admin.ModelAdmin):

@@ -7,10 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from alerts.integrations import endpoint_url, integration_rotate_secret, sender_setup
 from alerts.models import GroupBy, Integration, RoutingRule
 from kernel.admin.pages import acting_user
+from kernel.admin.secrets import SecretShownOnceAdmin
 
 
 class IntegrationForm(forms.ModelForm):
@@ -63,7 +61,14 @@ class RoutingRuleInline(admin.TabularInline):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(SimpleHistoryAdmin):
+class IntegrationAdmin(SecretShownOnceAdmin, SimpleHistoryAdmin):
+    secret_noun = "secret"
+    rotate_consequence = (
+        "the monitoring tool's posts are refused (401) until it is given the new one, and a "
+        "sender such as Alertmanager keeps retrying them meanwhile."
+    )
+    secret_template = "admin/alerts/integration/secret.html"
+
     form = IntegrationForm
     list_display = ("name", "kind", "service", "group_by", "enabled", "auth", "secret_shown")
     list_filter = ("kind", "enabled", "auth")
@@ -102,51 +107,8 @@ class IntegrationAdmin(SimpleHistoryAdmin):
             return "Shown once the integration is saved."
         return format_html("<pre>{}</pre>", sender_setup(obj))
 
-    def get_urls(self) -> list[URLPattern]:
-        rotate = path(
-            "<path:object_id>/rotate-secret/",
-            self.admin_site.admin_view(self.rotate_secret_view),
-            name="alerts_integration_rotate_secret",
-        )
-        return [rotate, *super().get_urls()]
+    def rotate(self, obj: Integration, request: HttpRequest) -> None:
+        integration_rotate_secret(obj, by=acting_user(request))
 
-    def response_add(
-        self, request: HttpRequest, obj: Integration, post_url_continue: str | None = None
-    ) -> HttpResponse:
-        return self.secret_page(request, obj, "The new integration's secret")
-
-    def rotate_secret_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        integration = self.get_object(request, object_id)
-        if integration is None:
-            raise Http404
-        if not self.has_change_permission(request, integration):
-            raise PermissionDenied
-        if request.method == "POST":
-            integration_rotate_secret(integration, by=acting_user(request))
-            self.log_change(request, integration, "Rotated the secret.")
-            return self.secret_page(request, integration, "The integration's new secret")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": integration,
-            "title": f"Rotate the secret of {integration}",
-        }
-        return TemplateResponse(request, "admin/alerts/integration/rotate_secret.html", context)
-
-    def secret_page(
-        self, request: HttpRequest, integration: Integration, title: str
-    ) -> HttpResponse:
-        """The one page that shows the secret: rendered in answer to the POST, not after a
-        redirect, so it is never in a message, a session or a URL. The admin's views are
-        never_cache ("no-store"), so no cache keeps it either."""
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": integration,
-            "title": title,
-            "secret": integration.secret,
-            "secret_label": f"Secret of {integration}",
-            "endpoint": endpoint_url(integration),
-            "setup": sender_setup(integration, integration.secret),
-        }
-        return TemplateResponse(request, "admin/alerts/integration/secret.html", context)
+    def secret_context(self, obj: Integration) -> dict[str, Any]:
+        return {"endpoint": endpoint_url(obj), "setup": sender_setup(obj, obj.secret)}
