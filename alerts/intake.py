@@ -16,6 +16,10 @@
    ``ALERT_TIMELINE_SECONDS`` per alert, none while it flaps.
 5. When every alert of the group is resolved, the incident is resolved through its workflow
    (if the integration says so); until then the assignee hears which alerts still fire.
+
+A storm is mostly one alert firing again in its open incident: on PostgreSQL that body is
+steps 1 to 4 in one statement (``_claim_and_repeat``), and only what that statement cannot
+take (a new alert, a resolve, a timeline entry due, a flapping alert) goes the long way.
 """
 
 import hashlib
