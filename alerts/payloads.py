@@ -179,7 +179,12 @@ def _time(value: Any, where: str, errors: list[str]) -> datetime | None:
         return None  # Go's zero time, in any spelling
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    try:
+        # In UTC, as it is stored: 9999-12-31T23:00-18:00 is past the last year Python reads.
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        errors.append(f"{where} is out of range.")
+        return None
 
 
 def _text(value: Any) -> str:

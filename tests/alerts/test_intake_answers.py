@@ -42,6 +42,11 @@ def test_the_status_code_matrix(make_integration):
             400,
             "invalid",
         ),
+        "a time past the last year once in UTC": (
+            send(am, am_body({**am_alert("fp-1"), "startsAt": "9999-12-31T23:59:59-18:00"})),
+            400,
+            "invalid",
+        ),
         "invalid Events v2 event": (
             send(events, {"routing_key": events.secret, "event_action": "explode"}),
             400,
