@@ -254,6 +254,10 @@ class Alert(models.Model):
             models.Index(fields=["integration", "last_seen"], name="alert_integration_seen"),
             # The admin's list and the API's pages, latest seen first, at any size.
             models.Index(fields=["last_seen", "id"], name="alert_seen"),
+            # A key's earlier alerts (flapping across incidents, an alert ending after its
+            # incident), and the minute's sweep of the few that flap.
+            models.Index(fields=["integration", "dedup_key"], name="alert_integration_key"),
+            models.Index(fields=["id"], condition=Q(flapping=True), name="alert_flapping"),
         ]
 
     def __str__(self) -> str:
