@@ -99,22 +99,47 @@ def receive(integration: Integration, body: bytes, document: Any = None) -> Rece
     now = timezone.now()
     batches: dict[str, list[Incoming]] = defaultdict(list)
     for item in incoming:
-        batches[group_key(integration, item)].append(item)
+        batches[_key_of(integration, item)].append(item)
+    digest = hashlib.sha256(body).hexdigest()
     with transaction.atomic():
         repeat = _lone_firing(batches)
         if repeat is None:
-            claimed, done = _first_delivery(integration, body, now), False
+            claimed, done = _claim(integration, digest, now), False
         else:
-            claimed, done = _claim_and_repeat(integration, body, *repeat, now)
-        if not claimed:
+            claimed, done = _claim_and_repeat(integration, digest, *repeat, now)
+        if not claimed and _still_a_replay(integration, digest, now):
             receipt.replay = True
             return receipt
         if done:
             return receipt
         run = _Run(integration, now, receipt)
-        for key in sorted(batches):
-            run.apply(key, batches[key])
+        # Every group of the body is locked (or created) in key order before any incident
+        # is opened: opening one takes the numbering lock, and two bodies taking group
+        # locks on both sides of it could deadlock.
+        keys = sorted(batches)
+        prepared = [run.prepare(key, batches[key]) for key in keys]
+        for key, group in zip(keys, prepared, strict=True):
+            if group is not None:
+                run.apply(group, batches[key])
+        _remember(integration, digest, run)
     return receipt
+
+
+def _key_of(integration: Integration, item: Incoming) -> str:
+    """``group_key``, except for an acknowledge or a resolve, which carries no labels (an
+    Events v2 event has only its ``dedup_key``): it goes to the open group holding that
+    alert, whatever the integration groups by."""
+    if item.action != Action.TRIGGER and integration.group_by != GroupBy.ALERT:
+        key = (
+            Alert.objects.filter(
+                integration=integration, dedup_key=item.dedup_key, group__open=True
+            )
+            .values_list("group__key", flat=True)
+            .first()
+        )
+        if key is not None:
+            return key
+    return group_key(integration, item)
 
 
 def _lone_firing(batches: dict[str, list[Incoming]]) -> tuple[str, Incoming] | None:
@@ -129,11 +154,11 @@ def _lone_firing(batches: dict[str, list[Incoming]]) -> tuple[str, Incoming] | N
 
 
 def _claim_and_repeat(
-    integration: Integration, body: bytes, key: str, item: Incoming, now: datetime
+    integration: Integration, digest: str, key: str, item: Incoming, now: datetime
 ) -> tuple[bool, bool]:
     """Claim the body's digest and, if the alert is firing again in its open incident, not
     flapping and its timeline entry not due, record it there: one statement for what
-    ``_first_delivery`` and ``_Batch.fire`` (``refresh`` and one more count) do for it.
+    ``_claim`` (with ``_remember``) and ``_Batch.fire`` (``refresh`` and one more count) do for it.
     Says whether the digest was claimed (False: a replay) and whether the alert was
     recorded (False: the general path takes it, the digest already claimed). Locks the
     group row first, like the general path, so the two serialize on it."""
@@ -144,11 +169,11 @@ def _claim_and_repeat(
     quiet_since = now - timedelta(seconds=settings.ALERT_TIMELINE_SECONDS)
     params: list[Any] = [
         integration.pk,
-        hashlib.sha256(body).hexdigest(),
-        now,
-        integration.pk,
         key,
         list(OPEN_STATES),
+        integration.pk,
+        digest,
+        now,
         now,
         item.summary[:1024],
         item.severity,
@@ -164,16 +189,16 @@ def _claim_and_repeat(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH d AS (
-                INSERT INTO {delivery} (integration_id, digest, received_at)
-                VALUES (%s, %s, %s)
-                ON CONFLICT (integration_id, digest) DO NOTHING
-                RETURNING 1
-            ), g AS (
+            WITH g AS (
                 SELECT g.id FROM {group} g JOIN {incident} i ON i.id = g.incident_id
                 WHERE g.integration_id = %s AND g.key = %s AND g.open
                   AND i.status = ANY(%s)
                 FOR UPDATE OF g
+            ), d AS (
+                INSERT INTO {delivery} (integration_id, digest, received_at, group_id)
+                SELECT %s, %s, %s, (SELECT id FROM g)
+                ON CONFLICT (integration_id, digest) DO NOTHING
+                RETURNING 1
             ), u AS (
                 UPDATE {alert} a SET count = a.count + 1, last_seen = %s, summary = %s,
                     severity = %s, labels = %s, annotations = %s,
@@ -205,16 +230,51 @@ def group_key(integration: Integration, item: Incoming) -> str:
     return key
 
 
-def _first_delivery(integration: Integration, body: bytes, now: datetime) -> bool:
-    """Claim the body's digest; False if it was received before (a replay)."""
+def _claim(integration: Integration, digest: str, now: datetime) -> bool:
+    """Claim the body's digest; False if it was received before."""
     table = connection.ops.quote_name(Delivery._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (integration_id, digest, received_at) VALUES (%s, %s, %s) "  # noqa: S608 (names, not input)  # nosec B608
             "ON CONFLICT (integration_id, digest) DO NOTHING",
-            [integration.pk, hashlib.sha256(body).hexdigest(), now],
+            [integration.pk, digest, now],
         )
         return bool(cursor.rowcount == 1)
+
+
+def _still_a_replay(integration: Integration, digest: str, now: datetime) -> bool:
+    """A body received before is a replay while the incident it went to is open (or when
+    it went to several, or was silenced). Once that incident is resolved or closed, the same
+    body is news: the claim is renewed for this delivery."""
+    seen = (
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(integration=integration, digest=digest)
+        .values_list("group_id", "group__open", "group__incident__status")
+        .first()
+    )
+    if seen is None:
+        # Purged in between: claim it afresh.
+        return not _claim(integration, digest, now)
+    group_id, group_open, status = seen
+    if group_id is None or (group_open and status in OPEN_STATES):
+        return True
+    Delivery.objects.filter(integration=integration, digest=digest).update(
+        group=None, received_at=now
+    )
+    return False
+
+
+def _remember(integration: Integration, digest: str, run: "_Run") -> None:
+    """Note which group the body went to (its replays are replays while that group's
+    incident is open); a body that changed nothing keeps no claim (an acknowledge of an
+    alert not yet seen counts when it comes again)."""
+    touched = run.touched
+    if len(touched) == 1:
+        Delivery.objects.filter(integration=integration, digest=digest).update(
+            group=next(iter(touched))
+        )
+    elif not touched and not run.receipt.suppressed:
+        Delivery.objects.filter(integration=integration, digest=digest).delete()
 
 
 def purge_deliveries(now: datetime | None = None) -> int:
@@ -242,18 +302,35 @@ class _Run:
         self._rules: list[RoutingRule] | None = None
         self._silences: list[Silence] | None = None
         self._maintained: dict[int, str] | None = None
+        self.touched: set[int] = set()
+        """The groups (ids) this body went to."""
+        self.firing: dict[int, list[Incoming]] = {}
+        """New groups' first firing alerts, for their incidents."""
 
     # --- one key -------------------------------------------------------------------------
 
-    def apply(self, key: str, items: list[Incoming]) -> None:
+    def prepare(self, key: str, items: list[Incoming]) -> AlertGroup | None:
+        """The key's open group, locked; a new one (its incident not yet opened) if an alert
+        fires that no silence or change window covers; None if there is nothing to do."""
         group = self.open_group(key)
-        if group is None:
-            self.resolve_ungrouped([i for i in items if i.action == Action.RESOLVE])
-            firing = [item for item in items if item.action == Action.TRIGGER]
-            firing = [item for item in firing if not self.suppress(item)]
-            if not firing:
-                return  # acknowledge or resolve of nothing open: nothing to do
-            group = self.create_group(key, firing)
+        if group is not None:
+            return group
+        self.resolve_ungrouped([i for i in items if i.action == Action.RESOLVE])
+        firing = [item for item in items if item.action == Action.TRIGGER]
+        firing = [item for item in firing if not self.suppress(item)]
+        if not firing:
+            return None  # acknowledge or resolve of nothing open: nothing to do
+        group = self.create_group(key)
+        if group.incident is None:
+            self.firing[group.pk] = firing
+        return group
+
+    def apply(self, group: AlertGroup, items: list[Incoming]) -> None:
+        if group.incident is None:
+            group.incident = self.open_incident(self.firing.pop(group.pk))
+            group.save(update_fields=["incident"])
+            self.receipt.opened.append(group.incident.number)
+        self.touched.add(group.pk)
         batch = _Batch(self, group, items)
         for item in items:
             if item.action == Action.TRIGGER:
@@ -282,22 +359,19 @@ class _Run:
             return None
         return group
 
-    def create_group(self, key: str, firing: list[Incoming]) -> AlertGroup:
+    def create_group(self, key: str) -> AlertGroup:
+        """A new open group for ``key`` (its incident is opened later), or the one another
+        post created first."""
         for _attempt in range(3):
             try:
                 with transaction.atomic():
-                    group = AlertGroup.objects.create(integration=self.integration, key=key)
+                    return AlertGroup.objects.create(integration=self.integration, key=key)
             except IntegrityError:
                 # Another post created it first: it has committed by now (the insert waited
                 # for it), so lock and use it.
                 found = self.open_group(key)
                 if found is not None:
                     return found
-                continue
-            group.incident = self.open_incident(firing)
-            group.save(update_fields=["incident"])
-            self.receipt.opened.append(group.incident.number)
-            return group
         raise RuntimeError(f"No open alert group for {key!r} after three attempts.")
 
     # --- the incident --------------------------------------------------------------------
@@ -315,7 +389,8 @@ class _Run:
             impact=route.impact,
             urgency=route.urgency,
             severity=route.severity,
-            detected_at=min(starts, default=self.now),
+            # A sender's clock ahead of ours must not make time to detect negative.
+            detected_at=min([*starts, self.now]),
         )
 
     def route(self, item: Incoming) -> Route:
@@ -351,18 +426,31 @@ class _Run:
         if not reason:
             return False
         self.receipt.suppressed += 1
-        alert = Alert.objects.filter(
-            integration=self.integration, dedup_key=item.dedup_key, group__isnull=True
-        ).first()
+        alert = self.suppressed_alert(item.dedup_key)
         if alert is None:
             before = previous_changes(self.integration, {item.dedup_key})
             alert = new_alert(self.integration, None, item, self.now, before)
-        else:
-            refresh(alert, item, self.now)
-            alert.count += 1
+            alert.suppressed = reason[:200]
+            try:
+                with transaction.atomic():
+                    alert.save()
+                return True
+            except IntegrityError:
+                # Another post recorded it first (and has committed): add to that one.
+                alert = self.suppressed_alert(item.dedup_key)
+                assert alert is not None
+        refresh(alert, item, self.now)
+        alert.count += 1
         alert.suppressed = reason[:200]
         alert.save()
         return True
+
+    def suppressed_alert(self, dedup_key: str) -> Alert | None:
+        return (
+            Alert.objects.select_for_update()
+            .filter(integration=self.integration, dedup_key=dedup_key, group__isnull=True)
+            .first()
+        )
 
     def silenced(self, item: Incoming, service: Service | None) -> str:
         if self._silences is None:

@@ -271,11 +271,21 @@ class Alert(models.Model):
 
 class Delivery(models.Model):
     """A digest of each body received, kept ``ALERT_REPLAY_HOURS``: the same body delivered
-    again (a sender's retry) changes nothing."""
+    again (a sender's retry) changes nothing while the incident it went to is open. Once
+    that incident is resolved or closed, the same body is news (an Events v2 sender's
+    identical trigger or acknowledge for the next incident of its key)."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64)
     received_at = models.DateTimeField(db_index=True)
+    group = models.ForeignKey(
+        AlertGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The one group the body went to (none: several, or it was silenced).",
+    )
 
     class Meta:
         constraints = [

@@ -216,7 +216,7 @@ def _events_v2(document: dict[str, Any], body: bytes) -> Incoming:
     if action != Action.TRIGGER:
         if errors:
             raise PayloadInvalid(errors)
-        return Incoming(action=str(action), dedup_key=str(dedup_key), raw=document)
+        return Incoming(action=str(action), dedup_key=str(dedup_key), raw=_without_secret(document))
 
     payload = document.get("payload")
     if not isinstance(payload, dict):
@@ -269,5 +269,10 @@ def _events_v2(document: dict[str, Any], body: bytes) -> Incoming:
         starts_at=starts_at,
         generator_url=first_link[:2000],
         group_key=labels.get("group", ""),
-        raw=document,
+        raw=_without_secret(document),
     )
+
+
+def _without_secret(document: dict[str, Any]) -> dict[str, Any]:
+    """The event as kept on the alert: ``routing_key`` may be the integration's secret."""
+    return {key: value for key, value in document.items() if key != "routing_key"}

@@ -5,6 +5,7 @@ brackets blow its stack, a ``RecursionError`` the API would answer 500). A strin
 PostgreSQL cannot store (a NUL, an unpaired surrogate: both only as ``\\u`` escapes) is a
 400 ``invalid`` naming where it is, whichever field or move input it was meant for."""
 
+import math
 import re
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
@@ -105,6 +106,15 @@ class JSONParser(parsers.JSONParser):
         return parsed
 
 
+def finite_float(text: str) -> float:
+    """A JSON number as a float, refused when it overflows (``1e400`` is ``inf``, which no
+    JSON column stores)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"The number {text[:40]} is out of range.")
+    return value
+
+
 def load_json(body: bytes, *, encoding: str = "utf-8", strict: bool = True) -> Any:
     """``body`` decoded, or the edge's refusal: ``TooDeep`` past ``API_JSON_MAX_DEPTH``,
     ``InvalidJSON``, or a ``ValidationError`` naming where a string PostgreSQL cannot store
@@ -115,7 +125,7 @@ def load_json(body: bytes, *, encoding: str = "utf-8", strict: bool = True) -> A
     try:
         text = body.decode(encoding)
         parse_constant = json.strict_constant if strict else None
-        parsed = json.loads(text, parse_constant=parse_constant)
+        parsed = json.loads(text, parse_constant=parse_constant, parse_float=finite_float)
     except ValueError as exc:
         raise InvalidJSON(f"JSON parse error - {exc}") from exc
     where = unstorable_at(parsed) if "\\u" in text else None

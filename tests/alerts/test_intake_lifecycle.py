@@ -2,6 +2,7 @@
 resolves the incident only once every alert in it is resolved, and the same key after that
 opens a new incident. Each failure the peers are known for is one test here."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -372,3 +373,67 @@ def test_digests_are_forgotten_after_the_replay_window(integration, settings):
     assert not Delivery.objects.exists()
     send(integration, body)  # the same body a day later is news again
     assert Alert.objects.get().count == 2
+
+
+def test_the_same_events_v2_body_after_its_incident_resolved_is_news(make_integration):
+    """Events v2 senders send byte-identical triggers and acknowledges for a key's every
+    incident: a replay only while the incident it went to is open."""
+    integration = make_integration(kind=Kind.EVENTS_V2)
+    trigger = ev2("trigger", "srv01/HTTP", integration.secret)
+    acknowledge = ev2("acknowledge", "srv01/HTTP", integration.secret)
+    resolve = ev2("resolve", "srv01/HTTP", integration.secret)
+    for body in (trigger, trigger, acknowledge, acknowledge, resolve):
+        assert send(integration, body).status_code == 202
+    for body in (trigger, acknowledge):  # the key's next incident, in the same words
+        assert send(integration, body).status_code == 202
+
+    first, second = incidents_of(integration)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Status.RESOLVED
+    assert second.status == Status.IN_PROGRESS and second.acknowledged_at is not None
+    assert first.alerts.get().count == 1 and second.alerts.get().count == 1
+
+
+def test_events_v2_acknowledge_and_resolve_find_their_alert_whatever_the_grouping(make_integration):
+    for group_by, labels in ((GroupBy.LABELS, ["source"]), (GroupBy.GROUP_KEY, [])):
+        integration = make_integration(kind=Kind.EVENTS_V2, group_by=group_by, group_labels=labels)
+        send(integration, ev2("trigger", "k", integration.secret, group="payments"))
+        send(integration, ev2("acknowledge", "k", integration.secret))
+        [incident] = incidents_of(integration)
+        incident.refresh_from_db()
+        assert incident.status == Status.IN_PROGRESS, group_by
+        send(integration, ev2("resolve", "k", integration.secret))
+        incident.refresh_from_db()
+        assert incident.status == Status.RESOLVED, group_by
+
+
+def test_an_acknowledge_before_its_trigger_counts_when_it_comes_again(make_integration):
+    integration = make_integration(kind=Kind.EVENTS_V2)
+    acknowledge = ev2("acknowledge", "early", integration.secret)
+    send(integration, acknowledge)  # nothing open yet: nothing happens, nothing is kept
+    send(integration, ev2("trigger", "early", integration.secret))
+    send(integration, acknowledge)
+
+    [incident] = incidents_of(integration)
+    incident.refresh_from_db()
+    assert incident.status == Status.IN_PROGRESS
+
+
+def test_numbers_beyond_what_a_json_column_holds_are_refused(integration):
+    body = json.dumps(am_body(am_alert("fp-1"))).replace('"summary"', '"value": 1e400, "summary"')
+    answer = send(integration, body.encode())
+    assert (answer.status_code, answer.json()["code"]) == (400, "invalid_json")
+
+
+def test_the_events_v2_secret_is_not_kept_with_the_alert(make_integration):
+    integration = make_integration(kind=Kind.EVENTS_V2)
+    send(integration, ev2("trigger", "k", integration.secret), Authorization="")
+    assert "routing_key" not in Alert.objects.get().raw
+    assert integration.secret not in json.dumps(Alert.objects.get().raw)
+
+
+def test_an_alert_from_the_future_does_not_make_time_to_detect_negative(integration):
+    send(integration, am_body(am_alert("fp-1", starts_at="2099-01-01T00:00:00Z")))
+    [incident] = incidents_of(integration)
+    assert incident.detected_at <= incident.reported_at

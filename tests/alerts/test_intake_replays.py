@@ -1,6 +1,7 @@
 """A sender that retries (a lost answer, a restart) sends bodies again: each of 1,000 bodies
-delivered three times, once right away and once after everything else, leaves the same
-incidents, alert counts and notifications as delivering each once."""
+delivered three times leaves the same incidents, alert counts and notifications as
+delivering each once. (The same body after the incident it went to was resolved is news,
+not a replay: ``test_intake_lifecycle``.)"""
 
 import json
 import random
@@ -97,10 +98,10 @@ def test_every_body_three_times_is_every_body_once(make_integration, paging, kin
     for body in bodies:
         receive(once, body)  # the control: each body once, straight to the intake
     for body in bodies:
-        assert send(thrice, body).status_code == 202
-        assert send(thrice, body).status_code == 202  # the sender's retry
-    for body in bodies:
-        assert send(thrice, body).status_code == 202  # replayed after everything else
+        # The sender's retries (its answer was lost) come before its next body: Alertmanager
+        # retries one group's message until it gets through, and so do Events v2 clients.
+        for _ in range(3):
+            assert send(thrice, body).status_code == 202
 
     expected, got = outcome(once), outcome(thrice)
     assert len(expected["incidents"]) > 10 and expected["notifications"] and expected["pages"]
