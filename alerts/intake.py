@@ -258,6 +258,7 @@ def _still_a_replay(integration: Integration, digest: str, now: datetime) -> boo
     group_id, group_open, status = seen
     if group_id is None or (group_open and status in OPEN_STATES):
         return True
+    # Deliveries and alerts keep no history (they are the record of what senders sent).
     Delivery.objects.filter(integration=integration, digest=digest).update(
         group=None, received_at=now
     )
@@ -341,7 +342,7 @@ class _Run:
                 self.acknowledge(group, item)
         batch.write()
         if batch.resolved_some:
-            self.settle(group)
+            settle_group(self.integration, group, group.incident, self.now)
 
     def open_group(self, key: str) -> AlertGroup | None:
         """The key's open group, locked; one whose incident is no longer open is closed
@@ -502,12 +503,6 @@ class _Run:
         with suppress(WorkflowError):  # acknowledged already, or no longer open
             incident_move(incident, "acknowledge", by=None)
 
-    def settle(self, group: AlertGroup) -> None:
-        """After alerts resolved: resolve the incident when none fires any more."""
-        incident = group.incident
-        assert incident is not None
-        settle_group(self.integration, group, incident, self.now)
-
 
 # What a later firing or a resolve may change on an alert row.
 WRITTEN = (
@@ -638,6 +633,7 @@ class _Batch:
             ) + str(alert.count - before["count"])
             same.setdefault(shape, ([], values))[0].append(alert.pk)
         for ids, values in same.values():
+            # Alerts keep no history rows: the timeline entries above say what changed.
             for chunk in range(0, len(ids), 1000):
                 Alert.objects.filter(pk__in=ids[chunk : chunk + 1000]).update(**values)
 

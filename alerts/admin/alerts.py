@@ -4,7 +4,6 @@ that stays fast at 100,000 rows, and the "Alerts" panel on an incident's change 
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
@@ -16,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from alerts.models import Alert, AlertStatus
+from alerts.runbooks import is_web_address
 from incidents.models import Incident
 from kernel.admin.panels import Panel, PanelRow
 
@@ -36,14 +36,9 @@ LIST_COLUMNS = (
 )
 
 
-def is_web_url(url: str) -> bool:
-    """Whether a sender's URL may be a link: it comes from the monitoring tool, so
-    anything but http(s) (``javascript:``) is shown as text."""
-    return urlsplit(url).scheme.lower() in ("http", "https")
-
-
 def safe_link(url: str, label: str) -> SafeString | str:
-    if not is_web_url(url):
+    # It comes from the monitoring tool: anything but http(s) (``javascript:``) is text.
+    if not is_web_address(url):
         return url
     return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, label)
 
@@ -216,7 +211,7 @@ def alert_row(alert: Alert) -> PanelRow:
         parts.append("flapping")
     if alert.suppressed:
         parts.append(f"suppressed: {alert.suppressed}")
-    source = alert.generator_url if is_web_url(alert.generator_url) else ""
+    source = alert.generator_url if is_web_address(alert.generator_url) else ""
     # Alerts of one rule share a name; the summary tells them apart (instance, service).
     said = f"{alert.summary}\n" if alert.summary and alert.summary != alert.name else ""
     return AlertRow(

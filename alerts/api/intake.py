@@ -7,12 +7,11 @@ Alertmanager and Grafana, which retry only 5xx), the payload (400). Then
 ``alerts.intake.receive`` records everything before the 202 is sent.
 """
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -139,7 +138,7 @@ class AlertIntakeViewSet(Idempotent, viewsets.ViewSet):
             return self.invalid(integration, code if isinstance(code, str) else "invalid", errors)
         if not known and not authentic(integration, headers, body, document):
             return _error(401, "not_authenticated", "Missing or wrong credentials.")
-        wait = over_rate(integration)
+        wait = over_rate(raw, integration)
         if wait:
             status = 429 if integration.kind == Kind.EVENTS_V2 else 503
             response = _error(status, "throttled", "Too many alerts; send again later.")
@@ -179,21 +178,20 @@ def routing_key_may_tell(integration: Integration, headers: Any) -> bool:
     )
 
 
-def over_rate(integration: Integration) -> int:
+def over_rate(request: HttpRequest, integration: Integration) -> int:
     """Seconds to wait when the integration is over ``ALERT_RATE_LIMIT_PER_MINUTE`` this
-    minute (0: go ahead). A fixed window in the cache, shared by every process."""
+    minute (0: go ahead): django-ratelimit's fixed window in the default cache, shared by
+    every process when the cache is."""
     limit = settings.ALERT_RATE_LIMIT_PER_MINUTE
     if limit <= 0:
         return 0
-    now = time.time()
-    window = int(now // 60)
-    name = f"alerts:rate:{integration.pk}:{window}"
-    cache.add(name, 0, timeout=90)
-    try:
-        used = cache.incr(name)
-    except ValueError:  # expired in between
-        cache.add(name, 1, timeout=90)
-        used = 1
-    if used <= limit:
+    usage = get_usage(
+        request,
+        group="alerts:integration",
+        key=lambda group, request: str(integration.pk),
+        rate=f"{limit}/m",
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:  # None: RATELIMIT_ENABLE is off
         return 0
-    return max(1, int(60 - now % 60))
+    return max(1, int(usage["time_left"]))
