@@ -18,8 +18,9 @@
    (if the integration says so); until then the assignee hears which alerts still fire.
 
 A storm is mostly one alert firing again in its open incident: on PostgreSQL that body is
-steps 1 to 4 in one statement (``_claim_and_repeat``), and only what that statement cannot
-take (a new alert, a resolve, a timeline entry due, a flapping alert) goes the long way.
+steps 1 to 4 in one statement, a transaction by itself (``_repeat_in_one_statement``),
+and only what that statement cannot take (a new alert, a resolve, a timeline entry due, a
+flapping alert, a replay) goes the long way.
 """
 
 import hashlib
@@ -101,16 +102,12 @@ def receive(integration: Integration, body: bytes, document: Any = None) -> Rece
     for item in incoming:
         batches[_key_of(integration, item)].append(item)
     digest = hashlib.sha256(body).hexdigest()
+    repeat = _lone_firing(batches)
+    if repeat is not None and _repeat_in_one_statement(integration, digest, *repeat, now):
+        return receipt
     with transaction.atomic():
-        repeat = _lone_firing(batches)
-        if repeat is None:
-            claimed, done = _claim(integration, digest, now), False
-        else:
-            claimed, done = _claim_and_repeat(integration, digest, *repeat, now)
-        if not claimed and _still_a_replay(integration, digest, now):
+        if not _claim(integration, digest, now) and _still_a_replay(integration, digest, now):
             receipt.replay = True
-            return receipt
-        if done:
             return receipt
         run = _Run(integration, now, receipt)
         # Every group of the body is locked (or created) in key order before any incident
@@ -144,7 +141,7 @@ def _key_of(integration: Integration, item: Incoming) -> str:
 
 def _lone_firing(batches: dict[str, list[Incoming]]) -> tuple[str, Incoming] | None:
     """The storm's commonest body: one alert, firing (on PostgreSQL, where
-    ``_claim_and_repeat`` can take it in one statement)."""
+    ``_repeat_in_one_statement`` can take it)."""
     if connection.vendor != "postgresql" or len(batches) != 1:
         return None
     [(key, items)] = batches.items()
@@ -153,15 +150,17 @@ def _lone_firing(batches: dict[str, list[Incoming]]) -> tuple[str, Incoming] | N
     return key, items[0]
 
 
-def _claim_and_repeat(
+def _repeat_in_one_statement(
     integration: Integration, digest: str, key: str, item: Incoming, now: datetime
-) -> tuple[bool, bool]:
-    """Claim the body's digest and, if the alert is firing again in its open incident, not
-    flapping and its timeline entry not due, record it there: one statement for what
-    ``_claim`` (with ``_remember``) and ``_Batch.fire`` (``refresh`` and one more count) do for it.
-    Says whether the digest was claimed (False: a replay) and whether the alert was
-    recorded (False: the general path takes it, the digest already claimed). Locks the
-    group row first, like the general path, so the two serialize on it."""
+) -> bool:
+    """The storm's commonest body in one statement, a transaction by itself: if the alert
+    is firing again in its open incident, not flapping and its timeline entry not due, and
+    the body is not a replay, claim its digest (``_claim``, ``_remember``) and record the
+    firing there (``_Batch.fire``: ``refresh`` and one more count). True if it did; else it
+    wrote nothing, and the general path takes the body (and tells a replay). Locks the
+    group row first, like the general path, so the two serialize on it, then the alert row,
+    whose state is read again once a concurrent writer has committed; a concurrent twin
+    waits on the digest's unique index and then claims nothing."""
     delivery, alert, group, incident = (
         connection.ops.quote_name(model._meta.db_table)
         for model in (Delivery, Alert, AlertGroup, Incident)
@@ -171,6 +170,9 @@ def _claim_and_repeat(
         integration.pk,
         key,
         list(OPEN_STATES),
+        item.dedup_key,
+        AlertStatus.FIRING,
+        quiet_since,
         integration.pk,
         digest,
         now,
@@ -182,9 +184,6 @@ def _claim_and_repeat(
         item.starts_at,
         item.generator_url,
         Jsonb(bounded(item.raw)),
-        item.dedup_key,
-        AlertStatus.FIRING,
-        quiet_since,
     ]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -194,27 +193,29 @@ def _claim_and_repeat(
                 WHERE g.integration_id = %s AND g.key = %s AND g.open
                   AND i.status = ANY(%s)
                 FOR UPDATE OF g
+            ), e AS (
+                SELECT a.id FROM {alert} a JOIN g ON a.group_id = g.id
+                WHERE a.dedup_key = %s AND a.status = %s AND NOT a.flapping
+                  AND a.noted_at > %s
+                FOR UPDATE OF a
             ), d AS (
                 INSERT INTO {delivery} (integration_id, digest, received_at, group_id)
-                SELECT %s, %s, %s, (SELECT id FROM g)
+                SELECT %s, %s, %s, (SELECT id FROM g) WHERE EXISTS (SELECT 1 FROM e)
                 ON CONFLICT (integration_id, digest) DO NOTHING
                 RETURNING 1
             ), u AS (
                 UPDATE {alert} a SET count = a.count + 1, last_seen = %s, summary = %s,
                     severity = %s, labels = %s, annotations = %s,
                     starts_at = COALESCE(%s, a.starts_at), generator_url = %s, raw = %s
-                FROM g
-                WHERE EXISTS (SELECT 1 FROM d)
-                  AND a.group_id = g.id AND a.dedup_key = %s AND a.status = %s
-                  AND NOT a.flapping AND a.noted_at > %s
+                WHERE a.id IN (SELECT id FROM e) AND EXISTS (SELECT 1 FROM d)
                 RETURNING a.id
             )
-            SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM u)
+            SELECT count(*) FROM u
             """,  # noqa: S608 (table names from the models; values are parameters)  # nosec B608
             params,
         )
-        claimed, recorded = cursor.fetchone()
-    return bool(claimed), bool(recorded)
+        (recorded,) = cursor.fetchone()
+    return bool(recorded)
 
 
 def group_key(integration: Integration, item: Incoming) -> str:
