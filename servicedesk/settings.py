@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "portal",
     "statuspage",
     "alerts",
+    "response",
+    "postmortems",
     "demo",
 ]
 

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[tuple[str, ...]] = [
     ("servicedesk",),
     ("portal", "demo"),
+    ("postmortems",),
+    ("response",),
     ("statuspage", "alerts"),
     ("changes", "oncall"),
     ("problems",),
