@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from accounts.models import User
 from incidents.models import Incident
@@ -40,3 +41,17 @@ def verbs(postmortem: Postmortem) -> list[str]:
 
 def history_of(record: Any) -> list[Any]:
     return list(record.history.order_by("history_id"))
+
+
+@pytest.fixture
+def agent_client(agent: User) -> Client:
+    client = Client()
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(other_agent: User) -> Client:
+    client = Client()
+    client.force_login(other_agent)
+    return client
