@@ -51,26 +51,29 @@ def _all_approved(postmortem: "Postmortem") -> bool:
     return reviewers.exists() and not reviewers.filter(approved_at__isnull=True).exists()
 
 
-class ReviewerMove(Move):
-    """A move only the postmortem's named reviewers make (never its author, who may not
-    approve their own review): ``permits`` asks the reviewer list, so the buttons, the
-    API's ``allowed_moves`` and the refusal under the row lock all agree."""
+class ApproverMove(Move):
+    """A move only a named reviewer who has yet to approve makes (never the author, who
+    may not approve their own review): ``permits`` asks the reviewer list, so the
+    buttons, the API's ``allowed_moves`` and the refusal under the row lock all agree."""
 
     def permits(self, user: "User | None", ticket: Any) -> bool:
         if user is None:
             return True
         if not user.is_active or user.pk == ticket.author_id:
             return False
-        return bool(ticket.reviewers.filter(user=user).exists())
+        pending = ticket.reviewers.filter(user=user, approved_at__isnull=True)
+        return bool(pending.exists())
 
 
-class ReviewerOrAuthorMove(ReviewerMove):
-    """Reviewers send the review back; the author may too (to withdraw it and edit)."""
+class ReviewerOrAuthorMove(Move):
+    """Any named reviewer sends the review back; the author may too (to withdraw it)."""
 
     def permits(self, user: "User | None", ticket: Any) -> bool:
-        if user is not None and user.is_active and user.pk == ticket.author_id:
+        if user is None:
             return True
-        return super().permits(user, ticket)
+        if not user.is_active:
+            return False
+        return user.pk == ticket.author_id or bool(ticket.reviewers.filter(user=user).exists())
 
 
 # The author and the watchers hear how the review goes; the reviewers are told by name
@@ -93,7 +96,7 @@ MOVES = MoveTable(
             only_if_help="name at least one reviewer first",
             help="Asks the named reviewers to read it; lists blameless-language warnings.",
         ),
-        ReviewerMove(
+        ApproverMove(
             "approve",
             "Approve",
             frozenset({Status.IN_REVIEW}),
