@@ -6,6 +6,7 @@ export, opening a problem; and the action items with their moves."""
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -50,6 +51,8 @@ from problems.api.serializers import ProblemSerializer
 
 
 class MarkdownRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: text/markdown``; the view answers the document."""
+
     media_type = "text/markdown"
     format = "md"
     charset = "utf-8"
@@ -190,15 +193,25 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
     @action(
         detail=True,
         methods=["get"],
-        renderer_classes=[MarkdownRenderer],
+        renderer_classes=[JSONRenderer, MarkdownRenderer],
         filter_backends=[],
         pagination_class=None,
     )
-    def markdown(self, request: Request, number: str) -> Response:
+    def markdown(self, request: Request, number: str) -> HttpResponse:
         postmortem = self.get_object()
-        response = Response(markdown(postmortem), content_type="text/markdown; charset=utf-8")
+        # The document itself, whatever the client accepts; refusals stay JSON (below).
+        response = HttpResponse(markdown(postmortem), content_type="text/markdown; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{postmortem.number}.md"'
         return response
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(response, Response) and response.status_code >= 400:
+            # An error is JSON with its code, even to a client asking for Markdown.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+            request.accepted_renderer = response.accepted_renderer
+            request.accepted_media_type = response.accepted_media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
         summary="Open a problem from the root causes",
