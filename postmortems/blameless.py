@@ -79,9 +79,7 @@ def people_of(postmortem: "Postmortem") -> list["User"]:
     """Everyone the incident names: its role holders and its timeline's authors."""
     incident = postmortem.incident
     ids = set(incident.timeline.exclude(author=None).values_list("author_id", flat=True))
-    roles = getattr(incident, "roles", None)
-    if roles is not None:
-        ids.update(roles.values_list("user_id", flat=True))
+    ids.update(incident.roles.values_list("user_id", flat=True))
     users = get_user_model()._default_manager.filter(pk__in=ids)
     return list(users.only("username", "first_name", "last_name"))
 

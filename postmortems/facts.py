@@ -1,10 +1,10 @@
 """The facts a postmortem starts from, read from its incident: the durations between its
 milestones (to the second), the services it hit, its starred timeline events."""
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from incidents.milestones import milestones_of
 from incidents.models import Incident
 
 # (key, label, from milestone, to milestone): what each duration measures. "impact_started"
@@ -25,12 +25,8 @@ DURATION_LABELS = {key: label for key, label, _, _ in DURATIONS}
 def milestones(incident: Incident) -> dict[str, datetime | None]:
     """The incident's milestones by name; the impact ends when it was mitigated, else
     when it was resolved."""
-    found: dict[str, datetime | None] = {
-        name: getattr(incident, f"{name}_at", None)
-        for name in ("impact_started", "detected", "reported", "acknowledged", "mitigated")
-    }
-    found["resolved"] = incident.resolved_at
-    found["impact_ended"] = found["mitigated"] or incident.resolved_at
+    found = milestones_of(incident)
+    found["impact_ended"] = found["mitigated"] or found["resolved"]
     return found
 
 
@@ -65,51 +61,21 @@ def format_seconds(value: int | None) -> str:
     return f"{sign}{seconds}s"
 
 
-def _when(item: Any) -> datetime | None:
-    for name in ("at", "event_time", "occurred_at", "created_at"):
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if isinstance(value, datetime):
-            return value
-    return None
-
-
-def _text(item: Any, *names: str) -> str:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value:
-            return str(value)
-    return ""
-
-
 def key_events(incident: Incident) -> list[dict[str, str]]:
-    """The incident's starred timeline items (``response.timeline.starred_items``), as the
-    postmortem keeps them: time (ISO 8601), title, body and author's name."""
+    """The incident's starred timeline items (``response.timeline.starred_items``, oldest
+    first), as the postmortem keeps them: when it happened (ISO 8601), title, body and who."""
     from response.timeline import starred_items
 
-    rows = []
-    for item in _as_list(starred_items(incident)):
-        when = _when(item)
-        rows.append(
-            {
-                "at": when.isoformat() if when is not None else "",
-                "title": _text(item, "title", "verb"),
-                "body": _text(item, "body"),
-                "author": _text(item, "author_name", "author"),
-            }
-        )
-    return rows
-
-
-def _as_list(items: Iterable[Any]) -> list[Any]:
-    return list(items)
+    return [
+        {"at": item.at.isoformat(), "title": item.title, "body": item.body, "author": item.author}
+        for item in starred_items(incident)
+    ]
 
 
 def services_hit(incident: Incident) -> list[Any]:
     """The incident's service and those of the incidents reporting the same outage."""
     found = [incident.service] if incident.service_id is not None else []
-    children = getattr(incident, "children", None)
-    if children is not None:
-        for child in children.select_related("service"):
-            if child.service is not None and child.service not in found:
-                found.append(child.service)
+    for child in incident.children.select_related("service"):
+        if child.service is not None and child.service not in found:
+            found.append(child.service)
     return found

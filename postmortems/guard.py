@@ -2,33 +2,21 @@
 guard ``postmortems.wiring`` registers on the incident's ``close`` and ``confirm`` moves
 (``kernel.transitions.register_move_guard``). The refusal says what is missing."""
 
-from collections.abc import Iterable
-
 from django.conf import settings
 
 from incidents.models import Incident
 from postmortems.models import Postmortem, Status
 
 
-def _numbers(value: object) -> frozenset[int]:
-    """A setting of numbers, given as "1,2" (the environment's form) or as numbers."""
-    if isinstance(value, str):
-        parts: Iterable[object] = (part for part in value.split(",") if part.strip())
-    elif isinstance(value, int):
-        parts = (value,)
-    else:
-        parts = value  # type: ignore[assignment]
-    return frozenset(int(str(part).strip()) for part in parts)
-
-
 def requires_postmortem(incident: Incident) -> bool:
     """A declared major incident whose priority or severity is one the desk reviews
     (``POSTMORTEM_REQUIRED_PRIORITIES`` / ``POSTMORTEM_REQUIRED_SEVERITIES``)."""
-    if getattr(incident, "major_since", None) is None:
+    if not incident.is_major:
         return False
-    priorities = _numbers(getattr(settings, "POSTMORTEM_REQUIRED_PRIORITIES", "1"))
-    severities = _numbers(getattr(settings, "POSTMORTEM_REQUIRED_SEVERITIES", "1,2"))
-    return incident.priority in priorities or incident.severity in severities
+    return (
+        incident.priority in settings.POSTMORTEM_REQUIRED_PRIORITIES
+        or incident.severity in settings.POSTMORTEM_REQUIRED_SEVERITIES
+    )
 
 
 def close_refusal(incident: Incident) -> str | None:

@@ -89,7 +89,7 @@ def incident_postmortem_panel(request: HttpRequest, incident: Incident) -> Panel
     if postmortem is not None:
         note = postmortem.get_status_display()
         return Panel("Postmortem", [PanelRow(postmortem, note=note)])
-    if getattr(incident, "major_since", None) is None:
+    if not incident.is_major:
         return None
     if not request.user.has_perm("postmortems.add_postmortem"):
         return None
