@@ -144,8 +144,8 @@ class PostmortemAdmin(TicketAdmin[Postmortem]):
             return "No starred events."
         items = format_html_join(
             "",
-            "<li><time>{}</time> {} <span class='help'>{}</span></li>",
-            ((e["at"], e["title"], e.get("author", "")) for e in events),
+            "<li><time>{}</time> <strong>{}</strong> {} <span class='help'>{}</span></li>",
+            ((e["at"], e["title"], e.get("body", ""), e.get("author", "")) for e in events),
         )
         return format_html("<ol class='pm-events'>{}</ol>", items)
 
