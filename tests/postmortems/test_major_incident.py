@@ -115,3 +115,16 @@ def test_the_incident_form_starts_the_postmortem(major, agent_client):
     assert "Start the postmortem" not in page.text
     again = agent_client.post(start, follow=True)
     assert "has its postmortem already" in again.text
+
+
+def test_the_services_hit_include_the_child_incidents(make_incident, agent, team):
+    from catalog.models import Service
+    from incidents.major import incident_link_major
+
+    major = make_incident(title="Network down", severity=1)
+    vpn = Service.objects.create(name="VPN", owner_team=team, criticality=2)
+    incident_link_major(make_incident(title="VPN drops", service=vpn), by=agent, parent=major)
+
+    postmortem = postmortem_create_for(major, by=agent)
+
+    assert {service.name for service in postmortem.services.all()} == {"Email", "VPN"}
