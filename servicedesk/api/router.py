@@ -16,6 +16,7 @@ from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from oncall.api import TeamOnCallViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
+from response.api.views import IncidentResponseViewSet
 from servicedesk.api.tokens import TokenViewSet
 from statuspage.api import IncidentStatusUpdateViewSet
 
@@ -50,6 +51,9 @@ router.register(
 )
 router.register(
     r"incidents/(?P<number>[^/.]+)/alerts", IncidentAlertViewSet, basename="incident-alert"
+)
+router.register(
+    r"incidents/(?P<number>[^/.]+)/response", IncidentResponseViewSet, basename="incident-response"
 )
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("problems", ProblemViewSet, basename="problem")
