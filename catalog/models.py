@@ -35,6 +35,14 @@ class Service(models.Model):
         MEDIUM = 3, "3 - Business operational"
         LOW = 4, "4 - Administrative"
 
+    class AutoDeclare(models.TextChoices):
+        """When an incident on the service becomes a major incident by itself."""
+
+        P1_OR_SEV1 = "p1_or_sev1", "P1 or SEV1"
+        P1_OR_SEV2 = "p1_or_sev2", "P1, SEV1 or SEV2"
+        SEV1 = "sev1", "SEV1 only"
+        NEVER = "never", "Never: a manager declares it"
+
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     owner_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="services")
@@ -43,6 +51,14 @@ class Service(models.Model):
         default=True, help_text="Shown to end users in the portal and on the status page."
     )
     is_active = models.BooleanField(default=True)
+    auto_declare_major = models.CharField(
+        "declare major incidents",
+        max_length=16,
+        choices=AutoDeclare,
+        default=AutoDeclare.P1_OR_SEV1,
+        help_text="Which incidents on this service are declared major incidents as soon as "
+        "they are logged or raised (a manager can always declare or undeclare by hand).",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -8,6 +8,7 @@ WORK = [
     "change_incident",
     "view_incidenttimelineentry",
     "add_incidenttimelineentry",
+    "view_incidentrole",
 ]
 
 
@@ -18,6 +19,10 @@ class IncidentsConfig(AppConfig):
         from incidents import wiring
 
         connect_role_grants(
-            self, {AGENTS: WORK, MANAGERS: [*WORK, "cancel_incident", "override_priority"]}
+            self,
+            {
+                AGENTS: WORK,
+                MANAGERS: [*WORK, "cancel_incident", "override_priority", "declare_major"],
+            },
         )
         wiring.connect()

@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from incidents.milestone_order import MILESTONES, field_of, milestone_refusal
 from kernel.models import Ticket, TimelineEntry
 from kernel.notices import MOVE_AUDIENCE, Audience, NoticeKind, audience
 from kernel.timeline import Shown
@@ -30,6 +32,19 @@ class Status(models.IntegerChoices):
 
 OPEN_STATES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD})
 WORK = "incidents.change_incident"
+DECLARE = "incidents.declare_major"
+# Who hears that an incident became (or stopped being) a major incident: everyone working
+# it, its group's manager, and the people watching it.
+MAJOR_AUDIENCE = audience(Audience.ASSIGNEE, Audience.GROUP, Audience.MANAGER, Audience.WATCHERS)
+
+
+def _is_major(incident: "Incident") -> bool:
+    return incident.major_since is not None
+
+
+def _not_major(incident: "Incident") -> bool:
+    return incident.major_since is None
+
 
 MOVES = MoveTable(
     Status,
@@ -108,6 +123,33 @@ MOVES = MoveTable(
             permission="incidents.cancel_incident",
             words="canceled",
             audience=MOVE_AUDIENCE | {Audience.SUBSCRIBERS},
+        ),
+        # A major incident is a way of working an open incident, not a state of its own.
+        Move(
+            "declare",
+            "Declare major incident",
+            frozenset(OPEN_STATES),
+            None,
+            permission=DECLARE,
+            only_if=_not_major,
+            only_if_help="it is already a major incident",
+            words="declared a major incident",
+            audience=MAJOR_AUDIENCE,
+            help="Switch to coordinated response: the declarer is the incident commander "
+            "until someone else is named. P1 and SEV1 incidents are declared by themselves "
+            "(per service).",
+        ),
+        Move(
+            "undeclare",
+            "Undeclare major incident",
+            frozenset(OPEN_STATES),
+            None,
+            permission=DECLARE,
+            only_if=_is_major,
+            only_if_help="it is not a major incident",
+            words="no longer a major incident",
+            audience=MAJOR_AUDIENCE,
+            help="Back to normal handling; roles and child links stay on record.",
         ),
         # ITIL's two escalations record something without leaving the state: the incident
         # is still unacknowledged (or held) for whoever picks it up next.
@@ -238,6 +280,13 @@ class Incident(Ticket):
     close_code = models.CharField(max_length=32, choices=CloseCode, blank=True, editable=False)
     close_notes = models.TextField(blank=True, editable=False)
 
+    impact_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When customers were first affected, often before anyone detected it: "
+        "set by hand, with a reason.",
+    )
     detected_at = models.DateTimeField(
         null=True, blank=True, help_text="When monitoring saw it start (defaults to reported)."
     )
@@ -247,11 +296,35 @@ class Incident(Ticket):
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    major_since = models.DateTimeField(
+        "major incident since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was declared a major incident; empty when it is not one.",
+    )
+    war_room_url = models.URLField(
+        "war room",
+        max_length=500,
+        blank=True,
+        help_text="The chat channel or video call where the response is coordinated.",
+    )
+    major_incident = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="children",
+        help_text="The major incident this one reports the same outage as: it is resolved with it.",
+    )
+
     class Meta:
         ordering = ["-reported_at", "-id"]
         permissions = [
             ("cancel_incident", "Can cancel incidents"),
             ("override_priority", "Can override an incident's priority"),
+            ("declare_major", "Can declare and undeclare major incidents"),
         ]
         indexes = [
             models.Index(fields=["status", "priority"], name="inc_status_priority"),
@@ -263,6 +336,13 @@ class Incident(Ticket):
             models.Index(fields=["caller", "status"], name="inc_caller_status"),
             models.Index(fields=["service", "status"], name="inc_service_status"),
             models.Index(fields=["severity", "status"], name="inc_severity_status"),
+            # The major-incident board and the "open major incident on this service"
+            # suggestion read only the few declared ones.
+            models.Index(
+                fields=["service", "status"],
+                name="inc_major_service",
+                condition=models.Q(major_since__isnull=False),
+            ),
         ]
 
     @property
@@ -279,12 +359,31 @@ class Incident(Ticket):
 
     @property
     def is_major(self) -> bool:
-        return self.major(self.priority, self.severity)
+        """Declared a major incident (by hand, or by itself for P1/SEV1: ``incidents.major``)."""
+        return self.major_since is not None
 
     @staticmethod
-    def major(priority: int, severity: int | None) -> bool:
+    def qualifies_major(priority: int, severity: int | None) -> bool:
         """ITIL.md: a SEV1/SEV2 or P1 incident is a major incident."""
         return priority == 1 or severity in (Severity.SEV1, Severity.SEV2)
+
+    def clean(self) -> None:
+        """Milestones in order (``incidents.milestone_order``), whichever way they were set."""
+        refusal = milestone_refusal({name: getattr(self, field_of(name)) for name in MILESTONES})
+        if refusal:
+            raise ValidationError({"detected_at": [refusal]})
+
+    def notice_facts(self) -> list[tuple[str, str]]:
+        """A major incident's roles and war room, in every notice about it. The roles are
+        read once per notice (``roles`` prefetched when the caller has them)."""
+        if not self.is_major:
+            return []
+        facts = [("Major incident since", f"{self.major_since:%Y-%m-%d %H:%M} UTC")]
+        for role in self.roles.select_related("user").order_by("role", "id"):
+            facts.append((role.get_role_display(), str(role.user)))
+        if self.war_room_url:
+            facts.append(("War room", self.war_room_url))
+        return facts
 
     def is_requester(self, user: "User") -> bool:
         """The caller, or someone a manager lets report for the caller (a delegate)."""
@@ -307,6 +406,47 @@ class Incident(Ticket):
             | models.Q(last_name__icontains=term)
         )
         return models.Q(caller__in=callers.values("pk"))
+
+
+class Role(models.TextChoices):
+    """The major-incident roles (incident command): one person each, experts many."""
+
+    COMMANDER = "commander", "Incident commander"
+    COMMUNICATIONS = "communications", "Communications lead"
+    SCRIBE = "scribe", "Scribe"
+    EXPERT = "expert", "Subject-matter expert"
+
+
+SINGLE_ROLES = (Role.COMMANDER, Role.COMMUNICATIONS, Role.SCRIBE)
+
+
+class IncidentRole(models.Model):
+    """Who holds a role on a (major) incident. Written only by ``incidents.major``."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=Role)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now, editable=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "role"],
+                condition=~models.Q(role="expert"),
+                name="incident_role_single",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "role", "user"], name="incident_role_user_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"
 
 
 class IncidentTimelineEntry(TimelineEntry):

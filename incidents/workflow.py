@@ -12,12 +12,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Team
+from catalog.models import Service, Team
+from incidents.major import incident_assign_role
 from incidents.models import (
+    OPEN_STATES,
     CloseCode,
     HoldReason,
     Incident,
     ResolutionCode,
+    Role,
+    Severity,
     Status,
 )
 from kernel.editing import (
@@ -52,6 +56,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "assignment_group",
     "assigned_to",
     "detected_at",
+    "war_room_url",
 )
 RULES = TicketRules(
     model=Incident,
@@ -80,14 +85,56 @@ def incident_create(
     if incident.assignment_group_id is None and incident.service is not None:
         # Routing: an incident on a service lands in the queue of the team that owns it.
         incident.assignment_group_id = incident.service.owner_team_id
-    return ticket_save_new(incident, by=by, number=number, data={"source": incident.source})
+    # Not one transaction with the declaration: callers (the API, the admin, alerts) are
+    # in theirs, and an inner one would cost two statements on every incident logged.
+    saved = ticket_save_new(incident, by=by, number=number, data={"source": incident.source})
+    return _declare_if_due(saved, by=by)
 
 
 def incident_update(
     incident: Incident, *, by: "User | None", changes: dict[str, Any], reason: str = ""
 ) -> Incident:
-    """Edit an open or resolved incident's fields (``kernel.editing.ticket_update``)."""
-    return ticket_update(RULES, incident, by=by, changes=changes, reason=reason)
+    """Edit an open or resolved incident's fields (``kernel.editing.ticket_update``).
+    The detected time is a milestone: a person changes it only with a reason."""
+    detected = changes.get("detected_at", incident.detected_at)
+    if by is not None and detected != incident.detected_at and not reason.strip():
+        raise MoveInvalid({"reason": ["Say why the detected time changes."]})
+    updated = ticket_update(RULES, incident, by=by, changes=changes, reason=reason)
+    if {"impact", "urgency", "severity", "service"} & set(changes):
+        updated = _declare_if_due(updated, by=by)
+    return updated
+
+
+# --- major incidents ------------------------------------------------------------------
+
+
+def declares_itself(incident: Incident) -> bool:
+    """Whether the incident is a major incident by its service's rule (P1 or SEV1 unless
+    the service says otherwise; ``Service.auto_declare_major``)."""
+    p1, severity = incident.priority == 1, incident.severity
+    if not p1 and severity not in (Severity.SEV1, Severity.SEV2):
+        return False  # no rule declares it: no need to read the service
+    rule = incident.service.auto_declare_major if incident.service is not None else None
+    match rule or Service.AutoDeclare.P1_OR_SEV1:
+        case Service.AutoDeclare.P1_OR_SEV1:
+            return p1 or severity == Severity.SEV1
+        case Service.AutoDeclare.P1_OR_SEV2:
+            return p1 or severity in (Severity.SEV1, Severity.SEV2)
+        case Service.AutoDeclare.SEV1:
+            return severity == Severity.SEV1
+    return False
+
+
+def _declare_if_due(incident: Incident, *, by: "User | None") -> Incident:
+    """Declare a P1/SEV1 (by its service's rule) that is not declared yet. The system
+    declares it; whoever logged or raised it, if an agent, is the commander."""
+    if incident.is_major or incident.status not in OPEN_STATES or not declares_itself(incident):
+        return incident
+    grade = "P1" if incident.priority == 1 else f"SEV{incident.severity}"
+    commander = by if by is not None and by.is_agent else None
+    return incident_declare(
+        incident, by=None, reason=f"{grade}: declared automatically", commander=commander
+    )
 
 
 def incident_assign_group(incident: Incident, *, by: "User | None", team: Team) -> Incident:
@@ -136,6 +183,30 @@ ToGroup = Annotated[
 def _stamp_acknowledged(incident: Incident, now: datetime) -> None:
     if incident.acknowledged_at is None:
         incident.acknowledged_at = now
+
+
+@moves.define
+def incident_declare(
+    incident: Incident, *, by: "User | None", reason: Reason, commander: "User | None" = None
+) -> Done:
+    """``commander`` is for the automatic declaration (the agent who raised it); a person
+    declaring is the commander until someone else is named."""
+    incident.major_since = timezone.now()
+    lead = by or commander or incident.assigned_to
+
+    def name_commander(current: Incident) -> None:
+        if lead is not None and lead.is_agent:
+            incident_assign_role(
+                current, by=by, role=Role.COMMANDER, user=lead, reason="Declared the incident"
+            )
+
+    return Done(reason=reason.strip(), then=name_commander)
+
+
+@moves.define
+def incident_undeclare(incident: Incident, *, by: "User | None", reason: Reason) -> Done:
+    incident.major_since = None
+    return Done(reason=reason.strip())
 
 
 @moves.define
@@ -190,7 +261,28 @@ def incident_resolve(
     incident.resolved_at = now
     if incident.mitigated_at is None:
         incident.mitigated_at = now  # impact ended by now at the latest
-    return Done(reason=resolution_notes.strip(), data={"resolution_code": resolution_code})
+    notes = resolution_notes.strip()
+
+    def resolve_children(parent: Incident) -> None:
+        """The incidents reporting the same outage are resolved with it, each by its
+        own move (history row, timeline event, its caller told)."""
+        children = Incident.objects.filter(major_incident=parent, status__in=OPEN_STATES)
+        for child in children.order_by("pk"):
+            try:
+                incident_resolve(
+                    child,
+                    by=by,
+                    resolution_code=resolution_code,
+                    resolution_notes=f"Resolved with major incident {parent.number}: {notes}",
+                )
+            except MoveNotAllowed:
+                continue  # resolved or canceled meanwhile
+
+    return Done(
+        reason=notes,
+        data={"resolution_code": resolution_code},
+        then=resolve_children if incident.is_major else None,
+    )
 
 
 @moves.define

@@ -138,6 +138,11 @@ class Ticket(models.Model):
         """Who asked for the ticket, for notices to its requester (none by default)."""
         return None
 
+    def notice_facts(self) -> list[tuple[str, str]]:
+        """(label, value) lines every notice about the ticket carries besides its number,
+        title and state (a major incident's commander and war room); none by default."""
+        return []
+
     def portal_path(self) -> str:
         """The ticket's page for people who are not agents (the end users' portal), or ""
         when the type has none: notices to them link there instead of the admin."""

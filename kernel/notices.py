@@ -30,6 +30,11 @@ class NoticeKind(models.TextChoices):
     CHANGE_SCHEDULED = "change_scheduled", "Change scheduled"
     STATUS_UPDATE = "status_update", "Status page update"
     STATUS_SUBSCRIPTION = "status_subscription", "Status page subscription"
+    ROLE_ASSIGNED = "role_assigned", "Major incident role assigned"
+    STAKEHOLDER_UPDATE = "stakeholder_update", "Stakeholder update"
+    UPDATE_DUE = "update_due", "Stakeholder update overdue"
+    POSTMORTEM_REVIEW = "postmortem_review", "Postmortem review"
+    ACTION_ITEM_DUE = "action_item_due", "Action item overdue"
 
 
 class Audience(StrEnum):

@@ -60,6 +60,11 @@ class Move:
         return Notice(self.kind, words or self.words or self.name, self.audience, shows=self.shows)
 
 
+type Guard = Callable[[Any], str | None]
+"""Why a move is refused on a ticket now, in words ("Publish the postmortem first"), or
+None: a rule a higher app adds to a lower type's move (``register_move_guard``)."""
+
+
 @dataclass
 class MoveTable:
     status: type[models.IntegerChoices]
@@ -69,9 +74,11 @@ class MoveTable:
     finished: frozenset[int] = frozenset()
     """States in which the ticket is read-only: no edits, notes or attachments."""
     _by_name: dict[str, Move] = field(init=False, repr=False)
+    _guards: dict[str, dict[str, Guard]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {move.name: move for move in self.moves}
+        self._guards = {}
         if len(self._by_name) != len(self.moves):
             raise ValueError("Move names must be unique")
 
@@ -91,11 +98,12 @@ class MoveTable:
         return [move for move in self.moves if status in move.sources]
 
     def allowed_for(self, ticket: "Ticket") -> list[Move]:
-        """The moves the ticket's state and its own rules (``only_if``) allow."""
+        """The moves the ticket's state and its own rules (``only_if``, guards) allow."""
         return [
             move
             for move in self.allowed_from(ticket.status)
-            if move.only_if is None or move.only_if(ticket)
+            if (move.only_if is None or move.only_if(ticket))
+            and not any(guard(ticket) for guard in self._guards.get(move.name, {}).values())
         ]
 
     def check(self, status: int, name: str) -> Move:
@@ -113,7 +121,17 @@ class MoveTable:
         move = self.check(ticket.status, name)
         if move.only_if is not None and not move.only_if(ticket):
             raise MoveNotAllowed(f"Cannot {move.label.lower()}: {move.only_if_help}.")
+        for guard in self._guards.get(name, {}).values():
+            reason = guard(ticket)
+            if reason:
+                raise MoveNotAllowed(f"Cannot {move.label.lower()}: {reason}")
         return move
+
+    def guard(self, name: str, guard: Guard, *, uid: str) -> None:
+        """Refuse move ``name`` whenever ``guard`` gives a reason (see
+        ``register_move_guard``); the same uid registers once."""
+        self.get(name)
+        self._guards.setdefault(name, {})[uid] = guard
 
     def refusal(self, ticket: "Ticket", name: str, user: "User | None") -> WorkflowError | None:
         """Why ``user`` may not make move ``name`` on ``ticket`` now, or ``None``: the
@@ -157,3 +175,11 @@ class MoveTable:
         """(move, from, to) rows for documentation and tests."""
         for move in self.moves:
             yield move.name, self.describe_sources(move), self.describe_target(move)
+
+
+def register_move_guard(model: type["Ticket"], move: str, guard: Guard) -> None:
+    """Refuse ``model``'s move ``move`` while ``guard(ticket)`` gives a reason: a rule
+    that belongs to a higher app (an incident may not close before its postmortem is
+    published). The refusal reads "Cannot <move>: <reason>" wherever the move is made,
+    and the move is not offered meanwhile. Called from an app's ``wiring``; idempotent."""
+    model.moves.guard(move, guard, uid=f"{guard.__module__}.{guard.__qualname__}")

@@ -174,6 +174,7 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
     if entry.author_id is not None:
         who.discard(entry.author_id)  # nobody needs to hear about what they just did
     status = getattr(ticket, "get_status_display", lambda: "")()
+    facts = [[label, value] for label, value in ticket.notice_facts()]
     return Event(
         key=key,
         kind=notice.kind,
@@ -193,6 +194,8 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
             "verb": entry.verb,
             "actor": str(entry.author) if entry.author_id else None,
             "timestamp": common["timestamp"],
+            # Lines the ticket type adds (a major incident's roles and war room).
+            **({"facts": facts} if facts else {}),
             # What the notice shows besides (a link to act on, a booked window).
             **{k: v for k, v in entry.data.items() if k in notice.shows},
         },

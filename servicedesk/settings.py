@@ -502,6 +502,27 @@ ALERT_RAW_MAX_BYTES: int = env.int("ALERT_RAW_MAX_BYTES", default=16 * 1024)
 # How long a resolved incident waits for the caller before it closes by itself.
 INCIDENT_AUTO_CLOSE_DAYS: int = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=7)
 
+# Major incidents (docs/major-incidents.md). How often stakeholders hear from the
+# communications lead, in minutes, by severity ("1:30,2:60,3:120,4:240"; "0" is for an
+# incident without a severity): the default next-update-due of each update.
+MAJOR_UPDATE_CADENCE_MINUTES: dict[int, int] = {
+    int(severity): int(minutes)
+    for severity, minutes in (
+        pair.split(":", 1)
+        for pair in env.list(
+            "MAJOR_UPDATE_CADENCE_MINUTES", default=["0:60", "1:30", "2:60", "3:120", "4:240"]
+        )
+    )
+}
+# A declared major incident of these priorities or severities closes only once its
+# postmortem is published (docs/postmortems.md).
+POSTMORTEM_REQUIRED_PRIORITIES: list[int] = env.list(
+    "POSTMORTEM_REQUIRED_PRIORITIES", cast=int, default=[1]
+)
+POSTMORTEM_REQUIRED_SEVERITIES: list[int] = env.list(
+    "POSTMORTEM_REQUIRED_SEVERITIES", cast=int, default=[1, 2]
+)
+
 # API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
 # replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.
 IDEMPOTENCY_KEY_TTL_HOURS: int = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

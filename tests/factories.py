@@ -27,6 +27,8 @@ MOVE_INPUTS: dict[str, dict[str, str]] = {
     "confirm": {"note": "Works now"},
     "close": {"note": "Done"},
     "cancel": {"reason": "Duplicate of another"},
+    "declare": {"reason": "Checkout is down for every customer"},
+    "undeclare": {"reason": "Only one customer is affected after all"},
     # The team's id is known only inside a test: ``move_inputs`` fills it in. The table's
     # refusals come before the lookup, so the placeholder serves the forbidden-move tests.
     "escalate_group": {"assignment_group": "0", "reason": "Needs the network team"},
@@ -66,8 +68,12 @@ FORBIDDEN_MOVES: list[tuple[Status, str]] = [
     for status in Status
     if status not in move.sources
 ]
+# Undeclaring needs a major incident (its ``only_if``): tests/incidents/test_major_declare.py.
 ALLOWED_MOVES: list[tuple[Status, str]] = [
-    (Status(status), move.name) for move in Incident.moves for status in sorted(move.sources)
+    (Status(status), move.name)
+    for move in Incident.moves
+    for status in sorted(move.sources)
+    if move.name != "undeclare"
 ]
 
 # The moves from New to each state.

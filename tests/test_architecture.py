@@ -47,6 +47,7 @@ REGISTRATIONS = {
     "register_personal_link",
     "register_reference_links",
     "register_detail_field",
+    "register_move_guard",
 }
 
 

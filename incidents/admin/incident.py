@@ -22,8 +22,11 @@ _STATE = (
     ("resolution_code", "resolution_notes"),
     ("close_code", "close_notes"),
 )
+# All read-only here: a person corrects a milestone with a reason (the major-incident
+# panel's milestone form, ``incidents.milestones``); the detected time is set when logging.
 _MILESTONES = (
-    ("reported_at", "acknowledged_at", "mitigated_at"),
+    ("impact_started_at", "detected_at", "reported_at"),
+    ("acknowledged_at", "mitigated_at"),
     ("resolved_at", "closed_at"),
 )
 
@@ -69,6 +72,8 @@ class IncidentAdmin(TicketAdmin[Incident]):
         "priority",
         "priority_override_reason",
         "reassignment_count",
+        "major_since",
+        "major_incident",
         *(name for row in (*_STATE, *_MILESTONES) for name in row),
     )
     fieldsets = (
@@ -86,8 +91,9 @@ class IncidentAdmin(TicketAdmin[Incident]):
             },
         ),
         ("Assignment", {"fields": ("assignment_group", "assigned_to", "reassignment_count")}),
+        ("Major incident", {"fields": (("major_since", "major_incident"), "war_room_url")}),
         ("State", {"fields": _STATE}),
-        ("Milestones", {"fields": ("detected_at", *_MILESTONES)}),
+        ("Milestones", {"fields": _MILESTONES}),
     )
     add_fieldsets = (
         (None, {"fields": ("title", "description", "caller", "contact", "source")}),

@@ -47,7 +47,15 @@ class IncidentViewSet(TicketViewSet[Incident]):
     )
     requester = "caller"
     comment_help = "A caller's comment on an incident awaiting the caller puts it back in progress."
-    related = ("caller", "assigned_to", "service", "category", "subcategory", "assignment_group")
+    related = (
+        "caller",
+        "assigned_to",
+        "service",
+        "category",
+        "subcategory",
+        "assignment_group",
+        "major_incident",
+    )
     serializer_class = IncidentSerializer
     list_serializer = IncidentListSerializer
     update_serializer = IncidentUpdateSerializer

@@ -38,10 +38,14 @@ def test_an_edit_goes_through_the_workflow(agent_client, agent, incident):
     assert response.status_code == 302
     incident.refresh_from_db()
     assert (incident.impact, incident.urgency, incident.priority) == (1, 1, 1)
-    latest = incident.history.latest("history_id")
-    assert latest.history_user == agent
-    assert latest.history_change_reason == "Updated impact, urgency"
-    assert {"priority", "updated"} <= set(incident.timeline.values_list("verb", flat=True))
+    declared, edit = list(incident.history.order_by("-history_id")[:2])
+    assert edit.history_user == agent
+    assert edit.history_change_reason == "Updated impact, urgency"
+    # Raised to P1: the system declared it a major incident, and the agent commands it.
+    assert declared.history_user is None and declared.major_since is not None
+    assert incident.roles.get().user == agent
+    verbs = set(incident.timeline.values_list("verb", flat=True))
+    assert {"priority", "updated", "declare", "role_assigned"} <= verbs
 
 
 def test_status_and_milestones_are_read_only(agent_client, incident):

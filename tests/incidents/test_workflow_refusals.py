@@ -37,7 +37,9 @@ def test_allowed_move_succeeds_with_an_event(incident, manager, agent, status, m
     events = incident.timeline.count()
     moved = incident_move(incident, move, by=manager, **move_inputs(move))
     assert moved.status == Incident.moves.target_of(Incident.moves.get(move), status)
-    assert moved.timeline.count() == events + 1
+    # Declaring also names the declarer commander: an event of its own.
+    assert moved.timeline.count() == events + 1 + (move == "declare")
+    assert moved.timeline.filter(verb=move).count() == 1
     assert moved.history.latest().history_user == manager
 
 
