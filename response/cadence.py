@@ -10,13 +10,13 @@ Each stakeholder update moves it (``cadence_set``). Celery beat runs
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from incidents.major import role_holder
 
+from incidents.major import role_holder
 from incidents.models import OPEN_STATES, Incident, Role
 from kernel.notices import Notice, NoticeKind
 from kernel.workflow import record_event
@@ -30,13 +30,10 @@ OVERDUE_VERB = "update_overdue"
 
 
 def cadence_minutes(severity: int | None) -> int:
-    """Minutes between updates for ``severity`` (``MAJOR_UPDATE_CADENCE_MINUTES``; an
-    incident without a severity gets the table's ``None`` entry, else an hour)."""
-    table: Mapping[Any, int] = getattr(settings, "MAJOR_UPDATE_CADENCE_MINUTES", {})
-    for key in (severity, str(severity) if severity is not None else "default"):
-        if key in table:
-            return int(table[key])
-    return int(table.get(None, DEFAULT_MINUTES))
+    """Minutes between updates for ``severity`` (``MAJOR_UPDATE_CADENCE_MINUTES``, whose
+    ``0`` entry is for an incident without a severity; an hour when it says nothing)."""
+    table: Mapping[int, int] = settings.MAJOR_UPDATE_CADENCE_MINUTES
+    return int(table.get(severity or 0, table.get(0, DEFAULT_MINUTES)))
 
 
 def cadence_length(incident: Incident) -> timedelta:

@@ -243,7 +243,7 @@ def entry_title(ticket: Ticket, entry: TimelineEntry) -> str:
         return "Comment"
     data: dict[str, Any] = entry.data if isinstance(entry.data, dict) else {}
     verb = entry.verb
-    special = _special_title(verb, data)
+    special = _special_title(verb, data, ticket.number)
     if special:
         return special
     if verb in FIXED_TITLES:
@@ -255,7 +255,7 @@ def entry_title(ticket: Ticket, entry: TimelineEntry) -> str:
     return verb.replace("_", " ").capitalize() or "Event"
 
 
-def _special_title(verb: str, data: dict[str, Any]) -> str:
+def _special_title(verb: str, data: dict[str, Any], number: str) -> str:
     if verb == "priority":
         return f"Priority P{data.get('from')} → P{data.get('to')}"
     if verb in ("role_assigned", "role_removed"):
@@ -272,13 +272,14 @@ def _special_title(verb: str, data: dict[str, Any]) -> str:
         return f"Marked as the cause of {data.get('incident', 'an incident')}"
     if verb == "status_update":
         return f"Public update ({data.get('phase', '')}): {data.get('public_title', '')}"
-    if verb == "linked_major":
-        other = data.get("parent") or data.get("child") or data.get("incident") or ""
-        return (
-            f"Linked to major incident {other}".strip()
-            if data.get("parent")
-            else (f"Child incident {other} linked".strip())
-        )
+    if verb in ("linked_major", "unlinked_major"):
+        # The same data on both timelines: the child's says which major incident, the
+        # parent's which child.
+        linked = verb == "linked_major"
+        if data.get("child") == number:
+            done = "Linked to" if linked else "Unlinked from"
+            return f"{done} major incident {data.get('parent')}"
+        return f"Child incident {data.get('child')} {'linked' if linked else 'unlinked'}"
     return ""
 
 

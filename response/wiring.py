@@ -5,9 +5,11 @@ from incidents.models import Incident
 from kernel import events
 from kernel.admin.actions import register_admin_actions
 from kernel.admin.panels import register_admin_panel
+from kernel.api.details import register_detail_field
 from response import cadence
 from response.admin.actions import link_to_major_incident
 from response.admin.panels import major_panel, milestones_panel, suggestion_panel, updates_panel
+from response.api.details import ChildrenCountField, NextUpdateDueField
 
 
 def connect() -> None:
@@ -22,3 +24,6 @@ def connect() -> None:
     register_admin_panel(Incident, milestones_panel)
     # The incident changelist: "Link to a major incident…".
     register_admin_actions(Incident, link_to_major_incident)
+    # The incident's API detail: its children and the next update due.
+    register_detail_field(Incident, "children_count", ChildrenCountField)
+    register_detail_field(Incident, "next_update_due", NextUpdateDueField)

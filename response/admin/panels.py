@@ -5,7 +5,7 @@ incident, the suggestion to link it as a child. Their forms post to the board ad
 pages (``response.admin.views``)."""
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.http import HttpRequest
@@ -46,8 +46,8 @@ def _form(
         "hidden": {f"{name}-{key}": value for key, value in (hidden or {}).items()},
         "submit": submit,
     }
-    # Django's templates answer a SafeString (the context is escaped as it is rendered).
-    return cast(SafeString, render_to_string(FORM_TEMPLATE, context, request=request))
+    # A SafeString: the template escapes the context as it renders it.
+    return render_to_string(FORM_TEMPLATE, context, request=request)
 
 
 def major_panel(request: HttpRequest, incident: Incident) -> Panel | None:

@@ -109,12 +109,6 @@ class RoleInputSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class RoleSerializer(serializers.Serializer[Any]):
-    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
-    role_display = serializers.CharField(read_only=True)
-    user = UserRefSerializer(read_only=True)
-
-
 class ChildInputSerializer(StrictSerializer):
     child = serializers.CharField(max_length=20, help_text="The child incident's number.")
 

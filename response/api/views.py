@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Team
+from incidents.api.serializers import RoleSerializer
 from incidents.major import (
     incident_assign_role,
     incident_link_major,
@@ -39,7 +40,6 @@ from response.api.serializers import (
     MilestoneInputSerializer,
     MilestoneSerializer,
     RoleInputSerializer,
-    RoleSerializer,
     ScribeInputSerializer,
     StakeholderInputSerializer,
     StakeholderSerializer,
@@ -173,12 +173,9 @@ class IncidentResponseViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
 
     # --- roles ------------------------------------------------------------------------
 
-    def _roles(self, incident: Incident) -> list[dict[str, Any]]:
+    def _roles(self, incident: Incident) -> list[IncidentRole]:
         rows = IncidentRole.objects.filter(incident=incident).select_related("user")
-        return [
-            {"role": row.role, "role_display": Role(row.role).label, "user": row.user}
-            for row in rows.order_by("role", "assigned_at", "id")
-        ]
+        return list(rows.order_by("assigned_at", "id"))
 
     @extend_schema(
         methods=["GET"],

@@ -51,7 +51,7 @@ def test_every_source_is_merged_in_time_order(major, agent, make_change, other_a
     }  # fmt: skip
     change_titles = [item.title for item in items if item.source == "change"]
     assert f"{change.number}: Logged" in change_titles
-    assert f"{change.number}: Marked as causing an incident" in change_titles
+    assert f"{change.number}: Marked as the cause of {major.number}" in change_titles
     assert "Declared a major incident" in [item.title for item in items]
     notes = [item for item in items if item.kind == "work_note"]
     assert notes[0].title == "Work note" and notes[0].body == "Looking at the database."
