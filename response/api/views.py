@@ -49,7 +49,13 @@ from response.api.serializers import (
 )
 from response.markdown import timeline_markdown
 from response.models import Stakeholder, StakeholderUpdate
-from response.timeline import scribe_entry_add, timeline_of, timeline_star
+from response.timeline import (
+    SCRIBE_VERB,
+    scribe_entry_add,
+    starred_items,
+    timeline_of,
+    timeline_star,
+)
 from response.updates import stakeholder_add, stakeholder_remove, stakeholder_update_post
 
 NUMBER = OpenApiParameter(
@@ -324,6 +330,15 @@ class IncidentResponseViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
     # --- the timeline -----------------------------------------------------------------
 
     @extend_schema(
+        methods=["GET"],
+        tags=TAGS,
+        parameters=[NUMBER],
+        summary="List the scribe entries",
+        description="In the merged timeline's order (by the time each states).",
+        responses={200: ItemSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
         tags=TAGS,
         parameters=[NUMBER],
         summary="Add a scribe entry",
@@ -332,9 +347,12 @@ class IncidentResponseViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
         request=ScribeInputSerializer,
         responses={201: ItemSerializer},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["get", "post"])
     def scribe(self, request: Request, number: str) -> Response:
         incident = self._incident(number)
+        if request.method == "GET":
+            written = [item for item in timeline_of(incident) if item.kind == SCRIBE_VERB]
+            return Response(ItemSerializer(written, many=True).data)
         data = self._valid(request, ScribeInputSerializer).validated_data
         entry = scribe_entry_add(
             incident, by=acting_user(request), at=data["at"], body=data["body"]
@@ -343,20 +361,30 @@ class IncidentResponseViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
         return Response(ItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        methods=["GET"],
+        tags=TAGS,
+        parameters=[NUMBER],
+        summary="List the starred timeline items",
+        description="The key events postmortems start from, oldest first.",
+        responses={200: ItemSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
         tags=TAGS,
         parameters=[NUMBER],
         summary="Star or unstar a timeline item",
-        description="Starred items are the key events postmortems start from.",
+        description="Answers the starred items after the change.",
         request=StarInputSerializer,
         responses={200: ItemSerializer(many=True)},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["get", "post"])
     def stars(self, request: Request, number: str) -> Response:
         incident = self._incident(number)
+        if request.method == "GET":
+            return Response(ItemSerializer(starred_items(incident), many=True).data)
         data = self._valid(request, StarInputSerializer).validated_data
         timeline_star(incident, by=acting_user(request), key=data["key"], starred=data["starred"])
-        starred = [item for item in timeline_of(incident) if item.starred]
-        return Response(ItemSerializer(starred, many=True).data)
+        return Response(ItemSerializer(starred_items(incident), many=True).data)
 
     @extend_schema(
         tags=TAGS,

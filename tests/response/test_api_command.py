@@ -100,6 +100,8 @@ def test_scribe_stars_and_the_timeline(major, agent_api):
     assert starred.status_code == 200 and [row["key"] for row in starred.data] == [key]
     assert agent_api.post(url(major, "stars"), {"key": "alert:0"}, format="json").status_code == 400
 
+    assert [row["key"] for row in agent_api.get(url(major, "stars")).data] == [key]
+    assert [row["key"] for row in agent_api.get(url(major, "scribe")).data] == [key]
     timeline = agent_api.get(url(major, "timeline"))
     assert timeline.status_code == 200
     assert [row["starred"] for row in timeline.data if row["key"] == key] == [True]

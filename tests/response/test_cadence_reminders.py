@@ -5,8 +5,8 @@ of sweeps, and undeclared or resolved incidents remind nobody."""
 from datetime import timedelta
 
 import pytest
-from incidents.major import incident_remove_role
 
+from incidents.major import incident_remove_role
 from incidents.workflow import incident_move
 from notifications.models import Notification
 from response.cadence import remind_overdue
@@ -31,6 +31,13 @@ def test_declaring_starts_the_cadence_by_severity(major):
     # SEV2: an hour after the declaration.
     assert cadence.next_update_due - major.major_since == timedelta(minutes=60)
     assert cadence.next_reminder_at == cadence.next_update_due
+
+
+def test_an_automatically_declared_sev1_keeps_a_30_minute_cadence(make_incident):
+    sev1 = make_incident(title="Everything is down", severity=1)
+    assert sev1.is_major
+    cadence = Cadence.objects.get(incident=sev1)
+    assert cadence.next_update_due - sev1.major_since == timedelta(minutes=30)
 
 
 def test_an_overdue_update_reminds_the_lead_once_per_period(major, agent):
