@@ -19,7 +19,7 @@ from incidents.models import OPEN_STATES, Incident, Role
 from kernel.admin.panels import Panel, PanelRow
 from response.admin.views import FORMS, VIEW_PERMISSION
 from response.markdown import iso
-from response.models import Cadence, StakeholderUpdate
+from response.models import Cadence, Stakeholder, StakeholderUpdate
 from response.updates import may_lead
 
 FORM_TEMPLATE = "admin/response/panel_form.html"
@@ -108,6 +108,14 @@ def updates_panel(request: HttpRequest, incident: Incident) -> Panel | None:
     cadence = Cadence.objects.filter(incident=incident).first()
     due = cadence.next_update_due if cadence else None
     rows = [PanelRow(f"Next update due {iso(due)}" if due else "No update due")]
+    stakeholders = Stakeholder.objects.filter(incident=incident).select_related("user", "team")
+    names = [str(s.user) if s.user_id else f"{s.team} (team)" for s in stakeholders]
+    rows.append(
+        PanelRow(
+            "Stakeholders: " + (", ".join(names) or "none yet"),
+            note="Internal updates reach them and the watchers (API: .../response/stakeholders/).",
+        )
+    )
     updates = StakeholderUpdate.objects.filter(incident=incident).select_related("author")
     for update in updates.order_by("-created_at", "-id")[:10]:
         rows.append(

@@ -8,11 +8,17 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.major import role_holder
 from incidents.models import Incident
 from response.models import StakeholderUpdate, TimelineStar
+from response.updates import stakeholder_add
 from tests.admin.conftest import change_url, changelist_url
 
 pytestmark = pytest.mark.django_db
+
+
+def major_lead(incident):
+    return role_holder(incident, "communications")
 
 
 def page(name, incident):
@@ -23,13 +29,15 @@ def said(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_a_major_incident_shows_its_panels(agent_client, major):
+def test_a_major_incident_shows_its_panels(agent_client, major, stranger):
+    stakeholder_add(major, by=major_lead(major), user=stranger)
     html = agent_client.get(change_url(major)).content.decode()
     for heading in ("Major incident", "Stakeholder updates", "Milestones"):
         assert f"<h2>{heading}</h2>" in html
     assert "Communications lead" in html or "communications" in html.lower()
     assert page("update", major) in html and page("scribe", major) in html
     assert 'name="update-body"' in html and 'name="scribe-at"' in html
+    assert f"Stakeholders: {stranger}" in html
 
 
 def test_posting_an_update_from_the_panel(agent_client, major):
