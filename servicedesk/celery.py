@@ -37,6 +37,13 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # A major incident whose stakeholder update is overdue reminds its communications lead
+    # (else its commander), once per overdue period (response.cadence).
+    "remind-overdue-updates": {
+        "task": "response.tasks.remind_overdue_updates",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 
 # Seconds after which a queued run of the relay or the sweep is dropped unrun.

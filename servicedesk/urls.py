@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from response.api.timeline import TimelineMarkdownView
 from servicedesk.api.router import router
 
 admin.site.site_header = "servicedesk"
@@ -12,6 +13,12 @@ urlpatterns = [
     # Before the admin's own URLs, which end in a catch-all.
     path("admin/mfa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # A file, not a JSON answer: no trailing slash, so it stays outside the router.
+    path(
+        "api/v1/incidents/<str:number>/response/timeline.md",
+        TimelineMarkdownView.as_view(),
+        name="response-timeline-markdown",
+    ),
     path("api/v1/", include(router.urls)),
     path("oncall/", include("oncall.urls")),
     path("status/", include("statuspage.urls")),

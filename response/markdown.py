@@ -1,0 +1,67 @@
+"""The merged timeline as Markdown (``GET .../timeline.md``): a heading with the incident's
+facts, the starred key events, then every item, times in UTC to the second."""
+
+from datetime import UTC, datetime
+
+from incidents.major import role_holders
+from incidents.models import Incident, Role
+from response.timeline import Item, timeline_of
+
+STAR = "★"
+
+
+def iso(moment: datetime | None) -> str:
+    """UTC, ISO 8601 to the second: ``2026-12-01T14:02:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else "-"
+
+
+def _line(item: Item) -> list[str]:
+    star = f"{STAR} " if item.starred else ""
+    head = f"- {iso(item.at)} · {star}**{_inline(item.title)}** · {_inline(item.author)}"
+    if iso(item.recorded_at) != iso(item.at):
+        head += f" (recorded {iso(item.recorded_at)})"
+    body = [f"  {text}".rstrip() for text in item.body.strip().splitlines()]
+    return [head, *body]
+
+
+def _inline(text: str) -> str:
+    """One line, with the characters that would start emphasis or a link escaped."""
+    flat = " ".join(text.split())
+    for char in ("\\", "*", "_", "[", "]", "`"):
+        flat = flat.replace(char, "\\" + char)
+    return flat
+
+
+def timeline_markdown(incident: Incident) -> str:
+    """The incident's merged timeline as a Markdown document."""
+    items = timeline_of(incident)
+    holders = role_holders(incident)
+    lines = [f"# {incident.number}: {_inline(incident.title)}", ""]
+    facts = [
+        ("Severity", incident.get_severity_display() if incident.severity else "-"),
+        ("Priority", incident.get_priority_display()),
+        ("Status", incident.get_status_display()),
+        ("Major incident since", iso(incident.major_since)),
+        ("Impact started", iso(incident.impact_started_at)),
+        ("Detected", iso(incident.detected_at)),
+        ("Resolved", iso(incident.resolved_at)),
+        ("War room", incident.war_room_url or "-"),
+    ]
+    for role, label in Role.choices:
+        people = holders.get(role, [])
+        facts.append((str(label), ", ".join(str(person) for person in people) or "-"))
+    lines += [f"- {label}: {_inline(str(value))}" for label, value in facts]
+    lines += ["", f"Times are UTC. {STAR} marks a key event.", "", "## Key events", ""]
+    starred = [item for item in items if item.starred]
+    for item in starred:
+        first = item.body.strip().splitlines()[0] if item.body.strip() else ""
+        said = f": {first}" if first else ""
+        lines.append(f"- {iso(item.at)} {_inline(item.title)}{_inline(said)}")
+    if not starred:
+        lines.append("None starred.")
+    lines += ["", "## Timeline", ""]
+    for item in items:
+        lines += _line(item)
+    if not items:
+        lines.append("Nothing yet.")
+    return "\n".join(lines) + "\n"
