@@ -107,11 +107,11 @@ def problem_sources_panel(request: HttpRequest, problem: Problem) -> Panel | Non
     """The postmortems and action items that point at ``problem``."""
     rows = [
         PanelRow(postmortem, note=f"Root causes of {postmortem.incident.number}")
-        for postmortem in problem.postmortems.select_related("incident")
+        for postmortem in Postmortem.objects.filter(problem=problem).select_related("incident")
     ]
     rows += [
         PanelRow(item, note=f"Action item of {item.postmortem.number} · {item.get_state_display()}")
-        for item in problem.action_items.select_related("postmortem")
+        for item in ActionItem.objects.filter(problem=problem).select_related("postmortem")
     ]
     if not rows:
         return None

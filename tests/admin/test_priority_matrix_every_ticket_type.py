@@ -53,10 +53,15 @@ def test_every_ticket_type_is_re_prioritised(manager_client, manager, problem_in
 def test_the_button_names_every_ticket_type(manager_client):
     response = manager_client.get(reverse("admin:kernel_prioritycell_changelist"))
 
-    assert response.context["appliers"] == ["open incidents", "open problems", "open changes"]
+    assert response.context["appliers"] == [
+        "open incidents",
+        "open problems",
+        "open changes",
+        "open postmortems",
+    ]
 
 
 def test_every_installed_ticket_type_registered_its_recalculation():
     # A new ticket type that forgets its wiring would silently keep stale priorities.
     assert recalculated_models() == ticket_models()
-    assert len(ticket_models()) == 3
+    assert len(ticket_models()) == 4

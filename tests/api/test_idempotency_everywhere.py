@@ -76,7 +76,18 @@ def test_every_kind_of_post_replays_its_first_answer(
 ):
     """Each POST operation but the moves, and one move per type: the moves share one
     handler (``make_move``), whose wiring the first test checks for every view."""
-    records = {"incidents": incident, "problems": problem, "changes": make_change()}
+    from postmortems.action_items import action_item_create
+    from postmortems.workflow import postmortem_create_for
+
+    postmortem = postmortem_create_for(incident, by=manager)
+    item = action_item_create(postmortem, by=manager, title="Follow up", owner=manager)
+    records = {
+        "incidents": incident,
+        "problems": problem,
+        "changes": make_change(),
+        "postmortems": postmortem,
+        "action-items": item,
+    }
     token = api_token_issue(manager, name="to revoke")[0]
     moves = {"incidents": Incident.moves, "problems": Problem.moves, "changes": Change.moves}
     paths, moved = [], set()

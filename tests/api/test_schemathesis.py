@@ -49,6 +49,10 @@ REFERENCES_OR_RULES = (
     r"/(escalate_group|escalate_manager|authorize|schedule|close_duplicate|status-updates)/$",
     r"/(link-incidents|resolve-incidents|caused-incidents|fixes-problems)/$",
     r"/response/(updates|stakeholders|roles|children|milestones|scribe|stars)/$",
+    r"^/api/v1/(postmortems|action-items)/$",
+    r"^/api/v1/postmortems/\{number\}/$",
+    r"^/api/v1/action-items/\{id\}/$",
+    r"/(reviewers|remove-reviewer)/$",
 )
 
 
@@ -141,6 +145,30 @@ def desk(
                 number = change.number
                 parameters[f"/api/v1/changes/{{number}}/{move.name}/"] = {"number": number}
                 break
+    # A postmortem to read and edit, one in review for its moves, an action item.
+    from postmortems.action_items import action_item_create
+    from postmortems.workflow import (
+        postmortem_add_reviewer,
+        postmortem_create_for,
+        postmortem_move,
+    )
+
+    draft = postmortem_create_for(incident_in(6, title="Reviewed"), by=agent)
+    for path in (
+        "{number}/", "{number}/comments/", "{number}/work-notes/", "{number}/timeline/",
+        "{number}/history/", "{number}/override-priority/", "{number}/reviewers/",
+        "{number}/remove-reviewer/", "{number}/markdown/", "{number}/open-problem/",
+        "{number}/submit/", "{number}/refresh-facts/",
+    ):  # fmt: skip
+        parameters[f"/api/v1/postmortems/{path}"] = {"number": draft.number}
+    review = postmortem_create_for(incident_in(6, title="In review"), by=manager)
+    postmortem_add_reviewer(review, by=manager, user=agent)
+    review = postmortem_move(review, "submit", by=manager)
+    for move in ("approve", "request_changes", "publish"):
+        parameters[f"/api/v1/postmortems/{{number}}/{move}/"] = {"number": review.number}
+    item = action_item_create(draft, by=agent, title="Follow up", owner=agent)
+    for path in ("{id}/", "{id}/move/", "{id}/open-problem/"):
+        parameters[f"/api/v1/action-items/{path}"] = {"id": item.pk}
     return parameters
 
 
