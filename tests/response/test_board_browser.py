@@ -58,7 +58,7 @@ def test_the_board_and_the_panels(page, live_server, screenshot, major):  # noqa
     row.get_by_role("link", name=major.number).click()
     expect(page.get_by_role("heading", name="Stakeholder updates")).to_be_visible()
     page.fill("#id_update-body", "Mail flows again for most users.")
-    page.get_by_role("button", name="Post").click()
+    page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("update posted")
     assert StakeholderUpdate.objects.get().body == "Mail flows again for most users."
     screenshot("panels")
