@@ -38,6 +38,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # Hourly, yet each overdue action item's owner hears once a week (reminded_at).
+    "remind-overdue-action-items": {
+        "task": "postmortems.tasks.remind_overdue_action_items",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
 }
 
 # Seconds after which a queued run of the relay or the sweep is dropped unrun.

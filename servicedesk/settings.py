@@ -447,6 +447,9 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "alerts.models.AlertStatus",
         "AlertSeverityEnum": "alerts.models.AlertSeverity",
         "AlertKindEnum": "alerts.models.Kind",
+        "PostmortemStatusEnum": "postmortems.models.Status",
+        "ActionItemKindEnum": "postmortems.models.Kind",
+        "ActionItemStateEnum": "postmortems.models.ItemState",
     },
 }
 

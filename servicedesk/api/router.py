@@ -15,6 +15,7 @@ from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from oncall.api import TeamOnCallViewSet
+from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
 from response.api.views import IncidentResponseViewSet
 from servicedesk.api.tokens import TokenViewSet
@@ -59,6 +60,8 @@ router.register("alerts", AlertViewSet, basename="alert")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("changes", ChangeViewSet, basename="change")
+router.register("postmortems", PostmortemViewSet, basename="postmortem")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
