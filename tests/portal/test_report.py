@@ -46,8 +46,12 @@ def test_plain_words_become_impact_and_urgency(
     assert incident.service == service and incident.status == Status.NEW
     assert incident.assignment_group == service.owner_team
     assert incident.contact == "By email: carl@example.com"
-    assert incident.history.get().history_user == caller
-    assert incident.timeline.get().verb == "created"
+    logged = incident.history.earliest("history_id")
+    assert (logged.history_user, logged.history_change_reason) == (caller, "Logged")
+    assert incident.timeline.earliest("id").verb == "created"
+    # A P1 is a major incident by itself: the system declares it; a caller commands nothing.
+    assert incident.is_major is (priority == 1)
+    assert not incident.roles.exists()
     assert incident.number in portal.get(response["Location"]).content.decode()
 
 
