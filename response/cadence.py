@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from incidents.major import role_holder
 from incidents.models import OPEN_STATES, Incident, Role
-from kernel.notices import Notice, NoticeKind
+from kernel.notices import Audience, Notice, NoticeKind, audience
 from kernel.workflow import record_event
 from response.models import Cadence
 
@@ -117,7 +117,12 @@ def _remind(cadence: Cadence, incident: Incident, now: datetime) -> None:
             "overdue_minutes": minutes,
             "recipient": recipient.pk if recipient else None,
         },
-        notice=Notice(NoticeKind.UPDATE_DUE, "stakeholder update overdue", shows=("due",)).naming(
-            [recipient.pk if recipient else None]
-        ),
+        # Nobody in command (declared by the system on a P1 report): the incident's queue
+        # hears it instead, so the reminder reaches someone.
+        notice=Notice(
+            NoticeKind.UPDATE_DUE,
+            "stakeholder update overdue",
+            audience=audience(Audience.ASSIGNEE_OR_GROUP) if recipient is None else frozenset(),
+            shows=("due",),
+        ).naming([recipient.pk if recipient else None]),
     )

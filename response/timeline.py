@@ -7,7 +7,7 @@ Scribe entries carry an explicit event time (``scribe_entry_add``); stars mark k
 (``timeline_star``), and postmortems pre-fill from ``starred_items``. Keep ``Item``'s
 fields and those two functions' names stable: ``postmortems`` reads them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -76,17 +76,13 @@ def timeline_of(incident: Incident) -> list[Item]:
         *_change_events(incident),
         *_notifications(incident),
     ]
-    items = [_starred(item) if item.key in stars else item for item in items]
+    items = [replace(item, starred=True) if item.key in stars else item for item in items]
     return sorted(items, key=Item.order)
 
 
 def starred_items(incident: Incident) -> list[Item]:
     """The starred items of the merged timeline, oldest first (what a postmortem lists)."""
     return [item for item in timeline_of(incident) if item.starred]
-
-
-def _starred(item: Item) -> Item:
-    return Item(**{**item.__dict__, "starred": True})
 
 
 def _author(entry: TimelineEntry) -> str:

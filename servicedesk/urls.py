@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from response.api.views import TimelineMarkdownView
+from response.api.timeline import TimelineMarkdownView
 from servicedesk.api.router import router
 
 admin.site.site_header = "servicedesk"

@@ -23,7 +23,7 @@ from response.models import MajorIncident
 class MajorIncidentAdmin(admin.ModelAdmin):
     list_display = (
         "incident",
-        "severity",
+        "sev",
         "commander",
         "since_impact",
         "last_update",
@@ -56,12 +56,16 @@ class MajorIncidentAdmin(admin.ModelAdmin):
         url = reverse("admin:incidents_incident_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a> {}', url, obj.number, obj.title)
 
+    @admin.display(description="Severity", ordering="severity")
+    def sev(self, obj: MajorIncident) -> str:
+        return f"SEV{obj.severity}" if obj.severity else "-"  # the filter spells them out
+
     @admin.display(description="Commander")
     def commander(self, obj: MajorIncident) -> str:
         commanders = getattr(obj, "commanders", [])
         return ", ".join(str(role.user) for role in commanders) or "-"
 
-    @admin.display(description="Since impact started", ordering="impact_since")
+    @admin.display(description="Impact for", ordering="impact_since")
     def since_impact(self, obj: MajorIncident) -> str:
         return timesince(obj.impact_since, depth=2)  # type: ignore[attr-defined]
 

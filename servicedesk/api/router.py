@@ -17,7 +17,9 @@ from incidents.api.views import IncidentViewSet
 from oncall.api import TeamOnCallViewSet
 from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
-from response.api.views import IncidentResponseViewSet
+from response.api.command import ResponseCommandViewSet
+from response.api.timeline import ResponseTimelineViewSet
+from response.api.updates import ResponseUpdatesViewSet
 from servicedesk.api.tokens import TokenViewSet
 from statuspage.api import IncidentStatusUpdateViewSet
 
@@ -53,9 +55,11 @@ router.register(
 router.register(
     r"incidents/(?P<number>[^/.]+)/alerts", IncidentAlertViewSet, basename="incident-alert"
 )
-router.register(
-    r"incidents/(?P<number>[^/.]+)/response", IncidentResponseViewSet, basename="incident-response"
-)
+# A major incident's response (docs/major-incidents.md): three ViewSets on one prefix.
+RESPONSE = r"incidents/(?P<number>[^/.]+)/response"
+router.register(RESPONSE, ResponseUpdatesViewSet, basename="incident-response-updates")
+router.register(RESPONSE, ResponseCommandViewSet, basename="incident-response-command")
+router.register(RESPONSE, ResponseTimelineViewSet, basename="incident-response-timeline")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")

@@ -70,6 +70,18 @@ def test_without_a_lead_the_commander_is_reminded(major, manager, agent):
     assert reminded_users(reminders(major)[0]) == {manager.pk}
 
 
+def test_with_nobody_in_command_the_queue_is_reminded(make_incident, team, caller):
+    # A caller's SEV1 report, declared by the system: no commander, no lead.
+    sev1 = make_incident(title="Everything is down", severity=1, by=caller)
+    assert sev1.is_major and not sev1.roles.exists()
+    due = Cadence.objects.get(incident=sev1).next_update_due
+
+    assert remind_overdue(now=due + timedelta(minutes=1)) == 1
+
+    members = set(team.members.values_list("pk", flat=True))
+    assert reminded_users(reminders(sev1)[0]) == members - {None}
+
+
 def test_an_update_puts_the_reminder_off(major, agent):
     stakeholder_update_post(major, by=agent, body="Still on it.")
     cadence = Cadence.objects.get(incident=major)
