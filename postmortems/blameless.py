@@ -78,7 +78,8 @@ def names_of(people: Iterable["User"]) -> list[str]:
 def people_of(postmortem: "Postmortem") -> list["User"]:
     """Everyone the incident names: its role holders and its timeline's authors."""
     incident = postmortem.incident
-    ids = set(incident.timeline.exclude(author=None).values_list("author_id", flat=True))
+    authors = incident.timeline.exclude(author=None).order_by().values_list("author_id", flat=True)
+    ids = set(authors.distinct())
     ids.update(incident.roles.values_list("user_id", flat=True))
     users = get_user_model()._default_manager.filter(pk__in=ids)
     return list(users.only("username", "first_name", "last_name"))

@@ -2,8 +2,8 @@
 milestones (to the second), the services it hit, its starred timeline events."""
 
 from datetime import datetime
-from typing import Any
 
+from catalog.models import Service
 from incidents.milestones import milestones_of
 from incidents.models import Incident
 
@@ -72,10 +72,11 @@ def key_events(incident: Incident) -> list[dict[str, str]]:
     ]
 
 
-def services_hit(incident: Incident) -> list[Any]:
+def services_hit(incident: Incident) -> list[Service]:
     """The incident's service and those of the incidents reporting the same outage."""
-    found = [incident.service] if incident.service_id is not None else []
-    for child in incident.children.select_related("service"):
-        if child.service is not None and child.service not in found:
-            found.append(child.service)
+    found: list[Service] = []
+    children = incident.children.select_related("service")
+    for service in (incident.service, *(child.service for child in children)):
+        if service is not None and service not in found:
+            found.append(service)
     return found

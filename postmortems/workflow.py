@@ -79,7 +79,6 @@ def postmortem_create_for(
         existing = Postmortem.objects.filter(incident=current).only("number").first()
         if existing is not None:
             raise MoveNotAllowed(f"{current.number} has its postmortem already: {existing.number}.")
-        at = facts.milestones(current)
         postmortem = Postmortem(
             incident=current,
             author=by,
@@ -90,12 +89,9 @@ def postmortem_create_for(
             assignment_group_id=current.assignment_group_id,
             impact=current.impact,
             urgency=current.urgency,
-            impact_started_at=at["impact_started"] or at["detected"] or at["reported"],
-            impact_ended_at=at["impact_ended"],
-            durations=facts.durations(current),
-            key_events=facts.key_events(current),
             sections=template.sections() if template is not None else [],
         )
+        _copy_facts(postmortem, current)
         postmortem.priority = priority_for(postmortem.impact, postmortem.urgency)
         ticket_save_new(
             postmortem,
@@ -110,6 +106,35 @@ def postmortem_create_for(
             data={"postmortem": postmortem.number},
         )
     return postmortem
+
+
+def _copy_facts(postmortem: Postmortem, incident: Incident) -> None:
+    """The facts read from the incident: impact times, durations, starred events."""
+    at = facts.milestones(incident)
+    postmortem.impact_started_at = at["impact_started"]
+    postmortem.impact_ended_at = at["impact_ended"]
+    postmortem.durations = facts.durations(incident)
+    postmortem.key_events = facts.key_events(incident)
+
+
+def postmortem_refresh_facts(postmortem: Postmortem, *, by: "User") -> Postmortem:
+    """Read the incident's facts again (a milestone corrected, an event starred since the
+    review started); not once published, when the review is the record."""
+    if not by.has_perm(RULES.work_permission):
+        raise MoveForbidden(f"You may not edit {postmortem.number}.")
+    with transaction.atomic():
+        current = lock(postmortem)
+        if current.is_finished:
+            raise MoveNotAllowed(f"{current.number} is published: its facts are the record.")
+        incident = Incident.objects.get(pk=current.incident_id)
+        before = (current.durations, current.key_events, current.impact_started_at)
+        _copy_facts(current, incident)
+        current.services.set(facts.services_hit(incident))
+        if (current.durations, current.key_events, current.impact_started_at) == before:
+            return current
+        save_audited(current, by=by, reason="Facts read again from the incident")
+        record_event(current, by=by, verb="facts_refreshed", data={"incident": incident.number})
+    return current
 
 
 def _summary(incident: Incident) -> str:

@@ -32,6 +32,7 @@ from postmortems.workflow import (
     WORKFLOW,
     postmortem_add_reviewer,
     postmortem_create_for,
+    postmortem_refresh_facts,
     postmortem_remove_reviewer,
 )
 
@@ -144,8 +145,8 @@ class PostmortemAdmin(TicketAdmin[Postmortem]):
             return "No starred events."
         items = format_html_join(
             "",
-            "<li><time>{}</time> {} <span class='help'>{}</span></li>",
-            ((e["at"], e["title"], e.get("author", "")) for e in events),
+            "<li><time>{}</time> <strong>{}</strong> {} <span class='help'>{}</span></li>",
+            ((e["at"], e["title"], e.get("body", ""), e.get("author", "")) for e in events),
         )
         return format_html("<ol class='pm-events'>{}</ol>", items)
 
@@ -162,6 +163,7 @@ class PostmortemAdmin(TicketAdmin[Postmortem]):
         tools = [("Print view", self._url("print", ticket.pk))]
         if not ticket.is_finished and self.has_change_permission(request, ticket):
             tools.insert(0, ("Name a reviewer", self._url("reviewer", ticket.pk)))
+            tools.insert(1, ("Read the facts again", self._url("refresh", ticket.pk)))
         may_open = request.user.has_perm("problems.add_problem")
         if may_open and ticket.problem_id is None and ticket.root_causes.strip():
             tools.append(("Open a problem from the root causes", self._url("problem", ticket.pk)))
@@ -209,6 +211,11 @@ class PostmortemAdmin(TicketAdmin[Postmortem]):
                 "<path:object_id>/reviewer/<int:user_id>/remove/",
                 wrap(require_POST(self.remove_reviewer_view)),
                 name="postmortems_postmortem_remove_reviewer",
+            ),
+            path(
+                "<path:object_id>/refresh/",
+                wrap(self.refresh_view),
+                name="postmortems_postmortem_refresh",
             ),
             path(
                 "<path:object_id>/problem/",
@@ -262,6 +269,25 @@ class PostmortemAdmin(TicketAdmin[Postmortem]):
             self.message_user(request, f"{postmortem.number}: {exc.message}", messages.ERROR)
         else:
             self.message_user(request, f"{postmortem.number}: {user} no longer reviews it.")
+        return HttpResponseRedirect(self._url("change", postmortem.pk))
+
+    def refresh_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        postmortem = self._ticket(request, object_id)
+        if request.method != "POST":
+            label = "Read the facts again"
+            help_text = (
+                "The impact times, durations, services and starred events as the incident "
+                "has them now (after a milestone was corrected or an event starred)."
+            )
+            return self._page(
+                request, postmortem, label, forms.Form(), move={"label": label, "help": help_text}
+            )
+        try:
+            postmortem_refresh_facts(postmortem, by=acting_user(request))
+        except WorkflowError as exc:
+            self.message_user(request, f"{postmortem.number}: {exc.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"{postmortem.number}: facts read again.")
         return HttpResponseRedirect(self._url("change", postmortem.pk))
 
     def problem_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -46,7 +46,12 @@ from postmortems.api.serializers import (
 from postmortems.export import markdown
 from postmortems.models import ActionItem, Postmortem, PostmortemTemplate
 from postmortems.problem_links import problem_open_for_item, problem_open_for_root_cause
-from postmortems.workflow import WORKFLOW, postmortem_add_reviewer, postmortem_remove_reviewer
+from postmortems.workflow import (
+    WORKFLOW,
+    postmortem_add_reviewer,
+    postmortem_refresh_facts,
+    postmortem_remove_reviewer,
+)
 from problems.api.serializers import ProblemSerializer
 
 
@@ -97,7 +102,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
     history_serializer = PostmortemHistoryRecordSerializer
     agent_actions = frozenset(
         {"create", "partial_update", "work_notes", "history", "reviewers", "remove_reviewer",
-         "markdown", "open_problem"}
+         "markdown", "open_problem", "refresh_facts"}
     )  # fmt: skip
 
     filterset_class = PostmortemFilter
@@ -180,6 +185,24 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         postmortem_remove_reviewer(postmortem, by=acting_user(request), user=user)
+        return self.fresh(postmortem)
+
+    @extend_schema(
+        summary="Read the facts again",
+        description="Agents only; not once published. The impact times, durations, services "
+        "and starred events as the incident has them now.",
+        request=None,
+        responses={200: PostmortemSerializer, **error_responses(401, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="refresh-facts",
+        url_name="refresh-facts",
+        filter_backends=[],
+    )
+    def refresh_facts(self, request: Request, number: str) -> Response:
+        postmortem = postmortem_refresh_facts(self.get_object(), by=acting_user(request))
         return self.fresh(postmortem)
 
     @extend_schema(

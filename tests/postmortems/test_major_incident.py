@@ -115,3 +115,38 @@ def test_the_incident_form_starts_the_postmortem(major, agent_client):
     assert "Start the postmortem" not in page.text
     again = agent_client.post(start, follow=True)
     assert "has its postmortem already" in again.text
+
+
+def test_the_services_hit_include_the_child_incidents(make_incident, agent, team):
+    from catalog.models import Service
+    from incidents.major import incident_link_major
+
+    major = make_incident(title="Network down", severity=1)
+    vpn = Service.objects.create(name="VPN", owner_team=team, criticality=2)
+    incident_link_major(make_incident(title="VPN drops", service=vpn), by=agent, parent=major)
+
+    postmortem = postmortem_create_for(major, by=agent)
+
+    assert {service.name for service in postmortem.services.all()} == {"Email", "VPN"}
+
+
+def test_the_facts_are_read_again_after_a_milestone_is_corrected(major, agent, agent_api):
+    postmortem = postmortem_create_for(major, by=agent)
+    assert postmortem.durations["time_to_detect"] is None  # impact started is not known yet
+    detected = major.detected_at
+    incident_set_milestone(
+        major,
+        by=agent,
+        milestone="impact_started",
+        at=detected - timedelta(minutes=7),
+        reason="Error rate rose in the logs",
+    )
+
+    response = agent_api.post(f"/api/v1/postmortems/{postmortem.number}/refresh-facts/")
+
+    assert response.status_code == 200
+    assert response.json()["durations"]["time_to_detect"] == 7 * 60
+    postmortem.refresh_from_db()
+    assert postmortem.impact_started_at == detected - timedelta(minutes=7)
+    assert postmortem.timeline.filter(verb="facts_refreshed").exists()
+    assert postmortem.history.latest("history_id").history_change_reason.startswith("Facts")
