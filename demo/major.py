@@ -117,7 +117,8 @@ def _past_sev1(manager: User) -> Incident:
         entry = scribe_entry_add(incident, by=scribe, at=started + offset, body=text)
         if starred:
             timeline_star(incident, by=scribe, key=f"entry:{entry.pk}")
-    _set(incident, commander, "mitigated", started + timedelta(minutes=44), "Orders flowing")
+    mitigated, resolved = started + timedelta(minutes=44), started + timedelta(hours=1, minutes=25)
+    _set(incident, commander, "mitigated", mitigated, "Orders flowing")
 
     _updates(incident, comms)
     children = _children(incident, commander, erp, started)
@@ -127,16 +128,21 @@ def _past_sev1(manager: User) -> Incident:
         resolution_code=ResolutionCode.SOLUTION_PROVIDED,
         resolution_notes="Deploy 4711 rolled back; the connection pool is at its old size.",
     )
-    _set(incident, commander, "resolved", started + timedelta(hours=1, minutes=25), "Backlog")
+    incident = _set(incident, commander, "resolved", resolved, "Backlog")
     for child in children:
+        # Resolved with the parent, then: its milestones follow the parent's, not today.
+        reason = f"With major incident {incident.number}"
+        _set(child, commander, "acknowledged", child.reported_at + timedelta(minutes=2), reason)
+        _set(child, commander, "mitigated", mitigated, reason)
+        _set(child, commander, "resolved", resolved, reason)
         incident_close(child, by=commander, note="Closed with the major incident.")
 
     _postmortem(incident, commander=commander, reviewer=manager, owners=[*experts, scribe])
     return incident_close(incident, by=commander, note="Postmortem published.")
 
 
-def _set(incident: Incident, by: User, milestone: str, at: datetime, reason: str) -> None:
-    incident_set_milestone(incident, by=by, milestone=milestone, at=at, reason=reason)
+def _set(incident: Incident, by: User, milestone: str, at: datetime, reason: str) -> Incident:
+    return incident_set_milestone(incident, by=by, milestone=milestone, at=at, reason=reason)
 
 
 def _updates(incident: Incident, comms: User) -> None:

@@ -59,6 +59,9 @@ def _past(incident: Incident) -> None:
     for child in children:
         resolved = child.history.filter(history_change_reason__startswith="Resolved with")
         assert resolved.count() == 1, child
+        # Resolved with the parent back then, not when the demo loaded.
+        assert child.resolved_at == incident.resolved_at
+        assert milestone_refusal(milestones_of(child)) is None
 
     review = incident.postmortem
     assert review.status == Review.PUBLISHED
