@@ -190,6 +190,16 @@ class ActionItemAdmin(SimpleHistoryAdmin):
         obj.pk = saved.pk
         obj._state.adding = False
 
+    def response_add(
+        self, request: HttpRequest, obj: ActionItem, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        # Items are added while writing the review: back to it.
+        self.message_user(request, f"Action item {obj.title!r} added.", messages.SUCCESS)
+        back = reverse("admin:postmortems_postmortem_change", args=[obj.postmortem_id])
+        return HttpResponseRedirect(back)
+
     def changeform_view(
         self,
         request: HttpRequest,
@@ -212,7 +222,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
         if refusal is None:
             return form
 
-        def clean(self: forms.ModelForm[ActionItem]) -> dict[str, Any] | None:
+        def clean(self: "forms.ModelForm[ActionItem]") -> dict[str, Any] | None:
             cleaned = form.clean(self)
             attach_errors(self, refusal)
             return cleaned

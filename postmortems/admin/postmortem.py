@@ -161,6 +161,9 @@ class PostmortemAdmin(TicketAdmin[Postmortem]):
 
     def extra_tools(self, request: HttpRequest, ticket: Postmortem) -> list[tuple[str, str]]:
         tools = [("Print view", self._url("print", ticket.pk))]
+        if request.user.has_perm("postmortems.add_actionitem"):
+            add_item = reverse("admin:postmortems_actionitem_add") + f"?postmortem={ticket.pk}"
+            tools.insert(0, ("Add an action item", add_item))
         if not ticket.is_finished and self.has_change_permission(request, ticket):
             tools.insert(0, ("Name a reviewer", self._url("reviewer", ticket.pk)))
             tools.insert(1, ("Read the facts again", self._url("refresh", ticket.pk)))

@@ -37,6 +37,9 @@ def test_the_change_form_shows_facts_sections_and_panels(
     # The Default template's prompt is the section's help.
     assert "Ask why until the answer is a condition you can change" in text
     assert "Name a reviewer" in text
+    add_item = reverse("admin:postmortems_actionitem_add") + f"?postmortem={postmortem.pk}"
+    assert add_item in text
+    assert f'value="{postmortem.pk}" selected' in agent_client.get(add_item).text
     assert ">Submit for review</a>" not in text  # not offered before a reviewer is named
 
 
@@ -107,7 +110,7 @@ def test_adding_an_item_in_the_admin_goes_through_the_workflow(
         {"postmortem": postmortem.pk, "title": "Cap the queue", "kind": "prevent",
          "owner": other_agent.pk, "due_date": ""},
     )  # fmt: skip
-    assert response.status_code == 302
+    assert response.url == reverse("admin:postmortems_postmortem_change", args=[postmortem.pk])
     item = ActionItem.objects.get()
     assert item.title == "Cap the queue"
     assert postmortem.timeline.filter(verb="action_item_added").exists()
@@ -145,3 +148,15 @@ def test_the_change_page_costs_the_same_at_5_and_500_rows(
     add_rows(in_review, 495, author=agent, owner=other_agent)
     big = queries(agent_client, url)
     assert small == big, f"{small} queries at 5 rows, {big} at 500"
+
+
+def test_a_refused_item_comes_back_with_the_reason(agent_client, postmortem, stranger):
+    stranger.is_active = False
+    stranger.save()
+    response = agent_client.post(
+        reverse("admin:postmortems_actionitem_add"),
+        {"postmortem": postmortem.pk, "title": "Cap it", "kind": "prevent", "owner": stranger.pk},
+    )
+    assert response.status_code == 200
+    assert "is not active" in response.text
+    assert not ActionItem.objects.exists()

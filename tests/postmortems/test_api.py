@@ -176,3 +176,15 @@ def test_an_action_item_opens_a_problem_through_the_api(agent_api, postmortem, a
     assert response.status_code == 201
     item.refresh_from_db()
     assert response.json()["number"] == item.problem.number
+
+
+def test_the_list_is_flat_rows(agent_api, postmortem):
+    response = agent_api.get("/api/v1/postmortems/", {"incident": postmortem.incident.number})
+
+    assert response.status_code == 200
+    (row,) = response.json()["results"]
+    assert row["number"] == postmortem.number
+    assert row["incident"] == postmortem.incident.number
+    assert row["status_display"] == "Draft"
+    assert row["url"].endswith(f"/api/v1/postmortems/{postmortem.number}/")
+    assert agent_api.get("/api/v1/postmortems/", {"status": 3}).json()["results"] == []

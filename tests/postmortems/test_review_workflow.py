@@ -111,3 +111,18 @@ def test_a_published_review_is_read_only(approved, agent):
 
     with pytest.raises(MoveNotAllowed, match="read-only"):
         postmortem_update(published, by=agent, changes={"lessons": "More"})
+
+
+def test_starting_a_review_tells_the_group_not_the_services_subscribers(
+    reviewed_incident, agent, caller, other_agent
+):
+    from notifications.models import ServiceSubscription
+    from postmortems.workflow import postmortem_create_for
+
+    ServiceSubscription.objects.create(user=caller, service=reviewed_incident.service)
+    postmortem = postmortem_create_for(reviewed_incident, by=agent)
+
+    assert postmortem.number == "PIR0000001"
+    assert history_of(postmortem)[0].history_change_reason == "Started"
+    told = Notification.objects.filter(kind="created", subject__contains=postmortem.number)
+    assert set(told.values_list("recipient__username", flat=True)) == {"bob", "maria"}
