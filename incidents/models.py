@@ -134,6 +134,7 @@ MOVES = MoveTable(
             only_if=_not_major,
             only_if_help="it is already a major incident",
             words="declared a major incident",
+            kind=NoticeKind.MAJOR_INCIDENT,
             audience=MAJOR_AUDIENCE,
             help="Switch to coordinated response: the declarer is the incident commander "
             "until someone else is named. P1 and SEV1 incidents are declared by themselves "
@@ -148,6 +149,7 @@ MOVES = MoveTable(
             only_if=_is_major,
             only_if_help="it is not a major incident",
             words="no longer a major incident",
+            kind=NoticeKind.MAJOR_INCIDENT,
             audience=MAJOR_AUDIENCE,
             help="Back to normal handling; roles and child links stay on record.",
         ),

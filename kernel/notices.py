@@ -30,6 +30,7 @@ class NoticeKind(models.TextChoices):
     CHANGE_SCHEDULED = "change_scheduled", "Change scheduled"
     STATUS_UPDATE = "status_update", "Status page update"
     STATUS_SUBSCRIPTION = "status_subscription", "Status page subscription"
+    MAJOR_INCIDENT = "major_incident", "Major incident declared or undeclared"
     ROLE_ASSIGNED = "role_assigned", "Major incident role assigned"
     STAKEHOLDER_UPDATE = "stakeholder_update", "Stakeholder update"
     UPDATE_DUE = "update_due", "Stakeholder update overdue"

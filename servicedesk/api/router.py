@@ -36,6 +36,11 @@ class UnknownEndpoint(APIView):
 
 
 class Router(DefaultRouter):
+    # No ".json"-style suffix routes: no client needs them, and every action that does not
+    # take DRF's ``format`` argument answered them with a 500. A representation of its own
+    # (Markdown, CSV) is an action with its own path.
+    include_format_suffixes = False
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
         # Only paths ending in a slash: slashless ones still get APPEND_SLASH's redirect.
         return [*super().get_urls(), re_path(r"^.+/$", UnknownEndpoint.as_view())]

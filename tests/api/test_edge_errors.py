@@ -120,6 +120,19 @@ def test_each_request_that_was_a_500_is_a_4xx_with_a_code(
     ):
         assert api.json("GET", path) == (404, {"code": "not_found", "message": "Not found."})
 
+    # Format suffixes (".json") were routes whose handlers did not take DRF's format
+    # argument: a 500 on every move and sub-resource. There are no such routes now.
+    for path in (f"{detail}timeline.json/", f"{detail}acknowledge.json/", f"{detail[:-1]}.json/"):
+        assert api.json("GET", path) == (
+            404,
+            {"code": "not_found", "message": "There is no such endpoint."},
+        ), path
+    for path in (f"{detail}timeline.json", f"{detail}acknowledge.api"):
+        status, headers, content = api.send("GET", path)
+        assert status == 301 and headers["Location"].endswith(f"{path}/"), path
+    incident.refresh_from_db()
+    assert incident.acknowledged_at is None
+
     # The portal answers its own 404 page.
     client.force_login(caller)
     portal = Client(
