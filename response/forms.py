@@ -5,13 +5,25 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from incidents.milestones import MILESTONES
+from django.utils import timezone
 
+from incidents.milestones import MILESTONES
 from incidents.models import OPEN_STATES, Incident, Role
 from statuspage.enums import Phase
 from statuspage.workflow import BODY_MAX, TITLE_MAX
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
+
+
+class ZonedForm(forms.Form):
+    """Times typed in are in the desk's time zone (``TIME_ZONE``): their labels say which."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        for field in self.fields.values():
+            if isinstance(field, forms.DateTimeField):
+                field.label = f"{field.label} ({zone})"
 
 
 def _agents() -> Any:
@@ -24,7 +36,7 @@ class RoleForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500)
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(ZonedForm):
     audience = forms.TypedChoiceField(
         label="To",
         choices=[("0", "Stakeholders and watchers (internal)"), ("1", "The status page (public)")],
@@ -43,21 +55,21 @@ class UpdateForm(forms.Form):
     next_update_due = forms.DateTimeField(
         required=False,
         widget=WHEN,
-        label="Next update due (UTC)",
+        label="Next update due",
         help_text="Empty: the severity's cadence from now.",
     )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(ZonedForm):
     milestone = forms.ChoiceField(
         choices=[(name, name.replace("_", " ").capitalize()) for name in MILESTONES]
     )
-    at = forms.DateTimeField(widget=WHEN, label="At (UTC)")
+    at = forms.DateTimeField(widget=WHEN, label="At")
     reason = forms.CharField(max_length=500)
 
 
-class ScribeForm(forms.Form):
-    at = forms.DateTimeField(widget=WHEN, label="At (UTC)")
+class ScribeForm(ZonedForm):
+    at = forms.DateTimeField(widget=WHEN, label="At")
     body = forms.CharField(
         label="What happened", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from incidents.major import incident_link_major
 
+from incidents.major import incident_link_major
 from kernel.admin.actions import ask, for_each
 from kernel.admin.pages import acting_user
 from kernel.admin.ticket import TicketAdmin

@@ -27,8 +27,8 @@ def refused(field: str, message: str) -> serializers.ValidationError:
 
 
 class ResponseViewSet(Idempotent, AnswerBeforeCommit, viewsets.ViewSet):
-    """Thin: each write calls one workflow function, whose refusals ``kernel.api.errors``
-    answers (403, 409, 400)."""
+    # Thin: each write calls one workflow function, whose refusals kernel.api.errors
+    # answers (403, 409, 400).
 
     permission_classes = (IsAuthenticated, IsAgent)
 

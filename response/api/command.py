@@ -35,6 +35,8 @@ from response.api.serializers import (
 
 
 class ResponseCommandViewSet(ResponseViewSet):
+    """A major incident's roles, child incidents and milestones (agents only)."""
+
     # --- roles ------------------------------------------------------------------------
 
     def _roles(self, incident: Incident) -> list[IncidentRole]:

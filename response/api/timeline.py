@@ -30,6 +30,8 @@ from response.timeline import (
 
 
 class ResponseTimelineViewSet(ResponseViewSet):
+    """A major incident's merged timeline, scribe entries and stars (agents only)."""
+
     # --- the timeline -----------------------------------------------------------------
 
     @extend_schema(

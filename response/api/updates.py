@@ -25,6 +25,8 @@ from response.updates import stakeholder_add, stakeholder_remove, stakeholder_up
 
 
 class ResponseUpdatesViewSet(ResponseViewSet):
+    """A major incident's stakeholder updates and stakeholders (agents only)."""
+
     # --- stakeholder updates ----------------------------------------------------------
 
     @extend_schema(

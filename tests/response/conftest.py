@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from incidents.major import incident_assign_role
 
 from accounts.models import User
+from incidents.major import incident_assign_role
 from incidents.models import Incident
 from incidents.workflow import incident_move
 from tests.admin.conftest import client_for

@@ -3,22 +3,39 @@ overdue update shows in red, the communications lead posts an update from the pa
 stars an item on the timeline page; axe-core finds no serious violation, and no page
 breaks the Content-Security-Policy (the fixtures watch for it)."""
 
+import shutil
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from response.models import Cadence, StakeholderUpdate, TimelineStar
 from tests.browser.conftest import (  # noqa: F401 (fixtures)
     SERIOUS,
     admin_login,
     assert_accessible,
-    browser,
     page,
     screenshot,
 )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium for this module only, closed when it ends (as tests/browser/conftest.py's
+    own, which is for that package): Playwright's event loop must not outlive the module,
+    or later tests calling async views through the test client fail."""
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is needed for browser tests (.ci/run installs it)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
 
 
 @pytest.mark.browser

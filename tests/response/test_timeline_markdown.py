@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from incidents.major import incident_assign_role
-from incidents.milestones import incident_set_milestone
 
 from changes.links import change_link_incident
+from incidents.major import incident_assign_role
+from incidents.milestones import incident_set_milestone
 from incidents.workflow import incident_add_note, incident_move
 from kernel import events
 from response.markdown import timeline_markdown
