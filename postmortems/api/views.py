@@ -75,8 +75,7 @@ ITEMS = Prefetch(
 
 
 class PostmortemViewSet(TicketViewSet[Postmortem]):
-    """Postmortems, by number (PIR0000001). Agents only: anyone else gets 404. The handlers
-    take the router's ``format`` (``.../markdown.md``, ``....json``)."""
+    """Postmortems, by number (PIR0000001). Agents only: anyone else gets 404."""
 
     model = Postmortem
     workflow = WORKFLOW
@@ -129,7 +128,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         request=PostmortemCreateSerializer,
         responses={201: PostmortemSerializer, **error_responses(400, 401, 403, 409)},
     )
-    def create(self, request: Request, format: str | None = None) -> Response:
+    def create(self, request: Request) -> Response:
         user = acting_user(request)
         if not user.has_perm("postmortems.add_postmortem"):
             raise MoveForbidden("You may not write postmortems.")
@@ -159,7 +158,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         responses={200: PostmortemSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def reviewers(self, request: Request, number: str, format: str | None = None) -> Response:
+    def reviewers(self, request: Request, number: str) -> Response:
         postmortem = self.get_object()
         serializer = ReviewerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -180,7 +179,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         url_name="remove-reviewer",
         filter_backends=[],
     )
-    def remove_reviewer(self, request: Request, number: str, format: str | None = None) -> Response:
+    def remove_reviewer(self, request: Request, number: str) -> Response:
         postmortem = self.get_object()
         serializer = ReviewerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -202,7 +201,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         url_name="refresh-facts",
         filter_backends=[],
     )
-    def refresh_facts(self, request: Request, number: str, format: str | None = None) -> Response:
+    def refresh_facts(self, request: Request, number: str) -> Response:
         postmortem = postmortem_refresh_facts(self.get_object(), by=acting_user(request))
         return self.fresh(postmortem)
 
@@ -221,7 +220,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         filter_backends=[],
         pagination_class=None,
     )
-    def markdown(self, request: Request, number: str, format: str | None = None) -> HttpResponse:
+    def markdown(self, request: Request, number: str) -> HttpResponse:
         postmortem = self.get_object()
         # The document itself, whatever the client accepts; refusals stay JSON (below).
         response = HttpResponse(markdown(postmortem), content_type="text/markdown; charset=utf-8")
@@ -252,7 +251,7 @@ class PostmortemViewSet(TicketViewSet[Postmortem]):
         url_name="open-problem",
         filter_backends=[],
     )
-    def open_problem(self, request: Request, number: str, format: str | None = None) -> Response:
+    def open_problem(self, request: Request, number: str) -> Response:
         problem = problem_open_for_root_cause(self.get_object(), by=acting_user(request))
         return Response(
             ProblemSerializer(problem, context=self.get_serializer_context()).data,
@@ -306,7 +305,7 @@ class ActionItemViewSet(
     def get_queryset(self) -> QuerySet[ActionItem]:
         return ActionItem.objects.select_related("postmortem", "owner", "problem", "change")
 
-    def create(self, request: Request, format: str | None = None) -> Response:
+    def create(self, request: Request) -> Response:
         serializer = ActionItemCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -317,7 +316,7 @@ class ActionItemViewSet(
         item = action_item_create(postmortem, by=acting_user(request), **fields, **links)
         return Response(self._one(item), status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str, format: str | None = None) -> Response:
+    def partial_update(self, request: Request, pk: str) -> Response:
         item = self.get_object()
         serializer = ActionItemInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -338,7 +337,7 @@ class ActionItemViewSet(
         responses={200: ActionItemSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def move(self, request: Request, pk: str, format: str | None = None) -> Response:
+    def move(self, request: Request, pk: str) -> Response:
         item = self.get_object()
         serializer = ActionItemMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -359,7 +358,7 @@ class ActionItemViewSet(
         url_name="open-problem",
         filter_backends=[],
     )
-    def open_problem(self, request: Request, pk: str, format: str | None = None) -> Response:
+    def open_problem(self, request: Request, pk: str) -> Response:
         problem = problem_open_for_item(self.get_object(), by=acting_user(request))
         return Response(
             ProblemSerializer(problem, context=self.get_serializer_context()).data,
