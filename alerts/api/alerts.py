@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from alerts.models import Alert, AlertSeverity, AlertStatus
 from incidents.models import Incident
 from incidents.visibility import visible_incidents
-from kernel.api.filters import FilterSet, IdFilter
+from kernel.api.filters import DateTimeFilter, FilterSet, IdFilter
 from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgent, is_agent
 from kernel.api.schema import error_responses
@@ -88,8 +88,8 @@ class IncidentAlertFilter(FilterSet):
         choices=AlertSeverity.choices, distinct=False, help_text="Repeat to match several."
     )
     dedup_key = django_filters.CharFilter(help_text="The fingerprint or Events v2 dedup_key.")
-    last_seen_after = django_filters.IsoDateTimeFilter(field_name="last_seen", lookup_expr="gte")
-    last_seen_before = django_filters.IsoDateTimeFilter(field_name="last_seen", lookup_expr="lt")
+    last_seen_after = DateTimeFilter(field_name="last_seen", lookup_expr="gte")
+    last_seen_before = DateTimeFilter(field_name="last_seen", lookup_expr="lt")
     flapping = django_filters.BooleanFilter()
 
     class Meta:

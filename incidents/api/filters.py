@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from incidents.models import OPEN_STATES, Incident, Severity, Status
-from kernel.api.filters import FilterSet, IdFilter
+from kernel.api.filters import DateTimeFilter, FilterSet, IdFilter
 from kernel.enums import Priority
 
 # "me", "none" or a user id: integrations ask for "my queue" without knowing their id.
@@ -43,10 +43,10 @@ class IncidentFilter(FilterSet):
         validators=[USER_REF],
         help_text="A user id, `me` for the requesting user, or `none`.",
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = DateTimeFilter(field_name="updated_at", lookup_expr="lt")
     open = django_filters.BooleanFilter(
         method="filter_open", help_text="true: New, In Progress or On Hold; false: the rest."
     )

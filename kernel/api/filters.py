@@ -6,6 +6,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -13,6 +14,20 @@ from rest_framework.views import APIView
 from kernel.api.values import in_utc, refusal
 
 UNIQUE_FIELDS = frozenset({"id", "pk"})
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        # What PostgreSQL takes (kernel.api.values.MAX_UTC_OFFSET): RFC 3339 allows offsets
+        # to 23:59, so the schema says where ours end.
+        "pattern": r"(?:[Zz]|[+-](?:0[0-9]|1[0-5]):[0-5][0-9])$",
+    }
+)
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time filter whose schema states the UTC offsets the API takes (a
+    larger one is a 400 naming the field: ``StorableValuesForm``)."""
 
 
 class StorableValuesForm(forms.Form):

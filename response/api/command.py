@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -86,7 +87,7 @@ class ResponseCommandViewSet(ResponseViewSet):
         ],
         summary="Remove a response role from someone",
         request=None,
-        responses={204: None, **error_responses(409)},
+        responses={204: None, **error_responses(400, 409)},
     )
     @action(
         detail=False,
@@ -95,8 +96,10 @@ class ResponseCommandViewSet(ResponseViewSet):
     )
     def remove_role(self, request: Request, number: str, role: str, user_id: str) -> Response:
         incident = self._incident(number)
-        if role not in Role.values:
-            raise refused("role", f"Choose one of {', '.join(Role.values)}.")
+        # The path names one role holding: a role or a holder that is not there is a 404,
+        # like any record that does not exist.
+        if not incident.roles.filter(role=role, user_id=int(user_id)).exists():
+            raise NotFound(f"Nobody with id {user_id} holds the {role} role on {number}.")
         user = get_object_or_404(get_user_model(), pk=int(user_id))
         incident_remove_role(incident, by=acting_user(request), role=role, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -21,10 +21,13 @@ from schemathesis.config import SchemathesisConfig
 from catalog.models import Category
 from changes.models import Change
 from changes.models import Status as ChangeStatus
-from incidents.models import Incident
+from incidents.major import incident_assign_role, incident_link_major
+from incidents.models import Incident, Role
+from incidents.workflow import incident_move
 from oncall.models import Rotation, RotationMember, Schedule
 from problems.models import Problem
 from problems.models import Status as ProblemStatus
+from response.updates import stakeholder_add
 from tests.alerts import rows
 from tests.conftest import token_for
 from tests.factories import CHANGE_PATHS, PATHS, PROBLEM_PATHS
@@ -45,6 +48,7 @@ REFERENCES_OR_RULES = (
     r"^/api/v1/(incidents|problems|changes)/\{number\}/$",
     r"/(escalate_group|escalate_manager|authorize|schedule|close_duplicate|status-updates)/$",
     r"/(link-incidents|resolve-incidents|caused-incidents|fixes-problems)/$",
+    r"/response/(updates|stakeholders|roles|children|milestones|scribe|stars)/$",
 )
 
 
@@ -91,6 +95,31 @@ def desk(
     # An alert on the open incident, for the alert list, its detail and the incident's.
     incident = Incident.objects.get(number=tickets["incidents"])
     parameters["/api/v1/alerts/{id}/"] = {"id": rows.alert(rows.integration(), incident).pk}
+    # A major incident the agent leads the communications of, for the response's routes.
+    major = incident_move(
+        make_incident(title="Checkout down"), "declare", by=manager, reason="Every customer"
+    )
+    incident_assign_role(major, by=manager, role=Role.COMMUNICATIONS, user=agent)
+    child = incident_link_major(make_incident(title="Cannot pay"), by=agent, parent=major)
+    stakeholder = stakeholder_add(major, by=agent, user=other_agent)
+    for path in (
+        "updates/", "stakeholders/", "roles/", "children/", "milestones/", "scribe/",
+        "stars/", "timeline/", "timeline.md",
+    ):  # fmt: skip
+        parameters[f"/api/v1/incidents/{{number}}/response/{path}"] = {"number": major.number}
+    parameters["/api/v1/incidents/{number}/response/children/{child}/"] = {
+        "number": major.number,
+        "child": child.number,
+    }
+    parameters["/api/v1/incidents/{number}/response/roles/{role}/{user_id}/"] = {
+        "number": major.number,
+        "role": "communications",
+        "user_id": agent.pk,
+    }
+    parameters["/api/v1/incidents/{number}/response/stakeholders/{stakeholder_id}/"] = {
+        "number": major.number,
+        "stakeholder_id": stakeholder.pk,
+    }
     # ...and one per move, in a state the move leaves from.
     for move in Incident.moves:
         status = first_reachable(move.sources, PATHS)
