@@ -31,19 +31,6 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
-    # Hourly, yet each overdue action item's owner hears once a week (reminded_at).
-    "remind-overdue-action-items": {
-        "task": "postmortems.tasks.remind_overdue_action_items",
-        "schedule": 3600.0,
-        "options": {"expires": 3600.0},
-    },
-    # A major incident whose stakeholder update is overdue reminds its communications lead
-    # (else its commander), once per overdue period (response.cadence).
-    "remind-overdue-updates": {
-        "task": "response.tasks.remind_overdue_updates",
-        "schedule": 60.0,
-        "options": {"expires": 60.0},
-    },
 }
 
 # Seconds after which a queued run of the relay or the sweep is dropped unrun.
@@ -67,6 +54,21 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
         "task": "oncall.tasks.sweep_escalations",
         "schedule": settings.ESCALATION_SWEEP_INTERVAL,
         "options": {"expires": PERIODIC_EXPIRES},
+    }
+    # A major incident whose stakeholder update is overdue reminds its communications lead
+    # (else its commander), once per overdue period (response.cadence), however often this
+    # runs.
+    sender.conf.beat_schedule["remind-overdue-updates"] = {
+        "task": "response.tasks.remind_overdue_updates",
+        "schedule": settings.MAJOR_UPDATE_REMINDER_INTERVAL,
+        "options": {"expires": max(settings.MAJOR_UPDATE_REMINDER_INTERVAL, PERIODIC_EXPIRES)},
+    }
+    # Each overdue action item's owner hears once a week (reminded_at), however often
+    # this runs.
+    sender.conf.beat_schedule["remind-overdue-action-items"] = {
+        "task": "postmortems.tasks.remind_overdue_action_items",
+        "schedule": settings.ACTION_ITEM_REMINDER_INTERVAL,
+        "options": {"expires": max(settings.ACTION_ITEM_REMINDER_INTERVAL, PERIODIC_EXPIRES)},
     }
 
 

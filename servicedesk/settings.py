@@ -525,6 +525,12 @@ POSTMORTEM_REQUIRED_PRIORITIES: list[int] = env.list(
 POSTMORTEM_REQUIRED_SEVERITIES: list[int] = env.list(
     "POSTMORTEM_REQUIRED_SEVERITIES", cast=int, default=[1, 2]
 )
+# Seconds between the beat's sweeps for overdue stakeholder updates and overdue action
+# items. Each sweep reminds once per overdue period (a cadence length; a week for action
+# items), however often it runs: these say only how late a reminder may go out. Tests
+# shorten them.
+MAJOR_UPDATE_REMINDER_INTERVAL: float = env.float("MAJOR_UPDATE_REMINDER_INTERVAL", default=60.0)
+ACTION_ITEM_REMINDER_INTERVAL: float = env.float("ACTION_ITEM_REMINDER_INTERVAL", default=3600.0)
 
 # API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
 # replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.

@@ -15,6 +15,7 @@ from notifications.models import Notification
 from problems.models import Problem
 from statuspage.models import PublicIncident, Subscriber
 from statuspage.status import page_state
+from tests.major.demo_checks import assert_major_incidents
 
 
 @pytest.mark.django_db
@@ -23,7 +24,10 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "admin / servicedesk-demo" in out
-    people = Incident.objects.filter(alert_group__isnull=True)  # not opened by alerts
+    # The random ones: not opened by alerts, not demo.major's (checked below).
+    people = Incident.objects.filter(
+        alert_group__isnull=True, major_since__isnull=True, major_incident__isnull=True
+    )
     assert people.count() == 200
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
     assert not people.filter(timeline__verb="created").count() < 200
@@ -58,12 +62,14 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     assert from_alerts.filter(status=Status.IN_PROGRESS).exists()  # acknowledged by its sender
     assert from_alerts.annotate(alerts_in=Count("alerts")).filter(alerts_in=2).exists()
     assert Alert.objects.filter(incident__isnull=True, suppressed__startswith="Silenced").exists()
+    # Two major incidents, a past one reviewed and closed and one in response now.
+    assert_major_incidents()
     # The seed is muted: no mail is even queued, for subscribers (addresses) included.
     assert not Notification.objects.exists()
 
     call_command("load_demo")
     assert "loaded already" in capsys.readouterr().out
-    assert Incident.objects.count() == 203
+    assert Incident.objects.count() == 203 + 6  # the major incidents and their children
 
 
 @pytest.mark.django_db

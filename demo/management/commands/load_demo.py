@@ -1,6 +1,7 @@
 """Fill an empty database with a demo desk: people, catalog, ~200 incidents in every
-state, problems and changes on top (``demo.itil``), the status page (``demo.status``) and
-monitoring's integrations and alert incidents (``demo.alerts``), all made through the
+state, problems and changes on top (``demo.itil``), the status page (``demo.status``),
+monitoring's integrations and alert incidents (``demo.alerts``) and two major incidents,
+one past with its postmortem and one in response (``demo.major``), all made through the
 workflows and the alert intake so each has a real timeline and history.
 
 Runs once: when the demo admin exists already it only prints the login again."""
@@ -22,7 +23,7 @@ from accounts.roles import AGENTS, MANAGERS
 from alerts.integrations import endpoint_url
 from alerts.models import Integration
 from catalog.models import Category, Service, Team
-from demo import data, itil
+from demo import data, itil, major
 from demo.alerts import load_alerts
 from demo.status import load_status_page
 from incidents.models import HoldReason, Incident, ResolutionCode, Source
@@ -137,32 +138,37 @@ class Command(BaseCommand):
 
         paths = [path for weight, path in PATHS for _ in range(weight)]
         now = timezone.now()
-        for index in range(count):
-            service = rng.choice(services)
-            team = service.owner_team
-            team_agents: list[User] = list(team.members.exclude(pk=manager.pk))
-            agent = rng.choice(team_agents)
-            category, subcategory = rng.choice(categories)
-            caller = rng.choice(callers)
-            incident = incident_create(
-                by=agent,
-                title=rng.choice(data.TITLES[service.name]),
-                description=f"Reported by {caller}. Demo incident {index + 1}.",
-                caller=caller,
-                source=rng.choice(Source.values),
-                service=service,
-                category=category,
-                subcategory=subcategory,
-                impact=rng.choice((1, 2, 2, 3, 3, 3)),
-                urgency=rng.choice((1, 2, 2, 3, 3, 3)),
-                assignment_group=team,
-                assigned_to=agent if rng.random() < 0.7 else None,
-                reported_at=now - timedelta(days=rng.uniform(0, 60)),
-            )
-            self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
-        itil.load_changes(manager, itil.load_problems(manager))
-        load_status_page()
-        load_alerts(manager)
+        # The random incidents and the alerts' are ordinary days: none declares itself a
+        # major incident (demo.major loads the two that are, with their response), so their
+        # paths may close a P1 without a review and the board shows only the curated one.
+        with major.declaring_nothing(services):
+            for index in range(count):
+                service = rng.choice(services)
+                team = service.owner_team
+                team_agents: list[User] = list(team.members.exclude(pk=manager.pk))
+                agent = rng.choice(team_agents)
+                category, subcategory = rng.choice(categories)
+                caller = rng.choice(callers)
+                incident = incident_create(
+                    by=agent,
+                    title=rng.choice(data.TITLES[service.name]),
+                    description=f"Reported by {caller}. Demo incident {index + 1}.",
+                    caller=caller,
+                    source=rng.choice(Source.values),
+                    service=service,
+                    category=category,
+                    subcategory=subcategory,
+                    impact=rng.choice((1, 2, 2, 3, 3, 3)),
+                    urgency=rng.choice((1, 2, 2, 3, 3, 3)),
+                    assignment_group=team,
+                    assigned_to=agent if rng.random() < 0.7 else None,
+                    reported_at=now - timedelta(days=rng.uniform(0, 60)),
+                )
+                self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
+            itil.load_changes(manager, itil.load_problems(manager))
+            load_status_page()
+            load_alerts(manager)
+        major.load_major_incidents(manager)
 
     def _walk(
         self, incident: Incident, path: tuple[str, ...], *, agent: User, caller: User, manager: User
