@@ -151,12 +151,18 @@ def incident_override_priority(
 ) -> Incident:
     """Set the priority by hand (``None`` returns it to the matrix). Managers only, and
     only with a recorded reason."""
-    return ticket_override_priority(RULES, incident, by=by, priority=priority, reason=reason)
+    updated = ticket_override_priority(RULES, incident, by=by, priority=priority, reason=reason)
+    return _declare_if_due(updated, by=by)
 
 
 def incident_recalculate_priority(incident: Incident, *, by: "User | None") -> bool:
-    """Apply the current matrix to an open incident (after the matrix was edited)."""
-    return ticket_recalculate_priority(RULES, incident, by=by)
+    """Apply the current matrix to an open incident (after the matrix was edited). One
+    raised to P1 is declared by the system, its assignee (not whoever applied the matrix
+    to every open incident) in command."""
+    changed = ticket_recalculate_priority(RULES, incident, by=by)
+    if changed:
+        _declare_if_due(Incident.objects.get(pk=incident.pk), by=None)
+    return changed
 
 
 def incident_add_note(incident: Incident, *, by: "User", body: str, internal: bool) -> Incident:
