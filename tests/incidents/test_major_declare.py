@@ -101,3 +101,20 @@ def test_the_matrix_raising_an_open_incident_to_p1_declares_it(make_incident, ag
     # Whoever applied the matrix is not made commander of every incident it raised: the
     # assignee is.
     assert incident.roles.get(role=Role.COMMANDER).user == agent
+
+
+def test_an_undeclared_p1_stays_undeclared_when_edits_do_not_raise_it(
+    make_incident, agent, manager, team
+):
+    """A manager undeclared it: only raising it again (to P1 or SEV1 from below) declares
+    it by itself, not an edit or an override that leaves it where it was."""
+    incident = make_incident(impact=1, urgency=1, severity=Severity.SEV1)
+    undeclared = incident_move(incident, "undeclare", by=manager, reason="One customer only")
+    assert not undeclared.is_major
+    other = Service.objects.create(name="VPN", owner_team=team)
+    for changes in ({"severity": Severity.SEV1}, {"impact": 1}, {"service": other}):
+        undeclared = incident_update(undeclared, by=agent, changes=changes)
+        assert not undeclared.is_major, changes
+    pinned = incident_override_priority(undeclared, by=manager, priority=1, reason="Pinned")
+    assert not pinned.is_major
+    assert pinned.timeline.filter(verb="declare").count() == 1
