@@ -609,6 +609,11 @@ class _Batch:
         self.write_notes()
         starts = [alert.starts_at for alert in self.new.values()]
         earliest = min(starts, default=None)
+        impact_started = self.incident.impact_started_at
+        if earliest is not None and impact_started is not None:
+            # Set by a person: detection is not before it (the milestones' order), and the
+            # sender's post must not be refused for it.
+            earliest = max(earliest, impact_started)
         if earliest is not None and earliest < (self.incident.detected_at or self.now):
             incident_update(
                 self.incident,

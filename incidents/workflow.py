@@ -99,10 +99,19 @@ def incident_update(
     detected = changes.get("detected_at", incident.detected_at)
     if by is not None and detected != incident.detected_at and not reason.strip():
         raise MoveInvalid({"reason": ["Say why the detected time changes."]})
+    grading = bool({"impact", "urgency", "severity", "service"} & set(changes))
+    # As stored: the admin hands over the instance its form already changed.
+    before = _graded(incident) if grading else None
     updated = ticket_update(RULES, incident, by=by, changes=changes, reason=reason)
-    if {"impact", "urgency", "severity", "service"} & set(changes):
-        updated = _declare_if_due(updated, by=by)
+    if before is not None:
+        updated = _declare_if_due(updated, by=by, before=before)
     return updated
+
+
+def _graded(incident: Incident) -> Incident:
+    """The stored priority, severity and service rule of ``incident``."""
+    fields = ("priority", "severity", "service", "service__auto_declare_major")
+    return Incident.objects.select_related("service").only(*fields).get(pk=incident.pk)
 
 
 # --- major incidents ------------------------------------------------------------------
@@ -125,10 +134,25 @@ def declares_itself(incident: Incident) -> bool:
     return False
 
 
-def _declare_if_due(incident: Incident, *, by: "User | None") -> Incident:
-    """Declare a P1/SEV1 (by its service's rule) that is not declared yet. The system
-    declares it; whoever logged or raised it, if an agent, is the commander."""
+def _raised(before: Incident, after: Incident) -> bool:
+    """Whether an edit raised the incident to what its service declares: over the line
+    from below, or to P1 or SEV1 from a lower grade. An edit that leaves it where it was
+    does not (a manager may have undeclared it)."""
+    if not declares_itself(before):
+        return True
+    to_p1 = after.priority == 1 and before.priority != 1
+    return to_p1 or (after.severity == Severity.SEV1 and before.severity != Severity.SEV1)
+
+
+def _declare_if_due(
+    incident: Incident, *, by: "User | None", before: Incident | None = None
+) -> Incident:
+    """Declare a P1/SEV1 (by its service's rule) that is not declared yet, when it is
+    logged or ``before`` an edit it was lower. The system declares it; whoever logged or
+    raised it, if an agent, is the commander."""
     if incident.is_major or incident.status not in OPEN_STATES or not declares_itself(incident):
+        return incident
+    if before is not None and not _raised(before, incident):
         return incident
     grade = "P1" if incident.priority == 1 else f"SEV{incident.severity}"
     commander = by if by is not None and by.is_agent else None
@@ -151,12 +175,22 @@ def incident_override_priority(
 ) -> Incident:
     """Set the priority by hand (``None`` returns it to the matrix). Managers only, and
     only with a recorded reason."""
-    return ticket_override_priority(RULES, incident, by=by, priority=priority, reason=reason)
+    updated = ticket_override_priority(RULES, incident, by=by, priority=priority, reason=reason)
+    return _declare_if_due(updated, by=by, before=incident)
 
 
 def incident_recalculate_priority(incident: Incident, *, by: "User | None") -> bool:
-    """Apply the current matrix to an open incident (after the matrix was edited)."""
-    return ticket_recalculate_priority(RULES, incident, by=by)
+    """Apply the current matrix to an open incident (after the matrix was edited). One
+    raised to P1 is declared by the system, its assignee (not whoever applied the matrix
+    to every open incident) in command."""
+    changed = ticket_recalculate_priority(RULES, incident, by=by)
+    if changed:
+        # Only its priority changed: it was raised to what its service declares only if
+        # that is P1 now (its severity qualified it before as much as now).
+        after = Incident.objects.select_related("service").get(pk=incident.pk)
+        if after.priority == 1:
+            _declare_if_due(after, by=None)
+    return changed
 
 
 def incident_add_note(incident: Incident, *, by: "User", body: str, internal: bool) -> Incident:

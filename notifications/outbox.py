@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -111,7 +111,7 @@ def notify(event: Event) -> list[Notification]:
                     recipient=user,
                     recipient_key=f"user:{user.pk}",
                     body=body,
-                    payload=event.data,
+                    payload=event.data if user.is_staff else _for_requesters(event.data),
                     **{**common, "url": url},
                 )
             )
@@ -145,6 +145,12 @@ def notify(event: Event) -> list[Notification]:
                 )
             )
     return _write(rows)
+
+
+def _for_requesters(data: dict[str, Any]) -> dict[str, Any]:
+    """What a caller's mail may show: not the lines the ticket type adds for the desk (a
+    major incident's roles and war room, ``Ticket.notice_facts``)."""
+    return {key: value for key, value in data.items() if key != "facts"}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The merged timeline as Markdown (``GET .../timeline.md``): a heading with the incident's
 facts, the starred key events, then every item, times in UTC to the second."""
 
+import re
 from datetime import UTC, datetime
 
 from incidents.major import role_holders
@@ -20,16 +21,32 @@ def _line(item: Item) -> list[str]:
     head = f"- {iso(item.at)} · {star}**{_inline(item.title)}** · {_inline(item.author)}"
     if iso(item.recorded_at) != iso(item.at):
         head += f" (recorded {iso(item.recorded_at)})"
-    body = [f"  {text}".rstrip() for text in item.body.strip().splitlines()]
+    body = [f"  {_escaped(text)}".rstrip() for text in item.body.strip().splitlines()]
     return [head, *body]
 
 
+# What would start a heading, a list, a quote, a table or a setext underline at the start
+# of a body line (an ordered list's number is kept, its dot escaped).
+_BLOCK_START = re.compile(r"^(\s*)(?:([-+=#|])|(\d{1,9})([.)]))")
+
+
+def _escaped(text: str) -> str:
+    """A body line as typed: inline escapes, and no block of the document started."""
+    return _BLOCK_START.sub(
+        lambda m: m[1] + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), _chars(text), count=1
+    )
+
+
+def _chars(text: str) -> str:
+    """No emphasis, link, code, HTML or entity: people's words shown as typed."""
+    for char in ("\\", "*", "_", "[", "]", "`", "<", ">", "&"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def _inline(text: str) -> str:
-    """One line, with the characters that would start emphasis or a link escaped."""
-    flat = " ".join(text.split())
-    for char in ("\\", "*", "_", "[", "]", "`"):
-        flat = flat.replace(char, "\\" + char)
-    return flat
+    """One line (within a line the document already started), escaped by :func:`_chars`."""
+    return _chars(" ".join(text.split()))
 
 
 def timeline_markdown(incident: Incident) -> str:

@@ -86,3 +86,13 @@ def test_a_closed_incident_is_read_only(agent_client, incident_in):
 
     assert {"title", "assigned_to"} <= set(response.context["adminform"].readonly_fields)
     assert response.context["move_links"] == []
+
+
+def test_raising_the_severity_to_sev1_on_the_form_declares_it(agent_client, incident):
+    data = edit_data(incident, severity=1)
+    response = agent_client.post(change_url(incident), data)
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.severity == 1 and incident.is_major
+    assert incident.timeline.get(verb="declare").body == "SEV1: declared automatically"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, AlertGroup, AlertStatus, GroupBy, Kind, RoutingRule, Silence
 from changes.models import Status as ChangeStatus
+from incidents.milestones import incident_set_milestone
 from incidents.models import ResolutionCode, Severity, Source, Status
 from kernel.enums import Impact, Urgency
 from notifications.models import Notification
@@ -437,3 +438,27 @@ def test_an_alert_from_the_future_does_not_make_time_to_detect_negative(integrat
     send(integration, am_body(am_alert("fp-1", starts_at="2099-01-01T00:00:00Z")))
     [incident] = incidents_of(integration)
     assert incident.detected_at <= incident.reported_at
+
+
+def test_an_earlier_alert_moves_detected_no_earlier_than_the_impact_started(
+    make_integration, agent
+):
+    """A person set when the impact started; an alert in the incident that started even
+    earlier moves "detected" back only as far as that (the milestones stay in order), and
+    the sender's post is still processed."""
+    integration = make_integration(group_by=GroupBy.GROUP_KEY)
+    send(integration, am_body(am_alert("fp-1", starts_at="2026-12-02T09:58:00Z")))
+    [incident] = incidents_of(integration)
+    incident_set_milestone(
+        incident, by=agent, milestone="impact_started", at=at("2026-12-02T09:55:00Z"),
+        reason="First complaints",
+    )  # fmt: skip
+
+    body = am_body(am_alert("fp-2", starts_at="2026-12-02T09:50:00Z"))
+    response = send(integration, body)
+
+    assert response.status_code == 202
+    incident.refresh_from_db()
+    assert incident.alerts.count() == 2
+    assert incident.impact_started_at == at("2026-12-02T09:55:00Z")
+    assert incident.detected_at == at("2026-12-02T09:55:00Z")

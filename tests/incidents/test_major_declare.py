@@ -5,8 +5,14 @@ import pytest
 
 from catalog.models import Service
 from incidents.models import Role, Severity
-from incidents.workflow import incident_move, incident_update
+from incidents.workflow import (
+    incident_move,
+    incident_override_priority,
+    incident_recalculate_priority,
+    incident_update,
+)
 from kernel.errors import MoveForbidden, MoveNotAllowed
+from kernel.models import PriorityCell
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +81,40 @@ def test_undeclare_keeps_the_roles_on_record(incident, manager):
     assert not undeclared.is_major and undeclared.major_since is None
     assert undeclared.timeline.filter(verb="undeclare", body="One customer only").exists()
     assert undeclared.roles.count() == 1
+
+
+def test_a_priority_overridden_to_p1_declares_it(incident, manager):
+    raised = incident_override_priority(incident, by=manager, priority=1, reason="CEO affected")
+    assert raised.priority == 1 and raised.is_major
+    event = raised.timeline.get(verb="declare")
+    assert event.author is None and event.body == "P1: declared automatically"
+    assert raised.roles.get(role=Role.COMMANDER).user == manager
+
+
+def test_the_matrix_raising_an_open_incident_to_p1_declares_it(make_incident, agent, manager):
+    incident = make_incident(assigned_to=agent)
+    PriorityCell.objects.filter(impact=2, urgency=2).update(priority=1)
+    assert incident_recalculate_priority(incident, by=manager) is True
+    incident.refresh_from_db()
+    assert incident.priority == 1 and incident.is_major
+    assert incident.timeline.get(verb="declare").body == "P1: declared automatically"
+    # Whoever applied the matrix is not made commander of every incident it raised: the
+    # assignee is.
+    assert incident.roles.get(role=Role.COMMANDER).user == agent
+
+
+def test_an_undeclared_p1_stays_undeclared_when_edits_do_not_raise_it(
+    make_incident, agent, manager, team
+):
+    """A manager undeclared it: only raising it again (to P1 or SEV1 from below) declares
+    it by itself, not an edit or an override that leaves it where it was."""
+    incident = make_incident(impact=1, urgency=1, severity=Severity.SEV1)
+    undeclared = incident_move(incident, "undeclare", by=manager, reason="One customer only")
+    assert not undeclared.is_major
+    other = Service.objects.create(name="VPN", owner_team=team)
+    for changes in ({"severity": Severity.SEV1}, {"impact": 1}, {"service": other}):
+        undeclared = incident_update(undeclared, by=agent, changes=changes)
+        assert not undeclared.is_major, changes
+    pinned = incident_override_priority(undeclared, by=manager, priority=1, reason="Pinned")
+    assert not pinned.is_major
+    assert pinned.timeline.filter(verb="declare").count() == 1

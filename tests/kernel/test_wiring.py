@@ -17,7 +17,15 @@ from problems.models import Problem
 
 pytestmark = pytest.mark.django_db
 
-WIRED = ["incidents", "problems", "changes", "notifications", "oncall", "statuspage"]
+WIRED = [
+    "incidents",
+    "problems",
+    "changes",
+    "notifications",
+    "oncall",
+    "statuspage",
+    "response",
+]
 
 
 def registered() -> dict[str, object]:
@@ -42,6 +50,7 @@ def test_ready_twice_registers_nothing_twice():
         "create_problem",
         "link_to_problem",
         "mark_caused_by_change",
+        "link_to_major_incident",
     ]
 
 

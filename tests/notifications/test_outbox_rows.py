@@ -124,3 +124,20 @@ def test_webhook_rows_follow_team_and_kinds(make_incident, team):
     payload = hooks.get().payload
     assert payload["type"] == "incident.created"
     assert payload["data"]["number"].startswith("INC")
+
+
+def test_a_callers_mail_about_a_major_incident_carries_no_roles_or_war_room(
+    make_incident, agent, manager, caller
+):
+    """The response (who commands it, the war room's link) is the desk's business: the
+    agents' rows carry it, the caller's does not."""
+    incident = make_incident(impact=1, urgency=1, assigned_to=agent)
+    incident = incident_update(
+        incident, by=manager, changes={"war_room_url": "https://chat.example.com/inc-1"}
+    )
+    incident_move(incident, "resolve", by=manager, resolution_code="solution_provided",
+                  resolution_notes="Rolled back.")  # fmt: skip
+    told = Notification.objects.filter(kind=EventKind.STATE_CHANGED, channel=Channel.EMAIL)
+    by_whom = {row.recipient_id: row.payload for row in told}
+    assert dict(by_whom[agent.pk]["facts"])["War room"] == "https://chat.example.com/inc-1"
+    assert "facts" not in by_whom[caller.pk]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from markdown_it import MarkdownIt
 
 from changes.links import change_link_incident
 from incidents.major import incident_assign_role
@@ -122,3 +123,21 @@ def test_the_markdown_matches_the_golden_file(fixture_incident):
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text)
     assert text == GOLDEN.read_text()
+
+
+def test_user_text_cannot_inject_html_or_markdown_structure(make_incident, declare, agent):
+    """Titles and bodies are people's words: whoever renders the file (a wiki, a repo)
+    shows them as typed, never as HTML or as headings and lists of the document."""
+    incident = declare(make_incident(title='<img src=x onerror="alert(1)"> & **now**'))
+    scribe_entry_add(
+        incident,
+        by=agent,
+        at=timezone.now(),
+        body="<script>alert(2)</script>\n# Not a heading\n- not a list\n1. nor this",
+    )
+    html = MarkdownIt("commonmark").render(timeline_markdown(incident))
+    assert "<script" not in html and "<img" not in html
+    assert html.count("<h1>") == 1 and "<h1>Not a heading" not in html
+    assert "<li>not a list" not in html and "<ol>" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; **now**" in html
