@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -41,6 +42,13 @@ class MajorIncidentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MajorIncident]:
         return board_rows(super().get_queryset(request))
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        # A board, not a list to pick a record from ("Select major incident to view").
+        context = {"title": "Major-incident board", "subtitle": None, **(extra_context or {})}
+        return super().changelist_view(request, context)  # type: ignore[return-value]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # declared with the incident's "declare" move

@@ -34,6 +34,7 @@ def test_the_board_shows_open_major_incidents(agent_client, major, make_incident
     page = agent_client.get(URL)
 
     assert page.status_code == 200
+    assert b"<h1>Major-incident board</h1>" in page.content
     rows = list(page.context["cl"].result_list)
     assert [row.pk for row in rows] == [major.pk]
     row = rows[0]
