@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR, Action, ActionLocation
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
@@ -37,6 +38,21 @@ def priority_badge(priority: int) -> SafeString:
     return format_html(
         '<span class="priority-badge priority-{}">{}</span>', priority, Priority(priority).label
     )
+
+
+class ShowsModelErrors(forms.ModelForm):
+    """The model's own rules (``Incident.clean``: the milestone order) may name a field
+    this form shows read-only: that error goes on top of the form, as a workflow
+    refusal's does (``attach_errors``), instead of failing the page with a server error."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list[ValidationError]] = {}
+            for field, found in errors.error_dict.items():
+                key = field if field in self.fields else NON_FIELD_ERRORS
+                placed.setdefault(key, []).extend(found)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)  # type: ignore[misc]  # a ModelForm hook the stubs omit
 
 
 class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
@@ -120,6 +136,7 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
         self, request: HttpRequest, obj: T | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm[T]]:
         form: type[forms.ModelForm[T]] = super().get_form(request, obj, change, **kwargs)
+        form = type(form.__name__, (ShowsModelErrors, form), {})
         refusal: WorkflowError | None = getattr(request, _REFUSAL, None)
         if refusal is None:
             return form

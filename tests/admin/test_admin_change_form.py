@@ -96,3 +96,25 @@ def test_raising_the_severity_to_sev1_on_the_form_declares_it(agent_client, inci
     incident.refresh_from_db()
     assert incident.severity == 1 and incident.is_major
     assert incident.timeline.get(verb="declare").body == "SEV1: declared automatically"
+
+
+def test_an_incident_logged_before_the_milestone_order_is_still_editable(
+    agent_client, agent, incident
+):
+    """Rows from before the order was enforced may have it broken (detected after
+    reported); the form, where "detected" is read-only, says so on top instead of failing
+    with a server error."""
+    from datetime import timedelta
+
+    from incidents.models import Incident
+    from incidents.workflow import incident_move
+
+    incident = incident_move(incident, "acknowledge", by=agent)
+    later = incident.acknowledged_at + timedelta(minutes=5)
+    Incident.objects.filter(pk=incident.pk).update(detected_at=later)  # a legacy row
+    incident.refresh_from_db()
+
+    response = agent_client.post(change_url(incident), edit_data(incident, title="Renamed"))
+
+    assert response.status_code == 200
+    assert "is before detected" in response.content.decode()

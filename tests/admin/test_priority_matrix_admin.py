@@ -72,10 +72,14 @@ def test_an_agent_cannot_edit_the_matrix(agent_client, cell):
 
 
 def test_apply_recalculates_open_incidents_but_not_overridden_ones(
-    manager_client, manager, cell, incident_in
+    manager_client, manager, cell, incident_in, service
 ):
     from incidents.workflow import incident_override_priority
 
+    # Raised to P1, an incident is declared a major incident unless its service says never
+    # (tests/incidents/test_major_declare.py): here only the matrix's own rows count.
+    service.auto_declare_major = "never"
+    service.save()
     open_one = incident_in(Status.IN_PROGRESS)
     overridden = incident_override_priority(
         incident_in(Status.NEW), by=manager, priority=4, reason="Only a test system"
