@@ -239,6 +239,15 @@ def incident_declare(
 
 @moves.define
 def incident_undeclare(incident: Incident, *, by: "User | None", reason: Reason) -> Done:
+    """Refused while child incidents are open: they are resolved with a major incident,
+    and would wait for an incident that no longer resolves them."""
+    open_children = incident.children.filter(status__in=OPEN_STATES)
+    if open_children.exists():
+        numbers = ", ".join(open_children.order_by("pk").values_list("number", flat=True)[:5])
+        raise MoveNotAllowed(
+            f"Cannot undeclare major incident: its child incidents {numbers} are open; "
+            "unlink them first."
+        )
     incident.major_since = None
     return Done(reason=reason.strip())
 

@@ -66,3 +66,17 @@ def test_link_refusals_and_unlink(major, make_incident, incident, agent, manager
     unlinked = incident_unlink_major(child, by=agent, reason="Different cause")
     assert unlinked.major_incident is None
     assert unlinked.timeline.filter(verb="unlinked_major", body="Different cause").exists()
+
+
+def test_a_major_incident_with_open_children_cannot_be_undeclared(major, incident, agent, manager):
+    child = incident_link_major(incident, by=agent, parent=major)
+    with pytest.raises(MoveNotAllowed) as refused:
+        incident_move(major, "undeclare", by=manager, reason="Smaller than we thought")
+    assert refused.value.message == (
+        f"Cannot undeclare major incident: its child incidents {child.number} are open; "
+        "unlink them first."
+    )
+    major.refresh_from_db()
+    assert major.is_major
+    incident_unlink_major(child, by=agent)
+    assert not incident_move(major, "undeclare", by=manager, reason="Smaller").is_major
