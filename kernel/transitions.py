@@ -102,8 +102,7 @@ class MoveTable:
         return [
             move
             for move in self.allowed_from(ticket.status)
-            if (move.only_if is None or move.only_if(ticket))
-            and not any(guard(ticket) for guard in self._guards.get(move.name, {}).values())
+            if (move.only_if is None or move.only_if(ticket)) and not self.guarded(ticket, move)
         ]
 
     def check(self, status: int, name: str) -> Move:
@@ -121,11 +120,18 @@ class MoveTable:
         move = self.check(ticket.status, name)
         if move.only_if is not None and not move.only_if(ticket):
             raise MoveNotAllowed(f"Cannot {move.label.lower()}: {move.only_if_help}.")
-        for guard in self._guards.get(name, {}).values():
+        reason = self.guarded(ticket, move)
+        if reason:
+            raise MoveNotAllowed(f"Cannot {move.label.lower()}: {reason}")
+        return move
+
+    def guarded(self, ticket: "Ticket", move: Move) -> str | None:
+        """The first reason a registered guard gives to refuse ``move`` now, or None."""
+        for guard in self._guards.get(move.name, {}).values():
             reason = guard(ticket)
             if reason:
-                raise MoveNotAllowed(f"Cannot {move.label.lower()}: {reason}")
-        return move
+                return reason
+        return None
 
     def guard(self, name: str, guard: Guard, *, uid: str) -> None:
         """Refuse move ``name`` whenever ``guard`` gives a reason (see
