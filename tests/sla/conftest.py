@@ -61,8 +61,10 @@ def office(db: None) -> Calendar:
 def define(db: None) -> Callable[..., SlaDefinition]:
     def make(name: str, calendar: Calendar, **fields: Any) -> SlaDefinition:
         services = fields.pop("services", [])
+        categories = fields.pop("categories", [])
         definition = SlaDefinition.objects.create(name=name, calendar=calendar, **fields)
         definition.services.set(services)
+        definition.categories.set(categories)
         return definition
 
     return make
