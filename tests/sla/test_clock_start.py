@@ -2,7 +2,7 @@
 for the targets that definition has, in a number of queries that does not grow with the
 number of definitions."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +20,9 @@ def test_first_matching_definition_starts_the_clocks(
     define("Inactive", always, order=1, is_active=False, resolution_target=1)
     define("P1 only", always, order=2, priorities=[1], resolution_target=2)
     define("Other service", always, order=3, services=[], severities=[1], resolution_target=3)
-    wanted = define("Email", office, order=4, services=[service], response_target=1, resolution_target=8)
+    wanted = define(
+        "Email", office, order=4, services=[service], response_target=1, resolution_target=8
+    )
     define("Catch-all", always, order=5, resolution_target=48)
     with at(T0):
         incident = make_incident(impact=2, urgency=2, category=category)
@@ -73,11 +75,25 @@ def test_starting_costs_the_same_queries_for_2_or_20_definitions(
     make_incident, always, office, define, service
 ):
     for index in range(2):
-        define(f"D{index}", office, order=index, priorities=[1], services=[service], resolution_target=4)
+        define(
+            f"D{index}",
+            office,
+            order=index,
+            priorities=[1],
+            services=[service],
+            resolution_target=4,
+        )
     define("Catch-all", office, order=99, response_target=1, resolution_target=8)
     few = _sla_queries(make_incident)
     for index in range(2, 20):
-        define(f"D{index}", office, order=index, priorities=[1], services=[service], resolution_target=4)
+        define(
+            f"D{index}",
+            office,
+            order=index,
+            priorities=[1],
+            services=[service],
+            resolution_target=4,
+        )
     many = _sla_queries(make_incident)
     assert len(many) == len(few) <= 8  # definitions (3), the calendar (2), the inserts
 

@@ -10,8 +10,20 @@ from sla.models import Clock
 from tests.sla.conftest import at, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-FIELDS = ("target", "definition_id", "target_seconds", "started_at", "pauses", "paused_since",
-          "stopped_at", "cancelled_at", "warn_at", "breach_at", "made_sla", "elapsed_seconds")
+FIELDS = (
+    "target",
+    "definition_id",
+    "target_seconds",
+    "started_at",
+    "pauses",
+    "paused_since",
+    "stopped_at",
+    "cancelled_at",
+    "warn_at",
+    "breach_at",
+    "made_sla",
+    "elapsed_seconds",
+)
 
 
 def _story(make_incident, agent, caller):
@@ -23,16 +35,18 @@ def _story(make_incident, agent, caller):
     with at(T0 + timedelta(hours=4)):
         incident = incident_update(incident, by=agent, changes={"impact": 1})
     incident = move(
-        incident, "resolve", T0 + timedelta(hours=5), agent,
-        resolution_code="solution_provided", resolution_notes="Fixed.",
+        incident,
+        "resolve",
+        T0 + timedelta(hours=5),
+        agent,
+        resolution_code="solution_provided",
+        resolution_notes="Fixed.",
     )
     return move(incident, "reopen", T0 + timedelta(hours=6), caller, reason="Still broken.")
 
 
 def _clocks(incident):
-    return sorted(
-        Clock.objects.active().filter(incident=incident).values_list(*FIELDS), key=str
-    )
+    return sorted(Clock.objects.active().filter(incident=incident).values_list(*FIELDS), key=str)
 
 
 def test_rebuild_gives_the_live_clocks(make_incident, agent, caller, always, define):
