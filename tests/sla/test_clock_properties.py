@@ -21,7 +21,7 @@ from incidents.workflow import incident_update
 from sla import clockmath
 from sla.clockops import segments
 from sla.models import Clock, Target
-from tests.sla.conftest import at, move, office_calendar
+from tests.sla.support import at, move, office_calendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MINUTE = timedelta(minutes=1)

@@ -4,7 +4,7 @@ resolved interval counts as a pause, and made_sla is open again."""
 from datetime import UTC, datetime, timedelta
 
 from sla.models import Target
-from tests.sla.conftest import at, clock_of, move
+from tests.sla.support import at, clock_of, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Category
 from sla.models import Clock, Target
-from tests.sla.conftest import at
+from tests.sla.support import at
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

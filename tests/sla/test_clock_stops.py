@@ -4,7 +4,7 @@ canceling stops a response nobody gave and cancels the rest; Incident.made_sla f
 from datetime import UTC, datetime, timedelta
 
 from sla.models import Clock, Target
-from tests.sla.conftest import at, clock_of, move
+from tests.sla.support import at, clock_of, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

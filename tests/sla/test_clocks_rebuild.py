@@ -7,7 +7,7 @@ from incidents.workflow import incident_update
 from kernel import events
 from sla.clocks import clocks_rebuild
 from sla.models import Clock
-from tests.sla.conftest import at, move
+from tests.sla.support import at, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 FIELDS = (
