@@ -1,5 +1,12 @@
 from django.apps import AppConfig
 
+from accounts.roles import AGENTS, MANAGERS, connect_role_grants
+
+# Agents see the definitions and every incident's clocks; managers shape the definitions.
+# Nobody edits a clock: the engine (sla.clocks) alone writes them.
+SLA_READ = ["view_sladefinition", "view_clock"]
+SLA_MANAGE = ["add_sladefinition", "change_sladefinition", "delete_sladefinition"]
+
 
 class SlaConfig(AppConfig):
     name = "sla"
@@ -9,3 +16,4 @@ class SlaConfig(AppConfig):
         from sla import wiring
 
         wiring.connect()
+        connect_role_grants(self, {AGENTS: SLA_READ, MANAGERS: [*SLA_READ, *SLA_MANAGE]})
