@@ -39,7 +39,20 @@ class SlaDefinitionForm(forms.ModelForm):
 
     class Meta:
         model = SlaDefinition
-        fields = "__all__"
+        fields = (
+            "name",
+            "order",
+            "is_active",
+            "priorities",
+            "severities",
+            "services",
+            "categories",
+            "calendar",
+            "unit",
+            "response_target",
+            "resolution_target",
+            "pause_hold_reasons",
+        )
 
 
 @admin.register(SlaDefinition)
