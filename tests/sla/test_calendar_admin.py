@@ -167,6 +167,8 @@ def test_generating_holidays_through_the_admin(manager_client, office):
 
     assert "12 holidays added, 0 already there" in response.content.decode()
     assert office.holidays.filter(date=date(2026, 6, 4), name="Corpus Christi").exists()
+    history = manager_client.get(f"/admin/sla/calendar/{office.pk}/history/").content.decode()
+    assert "Holidays generated for DE-BY: 12 holidays added" in history
 
 
 @pytest.mark.parametrize(
