@@ -1,5 +1,6 @@
 """The incident's API detail carries its SLA clocks for agents (the deadline, the time
-left, paused or not, the stamps, made or missed); callers get an empty list. The incident's own ``made_sla`` is there for everyone."""
+left, paused or not, the stamps, made or missed); callers get an empty list. The
+incident's own ``made_sla`` is there for everyone."""
 
 from datetime import UTC, datetime, timedelta
 
