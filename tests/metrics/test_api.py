@@ -39,7 +39,12 @@ def test_the_summary_answers_the_filtered_figures(desk, agent_api):
     assert form.is_valid()
     expected = incidents_table(form.scope())
     assert body["incidents"] == expected.extra["incidents"] > 0
-    assert [row["measure"] for row in body["rows"]] == ["mttd", "mtta", "mttr_recover", "mttr_resolve"]
+    assert [row["measure"] for row in body["rows"]] == [
+        "mttd",
+        "mtta",
+        "mttr_recover",
+        "mttr_resolve",
+    ]
     assert body["rows"][1]["count"] == expected.rows[1]["count"]
     assert body["rows"][1]["p90"] == pytest.approx(expected.rows[1]["p90"])
     everything = agent_api.get("/api/v1/metrics/incidents/", {"from": iso(start)}).json()
@@ -102,7 +107,9 @@ def test_a_bad_filter_is_a_400_naming_it(agent_api, params, field):
 
 
 def test_a_period_bound_given_twice_is_refused(agent_api):
-    answer = agent_api.get("/api/v1/metrics/incidents/?from=2026-01-01T00:00Z&from=2026-02-01T00:00Z")
+    answer = agent_api.get(
+        "/api/v1/metrics/incidents/?from=2026-01-01T00:00Z&from=2026-02-01T00:00Z"
+    )
     assert answer.status_code == 400
     assert answer.json()["errors"]["from"] == ["Give one value."]
 
