@@ -124,7 +124,10 @@ class MetricsViewSet(viewsets.ViewSet):
         twice = {name: ["Give one value."] for name in SCALAR if len(params.getlist(name)) > 1}
         form = ScopeForm(params)
         if twice or not form.is_valid():
-            raise exceptions.ValidationError({**form.errors.get_json_data(), **twice})
+            errors: dict[str, Any] = {
+                name: [str(m) for m in msgs] for name, msgs in form.errors.items()
+            }
+            raise exceptions.ValidationError({**errors, **twice})
         scope = form.scope()
         table = build(scope)
         if request.accepted_renderer.format == "csv":
