@@ -193,6 +193,17 @@ class MetricsViewSet(viewsets.ViewSet):
         return self._answer(request, tables.services_table, out.ServicesTable)
 
     @documented(
+        "sla",
+        out.SlaTable,
+        "SLA compliance",
+        "Of the SLA clocks of the period's incidents that stopped (not canceled), the share "
+        "that made their target: per target, overall and per priority.",
+    )
+    @action(detail=False, methods=["get"], url_path="sla")
+    def sla(self, request: Request) -> Response:
+        return self._answer(request, tables.sla_table, out.SlaTable)
+
+    @documented(
         "changes",
         out.ChangesTable,
         "Change failure rate",

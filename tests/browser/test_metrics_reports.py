@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sla.defaults import sla_defaults_create
 from tests.browser.conftest import admin_login, assert_accessible
 from tests.metrics.data import build_desk
 
@@ -17,6 +18,7 @@ from tests.metrics.data import build_desk
 def test_an_agent_reads_the_reports(
     page, live_server, screenshot, agent, manager, team, service, category
 ):
+    sla_defaults_create()
     desk = build_desk(agent, manager, team, service, category, n=30)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -32,7 +34,7 @@ def test_an_agent_reads_the_reports(
     admin_login(page, live_server.url, "alice", "pw-alice")
     page.click("a:text-is('Incident reports')")  # listed on the admin index
     expect(page.locator("h1")).to_have_text("Incident reports")
-    expect(page.locator("figure.report-chart svg")).to_have_count(3)
+    expect(page.locator("figure.report-chart svg")).to_have_count(4)
     assert_accessible(page)
     screenshot("default-period")
 
@@ -47,6 +49,7 @@ def test_an_agent_reads_the_reports(
     expect(trend.locator("circle title").first).to_contain_text("MTTA mean, 20")
     expect(trend.locator("title").first).to_have_text("MTTA and MTTR (resolve) by week")
     expect(page.locator("#report-backlog table tbody tr")).to_have_count(5)
+    expect(page.locator("#report-sla svg rect.bar title").first).to_contain_text("Response")
     assert_accessible(page)
     screenshot("two-services")
 
