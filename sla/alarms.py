@@ -37,11 +37,16 @@ def due_clock_ids(now: datetime, limit: int = SWEEP_LIMIT) -> list[int]:
     """Running clocks with a warning or a breach due and not stamped, oldest first: each
     half reads its own partial index."""
     running = Clock.objects.running()
-    warn = running.filter(warned_at__isnull=True, warn_at__lte=now).values_list("pk", "warn_at")
-    breach = running.filter(breached_at__isnull=True, breach_at__lte=now).values_list(
-        "pk", "breach_at"
+    warn = running.filter(warned_at__isnull=True, warn_at__lte=now).order_by("warn_at")
+    breach = running.filter(breached_at__isnull=True, breach_at__lte=now).order_by("breach_at")
+    # Each half is bounded on its own index; the UNION itself is not ordered (the model's
+    # default ordering names columns a UNION of two value lists has not).
+    found = (
+        warn.values_list("pk", "warn_at")[:limit]
+        .union(breach.values_list("pk", "breach_at")[:limit])
+        .order_by()
     )
-    due = sorted(warn.order_by().union(breach.order_by()), key=lambda row: (row[1], row[0]))
+    due = sorted(found, key=lambda row: (row[1], row[0]))
     return list(dict.fromkeys(pk for pk, _ in due))[:limit]
 
 

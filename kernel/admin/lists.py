@@ -59,9 +59,9 @@ def register_list_filter(model: type[models.Model], list_filter: type) -> None:
     admin's own. Idempotent by its ``parameter_name``."""
     registered = _filters.setdefault(model, [])
     key = getattr(list_filter, "parameter_name", list_filter.__name__)
-    registered[:] = [
-        f for f in registered if getattr(f, "parameter_name", f.__name__) != key
-    ] + [list_filter]
+    registered[:] = [f for f in registered if getattr(f, "parameter_name", f.__name__) != key] + [
+        list_filter
+    ]
 
 
 def list_columns_for(model: type[models.Model]) -> list[ListColumn]:

@@ -18,6 +18,7 @@ from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from sla.models import Clock, SlaDefinition, Target
+from sla.models.clocks import RUNNING
 
 # A year of minutes: enough for any SLA, and a timedelta the database can hold.
 MAX_WITHIN_MINUTES = 525_600
@@ -123,12 +124,13 @@ class ClockFilter(FilterSet):
             return active.filter(stopped_at__isnull=False)
         if value == "paused":
             return active.filter(stopped_at__isnull=True, paused_since__isnull=False)
-        return active.running()
+        return active.filter(RUNNING)
 
     def filter_breaching_within(
         self, queryset: QuerySet[Clock], name: str, value: Any
     ) -> QuerySet[Clock]:
-        return queryset.breaching_within(timezone.now(), timedelta(minutes=int(value)))  # type: ignore[attr-defined]
+        soon = Clock.objects.breaching_within(timezone.now(), timedelta(minutes=int(value)))
+        return queryset.filter(pk__in=soon.values("pk"))
 
     def filter_breached(self, queryset: QuerySet[Clock], name: str, value: bool) -> QuerySet[Clock]:
         breached = Clock.objects.breached(timezone.now()).values("pk")

@@ -40,9 +40,7 @@ def always(db: None) -> Calendar:
 
 def office_calendar(name: str = "Office Berlin", holidays: tuple[date, ...] = ()) -> Calendar:
     """Monday to Friday, 09:00-17:00 Berlin time, 8 h business days."""
-    calendar = Calendar.objects.create(
-        name=name, time_zone=BERLIN, business_day=timedelta(hours=8)
-    )
+    calendar = Calendar.objects.create(name=name, time_zone=BERLIN, business_day=timedelta(hours=8))
     for weekday in range(5):
         WorkingPeriod.objects.create(
             calendar=calendar, weekday=weekday, start=time(9), end=time(17)

@@ -11,9 +11,7 @@ from tests.sla.conftest import at, clock_of, move
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-def test_priority_raised_halfway_keeps_time_spent_and_pauses(
-    make_incident, agent, always, define
-):
+def test_priority_raised_halfway_keeps_time_spent_and_pauses(make_incident, agent, always, define):
     p3 = define("P3 24x7", always, order=20, priorities=[3], resolution_target=24)
     p2 = define("P2 24x7", always, order=10, priorities=[2], resolution_target=8)
     with at(T0):
@@ -38,9 +36,7 @@ def test_priority_raised_halfway_keeps_time_spent_and_pauses(
     assert new.breach_at == T0 + timedelta(hours=11)
     assert new.warn_at == T0 + timedelta(hours=9)  # 6 h used
     event = incident.timeline.get(verb="sla_changed")
-    assert event.body == (
-        "Resolution SLA now 'P2 24x7' (8 h), counted from the original start."
-    )
+    assert event.body == ("Resolution SLA now 'P2 24x7' (8 h), counted from the original start.")
     assert event.data["changes"] == [
         {"target": "resolution", "from": "P3 24x7", "to": "P2 24x7", "target_seconds": 28800}
     ]
