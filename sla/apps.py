@@ -1,5 +1,31 @@
 from django.apps import AppConfig
 
+from accounts.roles import AGENTS, MANAGERS, connect_role_grants
+
+# Agents see which hours their targets count, the SLA definitions and every incident's
+# clocks; managers shape the calendars and the definitions. Nobody edits a clock: the
+# engine (sla.clocks) alone writes them.
+READ = [
+    "view_calendar",
+    "view_workingperiod",
+    "view_holiday",
+    "view_sladefinition",
+    "view_clock",
+]
+MANAGE = [
+    "add_calendar",
+    "change_calendar",
+    "add_workingperiod",
+    "change_workingperiod",
+    "delete_workingperiod",
+    "add_holiday",
+    "change_holiday",
+    "delete_holiday",
+    "add_sladefinition",
+    "change_sladefinition",
+    "delete_sladefinition",
+]
+
 
 class SlaConfig(AppConfig):
     name = "sla"
@@ -9,3 +35,4 @@ class SlaConfig(AppConfig):
         from sla import wiring
 
         wiring.connect()
+        connect_role_grants(self, {AGENTS: READ, MANAGERS: [*READ, *MANAGE]})

@@ -29,6 +29,9 @@ EPOCH_WEEKDAY = 3
 # Offset changes are found by probing at this step and bisecting between two probes that
 # disagree. No zone changes its offset twice within six hours, so none is missed.
 PROBE = 6 * 3600 * SECOND
+# Segments are handed out at least this often even when the offset stays put, so add()
+# never probes ten years ahead of an answer it finds next week.
+CHUNK = 28 * DAY
 # How far add() looks for working time before it gives up: about ten years.
 HORIZON = 3653 * DAY
 
@@ -122,6 +125,9 @@ class WorkingTime:
             ahead = min(probe + PROBE, stop)
             if self._offset(ahead) == offset:
                 probe = ahead
+                if probe - begin >= CHUNK:
+                    yield begin, probe, offset
+                    begin = probe
                 continue
             change = min(self._transition(probe, ahead, offset), stop)
             yield begin, change, offset

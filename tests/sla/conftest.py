@@ -1,36 +1,32 @@
-"""SLA fixtures: a 24x7 and an office calendar, definitions on them, and ``at(...)``, which
-runs workflow moves at a chosen instant (time-machine travels the clock; nothing of ours
-is mocked)."""
+"""SLA fixtures: calendars as managers set them up (an office, a 24x7 one) and SLA
+definitions on them."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 
-from incidents.models import Incident
-from incidents.workflow import incident_move
-from sla.models import Calendar, Clock, Holiday, SlaDefinition, WorkingPeriod
+from sla.models import Calendar, SlaDefinition, WorkingPeriod
 
-BERLIN = "Europe/Berlin"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@contextmanager
-def at(moment: datetime) -> Iterator[None]:
-    """Everything inside happens at ``moment`` (the clock stands still)."""
-    with time_machine.travel(moment, tick=False):
-        yield
+@pytest.fixture
+def office(db: None) -> Calendar:
+    """Monday to Friday 09:00-17:00 in Berlin."""
+    calendar = Calendar.objects.create(name="Berlin office", time_zone="Europe/Berlin")
+    WorkingPeriod.objects.bulk_create(
+        WorkingPeriod(calendar=calendar, weekday=day, start=time(9), end=time(17))
+        for day in range(5)
+    )
+    return calendar
 
 
-def move(incident: Incident, name: str, when: datetime, by: Any, **inputs: Any) -> Incident:
-    with at(when):
-        return incident_move(incident, name, by=by, **inputs)
-
-
-def clock_of(incident: Incident, target: str) -> Clock:
-    return Clock.objects.active().get(incident=incident, target=target)
+@pytest.fixture
+def office_ics() -> bytes:
+    return (FIXTURES / "office-holidays.ics").read_bytes()
 
 
 @pytest.fixture
@@ -38,33 +34,14 @@ def always(db: None) -> Calendar:
     return Calendar.objects.create(name="24x7", always_on=True)
 
 
-def office_calendar(name: str = "Office Berlin", holidays: tuple[date, ...] = ()) -> Calendar:
-    """Monday to Friday, 09:00-17:00 Berlin time, 8 h business days."""
-    calendar = Calendar.objects.create(name=name, time_zone=BERLIN, business_day=timedelta(hours=8))
-    for weekday in range(5):
-        WorkingPeriod.objects.create(
-            calendar=calendar, weekday=weekday, start=time(9), end=time(17)
-        )
-    for day in holidays:
-        Holiday.objects.create(calendar=calendar, date=day, name="Holiday")
-    return calendar
-
-
-@pytest.fixture
-def office(db: None) -> Calendar:
-    return office_calendar()
-
-
 @pytest.fixture
 def define(db: None) -> Callable[..., SlaDefinition]:
     def make(name: str, calendar: Calendar, **fields: Any) -> SlaDefinition:
         services = fields.pop("services", [])
+        categories = fields.pop("categories", [])
         definition = SlaDefinition.objects.create(name=name, calendar=calendar, **fields)
         definition.services.set(services)
+        definition.categories.set(categories)
         return definition
 
     return make
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sla.models import Target
-from tests.sla.conftest import at, clock_of, move
+from tests.sla.support import at, clock_of, move
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from incidents.workflow import incident_update
 from sla.models import Clock, Target
-from tests.sla.conftest import at, clock_of, move
+from tests.sla.support import at, clock_of, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

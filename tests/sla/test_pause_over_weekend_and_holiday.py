@@ -5,7 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sla.models import Target
-from tests.sla.conftest import at, clock_of, move, office_calendar
+from tests.sla.support import at, clock_of, move, office_calendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
