@@ -16,7 +16,7 @@ from notifications.models import Notification
 from sla.alarms import fire_due
 from sla.models import Target
 from tests.conftest import _user
-from tests.sla.conftest import at, clock_of, move
+from tests.sla.support import at, clock_of, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 WARN = T0 + timedelta(minutes=45)  # 75 % of the hour
