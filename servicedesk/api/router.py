@@ -22,6 +22,7 @@ from response.api.command import ResponseCommandViewSet
 from response.api.timeline import ResponseTimelineViewSet
 from response.api.updates import ResponseUpdatesViewSet
 from servicedesk.api.tokens import TokenViewSet
+from sla.api.clocks import ClockViewSet
 from statuspage.api import IncidentStatusUpdateViewSet
 
 
@@ -78,3 +79,4 @@ router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("metrics", MetricsViewSet, basename="metrics")
+router.register("sla/clocks", ClockViewSet, basename="sla-clock")
