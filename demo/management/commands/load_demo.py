@@ -8,7 +8,7 @@ Runs once: when the demo admin exists already it only prints the login again."""
 
 import random
 from base64 import b32encode
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +25,9 @@ from alerts.models import Integration
 from catalog.models import Category, Service, Team
 from demo import data, itil, major
 from demo.alerts import load_alerts
+from demo.sla import load_sla, settle_sla
 from demo.status import load_status_page
+from demo.timing import happening_at, step_times
 from incidents.models import HoldReason, Incident, ResolutionCode, Source
 from incidents.workflow import (
     incident_acknowledge,
@@ -135,6 +137,7 @@ class Command(BaseCommand):
                 (parent, Category.objects.create(name=c, parent=parent)) for c in children
             ]
         callers = [self._person(username, staff=False) for username in data.END_USERS]
+        load_sla(admin)
 
         paths = [path for weight, path in PATHS for _ in range(weight)]
         now = timezone.now()
@@ -149,54 +152,80 @@ class Command(BaseCommand):
                 agent = rng.choice(team_agents)
                 category, subcategory = rng.choice(categories)
                 caller = rng.choice(callers)
-                incident = incident_create(
-                    by=agent,
-                    title=rng.choice(data.TITLES[service.name]),
-                    description=f"Reported by {caller}. Demo incident {index + 1}.",
-                    caller=caller,
-                    source=rng.choice(Source.values),
-                    service=service,
-                    category=category,
-                    subcategory=subcategory,
-                    impact=rng.choice((1, 2, 2, 3, 3, 3)),
-                    urgency=rng.choice((1, 2, 2, 3, 3, 3)),
-                    assignment_group=team,
-                    assigned_to=agent if rng.random() < 0.7 else None,
-                    reported_at=now - timedelta(days=rng.uniform(0, 60)),
+                reported_at = now - timedelta(days=rng.uniform(0, 60))
+                with happening_at(reported_at):
+                    incident = incident_create(
+                        by=agent,
+                        title=rng.choice(data.TITLES[service.name]),
+                        description=f"Reported by {caller}. Demo incident {index + 1}.",
+                        caller=caller,
+                        source=rng.choice(Source.values),
+                        service=service,
+                        category=category,
+                        subcategory=subcategory,
+                        impact=rng.choice((1, 2, 2, 3, 3, 3)),
+                        urgency=rng.choice((1, 2, 2, 3, 3, 3)),
+                        assignment_group=team,
+                        assigned_to=agent if rng.random() < 0.7 else None,
+                        reported_at=reported_at,
+                    )
+                path = rng.choice(paths)
+                times = step_times(
+                    path, priority=incident.priority, reported_at=reported_at, now=now, rng=rng
                 )
-                self._walk(incident, rng.choice(paths), agent=agent, caller=caller, manager=manager)
+                self._walk(
+                    incident,
+                    list(zip(path, times, strict=True)),
+                    agent=agent,
+                    caller=caller,
+                    manager=manager,
+                )
             itil.load_changes(manager, itil.load_problems(manager))
             load_status_page()
             load_alerts(manager)
         major.load_major_incidents(manager)
+        settle_sla()
 
     def _walk(
-        self, incident: Incident, path: tuple[str, ...], *, agent: User, caller: User, manager: User
+        self,
+        incident: Incident,
+        steps: list[tuple[str, datetime]],
+        *,
+        agent: User,
+        caller: User,
+        manager: User,
     ) -> None:
-        for move in path:
-            if move == "acknowledge":
-                incident = incident_acknowledge(incident, by=agent)
-                incident_add_note(incident, by=agent, body="Looking into it.", internal=True)
-            elif move == "hold":
-                incident = incident_hold(
-                    incident, by=agent, hold_reason=HoldReason.AWAITING_CALLER, note="Which device?"
-                )
-                incident_add_note(incident, by=agent, body="Which device is it?", internal=False)
-            elif move == "resolve":
-                incident = incident_resolve(
-                    incident,
-                    by=agent,
-                    resolution_code=ResolutionCode.SOLUTION_PROVIDED,
-                    resolution_notes="Restarted the service and verified with the caller.",
-                )
-            elif move == "reopen":
-                incident = incident_reopen(incident, by=caller, reason="Still broken this morning.")
-            elif move == "confirm":
-                incident = incident_confirm(incident, by=caller, note="Works now, thanks.")
-            elif move == "close":
-                incident = incident_close(incident, by=agent, note="No answer from the caller.")
-            elif move == "cancel":
-                incident = incident_cancel(incident, by=manager, reason="Logged twice.")
+        for move, at in steps:
+            with happening_at(at):
+                incident = self._move(incident, move, agent=agent, caller=caller, manager=manager)
+
+    def _move(
+        self, incident: Incident, move: str, *, agent: User, caller: User, manager: User
+    ) -> Incident:
+        if move == "acknowledge":
+            incident = incident_acknowledge(incident, by=agent)
+            incident_add_note(incident, by=agent, body="Looking into it.", internal=True)
+        elif move == "hold":
+            incident = incident_hold(
+                incident, by=agent, hold_reason=HoldReason.AWAITING_CALLER, note="Which device?"
+            )
+            incident_add_note(incident, by=agent, body="Which device is it?", internal=False)
+        elif move == "resolve":
+            incident = incident_resolve(
+                incident,
+                by=agent,
+                resolution_code=ResolutionCode.SOLUTION_PROVIDED,
+                resolution_notes="Restarted the service and verified with the caller.",
+            )
+        elif move == "reopen":
+            incident = incident_reopen(incident, by=caller, reason="Still broken this morning.")
+        elif move == "confirm":
+            incident = incident_confirm(incident, by=caller, note="Works now, thanks.")
+        elif move == "close":
+            incident = incident_close(incident, by=agent, note="No answer from the caller.")
+        elif move == "cancel":
+            incident = incident_cancel(incident, by=manager, reason="Logged twice.")
+        return incident
 
     def _person(self, username: str, *, staff: bool) -> User:
         return User.objects.create_user(
