@@ -31,7 +31,12 @@ MARGIN = timedelta(minutes=2)
 
 
 def step_times(
-    path: tuple[str, ...], *, priority: int, reported_at: datetime, now: datetime, rng: random.Random
+    path: tuple[str, ...],
+    *,
+    priority: int,
+    reported_at: datetime,
+    now: datetime,
+    rng: random.Random,
 ) -> list[datetime]:
     """The moment of each move of ``path``, after ``reported_at`` and before ``now``:
     drawn per priority, then squeezed proportionally when the incident is too recent for
