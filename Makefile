@@ -12,9 +12,11 @@ PYTHON ?= $(shell for py in python3.12 python3.13 python3.14 python3; do \
 	if env $${pv:+PYENV_VERSION=$$pv} $$py -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null; then echo "env $${pv:+PYENV_VERSION=$$pv} $$py"; exit 0; fi; done; done)
 
-# Tests run against the real services on this machine unless told otherwise.
+# Tests run against the real services on this machine unless told otherwise, in
+# PYTEST_WORKERS pytest-xdist processes: worker N uses Redis database 14+N (tests/parallel.py).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/servicedesk
-TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
+PYTEST_WORKERS ?= 2
 
 BENCH_INCIDENTS ?= 1000000
 
@@ -71,7 +73,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	DEBUG=1 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

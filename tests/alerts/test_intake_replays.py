@@ -1,7 +1,12 @@
-"""A sender that retries (a lost answer, a restart) sends bodies again: each of 1,000 bodies
+"""A sender that retries (a lost answer, a restart) sends bodies again: each of 250 bodies
 delivered three times leaves the same incidents, alert counts and notifications as
 delivering each once. (The same body after the incident it went to was resolved is news,
-not a replay: ``test_intake_lifecycle``.)"""
+not a replay: ``test_intake_lifecycle``.)
+
+250 bodies (500 until the suite outgrew its time budget) prove the same: over 60
+fingerprints (40 keys for Events v2) each still fires, fires again while firing, resolves
+and fires again after resolving several times, every body of every kind is replayed, and
+the replays of one body follow each other either way."""
 
 import json
 import random
@@ -16,6 +21,8 @@ from oncall.models import EscalationLevel, EscalationPolicy, Page
 from tests.alerts.conftest import am_alert, am_body, ev2, send
 
 pytestmark = pytest.mark.django_db
+
+BODIES = 250
 
 
 def alertmanager_bodies(rng: random.Random, count: int) -> list[bytes]:
@@ -84,13 +91,17 @@ def paging(team, agent, service):
 
 
 @pytest.mark.parametrize("kind", [Kind.ALERTMANAGER, Kind.EVENTS_V2])
-def test_every_body_three_times_is_every_body_once(make_integration, paging, kind):
+def test_every_body_three_times_is_every_body_once(make_integration, paging, kind, settings):
+    # A "still firing" note marks a body that came a minute or more after the alert's last
+    # note: wall time between bodies, which the second pass (three sends each) stretches on
+    # a busy machine. Replays are what is compared here, so no gap may count as quiet.
+    settings.ALERT_TIMELINE_SECONDS = 24 * 3600
     once, thrice = make_integration(kind=kind), make_integration(kind=kind)
     rng = random.Random(12)
     if kind == Kind.ALERTMANAGER:
-        bodies = alertmanager_bodies(rng, 500)
+        bodies = alertmanager_bodies(rng, BODIES)
     else:
-        bodies = events_bodies(rng, 500, "shared-secret")
+        bodies = events_bodies(rng, BODIES, "shared-secret")
         once.secret = thrice.secret = "shared-secret"
         once.save()
         thrice.save()

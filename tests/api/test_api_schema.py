@@ -1,5 +1,7 @@
 """The OpenAPI document is valid, generated without warnings, and documents every move."""
 
+import copy
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -13,11 +15,20 @@ pytestmark = pytest.mark.django_db
 ERRORS = {"400", "401", "403", "404", "409"}
 
 
+@pytest.fixture(scope="module")
+def served() -> dict:
+    """The document as first served in this module: generating it takes seconds, and it
+    is the same for every agent (it reads no data), so the tests here share one copy."""
+    return {}
+
+
 @pytest.fixture
-def schema(agent_api) -> dict:
-    response = agent_api.get("/api/schema/")
-    assert response.status_code == 200
-    return yaml.safe_load(response.content)
+def schema(agent_api, served) -> dict:
+    if "schema" not in served:
+        response = agent_api.get("/api/schema/")
+        assert response.status_code == 200
+        served["schema"] = yaml.safe_load(response.content)
+    return copy.deepcopy(served["schema"])
 
 
 def test_schema_is_valid_openapi(schema):
