@@ -89,7 +89,15 @@ class Clock(models.Model):
         ordering = ["incident", "started_at", "id"]
         verbose_name = "SLA clock"
         indexes = [
+            # The list's "breaching soon" and "breached" filters and its sort.
             models.Index(fields=["breach_at"], name="sla_clock_running_breach", condition=RUNNING),
+            # The alarms' sweep: only breaches not told yet, so the overdue clocks of an old
+            # backlog are not read again on every sweep.
+            models.Index(
+                fields=["breach_at"],
+                name="sla_clock_running_unbreached",
+                condition=RUNNING & models.Q(breached_at__isnull=True),
+            ),
             models.Index(
                 fields=["warn_at"],
                 name="sla_clock_running_warn",
