@@ -58,6 +58,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from metrics_seed import seed_changes, seed_clocks  # noqa: E402
 
@@ -117,6 +118,14 @@ def busiest_team() -> int:
             "ORDER BY count(*) DESC LIMIT 1"
         )
         return int(cursor.fetchone()[0])
+
+
+def credentials() -> tuple[dict[str, str], dict[str, str]]:
+    """An agent's API token and a second-factor admin session, as headers."""
+    _, token = api_token_issue(User.objects.get(username="sam"), name="bench/metrics.py")
+    api = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    cookie = {"Cookie": f"sessionid={verified_session(User.objects.get(username='admin'))}"}
+    return api, cookie
 
 
 def cases(args: argparse.Namespace, api: dict[str, str], cookie: dict[str, str]) -> list[Case]:
@@ -183,6 +192,29 @@ def cases(args: argparse.Namespace, api: dict[str, str], cookie: dict[str, str])
     return [c for c in found if args.only.lower() in c.name.lower()]
 
 
+def explain(chosen: list[Case]) -> None:
+    """Where a scenario's time goes, in this process: each statement's time, and the plan
+    of the slowest (EXPLAIN ANALYZE), to tell the owner what to index or reshape."""
+    client = Client()
+    for case in chosen:
+        request = case.product
+        headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()}
+        client.get(request.paths[0], **headers)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(request.paths[0], **headers)
+            took = (time.perf_counter() - started) * SECOND
+        timed = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+        print(f"\n== {case.name}: {response.status_code}, {took:.0f} ms, {len(timed)} statements")
+        for query in timed[:5]:
+            print(f"  {float(query['time']) * SECOND:7.1f} ms  {query['sql'][:150]}")
+        slowest = timed[0]["sql"] if timed else ""
+        if slowest.lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest)
+                print("\n".join("    " + line for (line,) in cursor.fetchall()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--incidents", type=int, default=1_000_000)
@@ -194,10 +226,18 @@ def main() -> None:
     parser.add_argument("--reports-path", default="/admin/metrics/incidentreport/")
     parser.add_argument("--changelist-path", default="/admin/incidents/incident/")
     parser.add_argument("--soon-query", default="sla=soon")
+    parser.add_argument(
+        "--explain", action="store_true", help="time each statement in-process, plan the slowest"
+    )
     args = parser.parse_args()
 
     seed(args.incidents)
     if args.seed_only:
+        return
+    if args.explain:
+        api, cookie = credentials()
+        settings.DEBUG = False
+        explain(cases(args, api, cookie))
         return
     settings.DEBUG = False
     env = {
@@ -218,9 +258,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "ceiling.settings",
         "CEILING_DATABASE_URL": PRODUCT_DB,
     }
-    _, token = api_token_issue(User.objects.get(username="sam"), name="bench/metrics.py")
-    api = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    cookie = {"Cookie": f"sessionid={verified_session(User.objects.get(username='admin'))}"}
+    api, cookie = credentials()
     chosen = cases(args, api, cookie)
 
     counter = Client()
