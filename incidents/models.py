@@ -311,6 +311,13 @@ class Incident(Ticket):
         blank=True,
         help_text="The chat channel or video call where the response is coordinated.",
     )
+    made_sla = models.BooleanField(
+        "made SLA",
+        null=True,
+        editable=False,
+        help_text="Whether every SLA clock of the incident was met (None while any runs, "
+        "or without clocks).",
+    )
     major_incident = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "alerts",
     "response",
     "postmortems",
+    "sla",
     "demo",
 ]
 

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("postmortems",),
     ("response",),
     ("statuspage", "alerts"),
-    ("changes", "oncall"),
+    ("changes", "oncall", "sla"),
     ("problems",),
     ("incidents",),
     ("notifications",),

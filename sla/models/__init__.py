@@ -1,0 +1,14 @@
+from sla.models.calendars import Calendar, Holiday, WorkingPeriod
+from sla.models.clocks import Clock, ClockQuerySet
+from sla.models.definitions import SlaDefinition, Target, TargetUnit
+
+__all__ = [
+    "Calendar",
+    "Clock",
+    "ClockQuerySet",
+    "Holiday",
+    "SlaDefinition",
+    "Target",
+    "TargetUnit",
+    "WorkingPeriod",
+]
