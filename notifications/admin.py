@@ -1,5 +1,6 @@
 """The delivery log (every outbox row, with a "retry now" action), each user's inbox,
-webhook endpoints (disabled ones shown so), preferences, watches and subscriptions."""
+webhook endpoints (disabled ones shown so), preferences and quiet hours, watches and
+subscriptions."""
 
 from typing import Any
 
@@ -19,6 +20,7 @@ from notifications.models import (
     InboxItem,
     Notification,
     Preference,
+    QuietHours,
     ServiceSubscription,
     Watch,
 )
@@ -231,9 +233,17 @@ class OwnRowsAdmin(admin.ModelAdmin):
 
 @admin.register(Preference)
 class PreferenceAdmin(OwnRowsAdmin):
-    list_display = ("user", "kind", "email", "inbox")
-    list_editable = ("email", "inbox")
+    list_display = ("user", "kind", "email", "inbox", "respect_quiet_hours")
+    list_editable = ("email", "inbox", "respect_quiet_hours")
     list_filter = ("kind",)
+    list_select_related = ("user",)
+
+
+@admin.register(QuietHours)
+class QuietHoursAdmin(OwnRowsAdmin):
+    """When mails may wait: for the kinds whose preference says to respect quiet hours."""
+
+    list_display = ("user", "start", "end", "time_zone", "weekends")
     list_select_related = ("user",)
 
 

@@ -9,6 +9,8 @@ changes across retries.
 import secrets
 import uuid
 from base64 import b64encode
+from datetime import datetime, time
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -20,6 +22,7 @@ from django.utils import timezone
 from kernel.notices import Recipient
 from notifications.destinations import url_refusal
 from notifications.enums import Channel, DeliveryStatus, EventKind, WebhookFormat
+from notifications.quiet import QuietWindow
 
 
 def new_webhook_secret() -> str:
@@ -179,6 +182,11 @@ class Preference(models.Model):
     kind = models.CharField(max_length=24, choices=EventKind)
     email = models.BooleanField(default=True)
     inbox = models.BooleanField(default=True)
+    respect_quiet_hours = models.BooleanField(
+        default=False,
+        help_text="Hold these mails during my quiet hours and send them when they end. "
+        "Off: mailed at once, whatever the hour. The in-app inbox is always immediate.",
+    )
 
     class Meta:
         ordering = ["user", "kind"]
@@ -189,6 +197,50 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin).")
+
+
+class QuietHours(models.Model):
+    """When a user would rather not be mailed. Only kinds whose ``Preference`` says
+    ``respect_quiet_hours`` wait for them (the default mails at once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiet_hours"
+    )
+    start = models.TimeField(default=time(22), help_text="Local time the quiet hours begin.")
+    end = models.TimeField(
+        default=time(7), help_text="Local time they end (before the start: the next morning)."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Your time zone, e.g. Europe/Berlin: the hours are wall-clock times there, "
+        "across DST changes.",
+    )
+    weekends = models.BooleanField(
+        default=False, help_text="Quiet all day on Saturdays and Sundays too."
+    )
+
+    class Meta:
+        verbose_name = "quiet hours"
+        verbose_name_plural = "quiet hours"
+
+    def __str__(self) -> str:
+        weekends = ", weekends" if self.weekends else ""
+        return f"{self.user}: {self.start:%H:%M}-{self.end:%H:%M} {self.time_zone}{weekends}"
+
+    @property
+    def window(self) -> QuietWindow:
+        return QuietWindow(self.start, self.end, ZoneInfo(self.time_zone), self.weekends)
+
+    def until(self, now: datetime) -> datetime | None:
+        """When the quiet period holding ``now`` ends; None when ``now`` is not quiet."""
+        return self.window.until(now)
 
 
 class Watch(models.Model):

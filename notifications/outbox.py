@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -33,6 +34,7 @@ from notifications.models import (
     Endpoint,
     Notification,
     Preference,
+    QuietHours,
 )
 
 if TYPE_CHECKING:
@@ -76,10 +78,13 @@ def handle_ticket_event(ticket: "Ticket", entry: "TimelineEntry") -> None:
         notify(event)
 
 
-def notify(event: Event) -> list[Notification]:
-    """Write the event's notifications and queue their delivery for after commit."""
-    now = timezone.now()
-    # The recipients with their preference for this kind of event, in one query.
+def notify(event: Event, *, now: datetime | None = None) -> list[Notification]:
+    """Write the event's notifications and queue their delivery for after commit. A mail
+    to someone whose preference for the kind respects their quiet hours, written inside
+    them, waits in the outbox until they end (``next_attempt_at``; the relay sends it)."""
+    now = now or timezone.now()
+    # The recipients with their preference for this kind of event and their quiet hours,
+    # in one query.
     prefs = Preference.objects.filter(user=OuterRef("pk"), kind=event.kind)
     users = (
         get_user_model()
@@ -87,8 +92,10 @@ def notify(event: Event) -> list[Notification]:
         .annotate(
             wants_email=Subquery(prefs.values("email")[:1]),
             wants_inbox=Subquery(prefs.values("inbox")[:1]),
+            respects_quiet=Subquery(prefs.values("respect_quiet_hours")[:1]),
         )
-        .only("pk", "email", "is_staff")
+        .select_related("quiet_hours")
+        .only("pk", "email", "is_staff", *QUIET_FIELDS)
     )
     common = {
         "event_key": event.key,
@@ -96,6 +103,7 @@ def notify(event: Event) -> list[Notification]:
         "subject": event.subject[:300],
         "url": event.url,
         "created_at": now,
+        "next_attempt_at": now,
         "enqueued_at": now,
     }
     rows: list[Notification] = []
@@ -105,6 +113,8 @@ def notify(event: Event) -> list[Notification]:
         if user.email and wants_email is not False:
             # A caller cannot open the admin: their link goes to the portal's page.
             url = event.url if user.is_staff or not event.public_url else event.public_url
+            held_until = _quiet_until(user, now)
+            held = {"next_attempt_at": held_until, "enqueued_at": None} if held_until else {}
             rows.append(
                 Notification(
                     channel=Channel.EMAIL,
@@ -112,7 +122,7 @@ def notify(event: Event) -> list[Notification]:
                     recipient_key=f"user:{user.pk}",
                     body=body,
                     payload=event.data if user.is_staff else _for_requesters(event.data),
-                    **{**common, "url": url},
+                    **{**common, "url": url, **held},
                 )
             )
         # The inbox lives in the admin, so only staff have one. Writing the row delivers it.
@@ -145,6 +155,21 @@ def notify(event: Event) -> list[Notification]:
                 )
             )
     return _write(rows)
+
+
+QUIET_FIELDS = tuple(f"quiet_hours__{name}" for name in ("start", "end", "time_zone", "weekends"))
+
+
+def _quiet_until(user: Any, now: datetime) -> datetime | None:
+    """When a mail to ``user`` written ``now`` may go: the end of their quiet hours when
+    they are in them and their preference for this kind says to respect them."""
+    if not user.respects_quiet:
+        return None  # the default: mail at once, whatever the hour
+    try:
+        quiet: QuietHours = user.quiet_hours
+    except QuietHours.DoesNotExist:
+        return None
+    return quiet.until(now)
 
 
 def _for_requesters(data: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +225,13 @@ def notify_addresses(event: Event, addresses: Iterable[Address]) -> list[Notific
 def _write(rows: list[Notification]) -> list[Notification]:
     # A row that exists already (the same event handled twice) is kept, not duplicated.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    pending = [row.pk for row in rows if row.status == DeliveryStatus.PENDING]
+    # Rows held for later (quiet hours) are not with the broker: the relay sends them
+    # once due.
+    pending = [
+        row.pk
+        for row in rows
+        if row.status == DeliveryStatus.PENDING and row.enqueued_at is not None
+    ]
     if pending:
         transaction.on_commit(partial(enqueue, pending))
     return rows

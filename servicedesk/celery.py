@@ -71,6 +71,14 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
         "options": {"expires": max(settings.ACTION_ITEM_REMINDER_INTERVAL, PERIODIC_EXPIRES)},
     }
 
+    # Every SLA warning and breach that is due is stamped and told once (sla.alarms), however
+    # often this runs.
+    sender.conf.beat_schedule["fire-sla-alarms"] = {
+        "task": "sla.tasks.fire_sla_alarms",
+        "schedule": settings.SLA_ALARM_INTERVAL,
+        "options": {"expires": max(settings.SLA_ALARM_INTERVAL, PERIODIC_EXPIRES)},
+    }
+
 
 @task_prerun.connect(dispatch_uid="servicedesk.close_old_connections.prerun")
 @task_postrun.connect(dispatch_uid="servicedesk.close_old_connections.postrun")

@@ -532,6 +532,12 @@ POSTMORTEM_REQUIRED_SEVERITIES: list[int] = env.list(
 # shorten them.
 MAJOR_UPDATE_REMINDER_INTERVAL: float = env.float("MAJOR_UPDATE_REMINDER_INTERVAL", default=60.0)
 ACTION_ITEM_REMINDER_INTERVAL: float = env.float("ACTION_ITEM_REMINDER_INTERVAL", default=3600.0)
+# SLA clocks (docs/sla.md). Seconds between beat's sweeps for warnings and breaches that are
+# due: each is stamped and told once, at most this long after its due time. One query on the
+# partial indexes of running clocks when nothing is due.
+SLA_ALARM_INTERVAL: float = env.float("SLA_ALARM_INTERVAL", default=30.0)
+# "Breaching soon" (the incident list's SLA filter, the amber "Time left"): due within this.
+SLA_SOON_MINUTES: int = env.int("SLA_SOON_MINUTES", default=60)
 
 # API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
 # replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.

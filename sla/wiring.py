@@ -3,9 +3,11 @@ Nothing registers itself on import."""
 
 from incidents.models import Incident
 from kernel import events
+from kernel.admin.lists import register_list_column, register_list_filter
 from kernel.admin.panels import register_admin_panel
 from kernel.api.details import register_detail_field
 from sla import clocks
+from sla.admin.lists import SlaFilter, annotate_time_left, time_left
 from sla.admin.panels import sla_panel
 from sla.api.details import SlaField
 
@@ -17,3 +19,6 @@ def connect() -> None:
     # The incident's change form and API detail show its clocks.
     register_admin_panel(Incident, sla_panel)
     register_detail_field(Incident, "sla", SlaField)
+    # The incident list: a coloured, sortable "Time left" and the "SLA" filter.
+    register_list_column(Incident, time_left, annotate=annotate_time_left)
+    register_list_filter(Incident, SlaFilter)

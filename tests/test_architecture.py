@@ -41,6 +41,8 @@ REGISTRATIONS = {
     "register_relation",
     "register_admin_panel",
     "register_admin_actions",
+    "register_list_column",
+    "register_list_filter",
     "register_priority_recalculation",
     "subscribe",
     "set_publisher",

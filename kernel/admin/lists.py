@@ -1,8 +1,16 @@
 """Ticket changelists that stay fast at a million rows: an estimated count for the
-unfiltered list, and a date hierarchy built from MIN/MAX instead of DISTINCT scans."""
+unfiltered list, and a date hierarchy built from MIN/MAX instead of DISTINCT scans.
+
+Columns and filters a higher app adds to a lower ticket type's list (the SLA's "Time left"
+and "SLA" filter on incidents) are registered here from that app's ``wiring.connect()``
+(``register_list_column``, ``register_list_filter``) and read by ``TicketAdmin`` per
+request. A column brings the annotation it shows and sorts by, so the list stays one query
+for its rows whatever it shows."""
 
 import calendar
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -12,6 +20,64 @@ from django.db import connections, models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+type Annotate = Callable[[models.QuerySet[Any]], models.QuerySet[Any]]
+"""Adds the annotations a plugged column reads (and sorts by) to the changelist's query."""
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column on a ticket type's changelist: ``display(obj)`` renders a cell (a function
+    decorated with ``@admin.display``, whose ``ordering`` names an annotation ``annotate``
+    adds, for the column to sort)."""
+
+    display: Callable[[Any], Any]
+    annotate: Annotate | None = None
+
+    @property
+    def name(self) -> str:
+        return self.display.__name__
+
+
+_columns: dict[type[models.Model], list[ListColumn]] = {}
+_filters: dict[type[models.Model], list[type]] = {}
+
+
+def register_list_column(
+    model: type[models.Model], display: Callable[[Any], Any], *, annotate: Annotate | None = None
+) -> None:
+    """Show ``display`` as a column of ``model``'s changelist, after its admin's own, with
+    ``annotate`` applied to the list's query. Idempotent by the function's name:
+    ``ready()`` may run more than once."""
+    registered = _columns.setdefault(model, [])
+    column = ListColumn(display, annotate)
+    registered[:] = [c for c in registered if c.name != column.name] + [column]
+
+
+def register_list_filter(model: type[models.Model], list_filter: type) -> None:
+    """Offer ``list_filter`` (a ``SimpleListFilter``) on ``model``'s changelist, after its
+    admin's own. Idempotent by its ``parameter_name``."""
+    registered = _filters.setdefault(model, [])
+    key = getattr(list_filter, "parameter_name", list_filter.__name__)
+    registered[:] = [f for f in registered if getattr(f, "parameter_name", f.__name__) != key] + [
+        list_filter
+    ]
+
+
+def list_columns_for(model: type[models.Model]) -> list[ListColumn]:
+    return list(_columns.get(model, ()))
+
+
+def list_filters_for(model: type[models.Model]) -> list[type]:
+    return list(_filters.get(model, ()))
+
+
+def annotate_for_columns(model: type[models.Model], queryset: models.QuerySet[Any]) -> Any:
+    for column in _columns.get(model, ()):
+        if column.annotate is not None:
+            queryset = column.annotate(queryset)
+    return queryset
+
 
 # Below this, counting exactly is cheap enough; above it, PostgreSQL's estimate is used.
 EXACT_COUNT_LIMIT = 100_000

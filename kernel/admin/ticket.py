@@ -22,7 +22,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kernel.admin.actions import admin_actions_for
-from kernel.admin.lists import EstimatedCountPaginator
+from kernel.admin.lists import (
+    EstimatedCountPaginator,
+    annotate_for_columns,
+    list_columns_for,
+    list_filters_for,
+)
 from kernel.admin.pages import TicketPagesAdmin, TimelineNoteForm, acting_user, attach_errors
 from kernel.admin.panels import panels_for
 from kernel.enums import Priority
@@ -31,6 +36,9 @@ from kernel.models import Ticket
 from kernel.transitions import Move
 
 _REFUSAL = "_ticket_admin_refusal"
+# Set on a request while its changelist is built: only the list pays for plugged columns'
+# annotations.
+_LISTING = "_ticket_admin_listing"
 
 
 def priority_badge(priority: int) -> SafeString:
@@ -71,6 +79,28 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
         if not search_term.strip():
             return queryset, False
         return queryset.search(search_term), False  # type: ignore[attr-defined]
+
+    # --- columns and filters other apps plug in --------------------------------------
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        plugged = [column.display for column in list_columns_for(self.model)]
+        return (*super().get_list_display(request), *plugged)
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return (*super().get_list_filter(request), *list_filters_for(self.model))
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        setattr(request, _LISTING, True)
+        try:
+            return super().get_changelist_instance(request)
+        finally:
+            setattr(request, _LISTING, False)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[T]:
+        queryset = super().get_queryset(request)
+        if getattr(request, _LISTING, False):
+            queryset = annotate_for_columns(self.model, queryset)
+        return queryset
 
     # --- bulk actions other apps plug in ---------------------------------------------
 

@@ -21,6 +21,7 @@ from response.api.command import ResponseCommandViewSet
 from response.api.timeline import ResponseTimelineViewSet
 from response.api.updates import ResponseUpdatesViewSet
 from servicedesk.api.tokens import TokenViewSet
+from sla.api.clocks import ClockViewSet
 from statuspage.api import IncidentStatusUpdateViewSet
 
 
@@ -76,3 +77,4 @@ router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
+router.register("sla/clocks", ClockViewSet, basename="sla-clock")
