@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "response",
     "postmortems",
     "sla",
+    "metrics",
     "demo",
 ]
 

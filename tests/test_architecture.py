@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[tuple[str, ...]] = [
     ("servicedesk",),
     ("portal", "demo"),
-    ("postmortems",),
+    ("postmortems", "metrics"),
     ("response",),
     ("statuspage", "alerts"),
     ("changes", "oncall", "sla"),

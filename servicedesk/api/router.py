@@ -14,6 +14,7 @@ from alerts.api.intake import AlertIntakeViewSet
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
+from metrics.api.views import MetricsViewSet
 from oncall.api import TeamOnCallViewSet
 from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
@@ -78,3 +79,4 @@ router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("sla/clocks", ClockViewSet, basename="sla-clock")
+router.register("metrics", MetricsViewSet, basename="metrics")

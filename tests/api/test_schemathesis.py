@@ -53,6 +53,8 @@ REFERENCES_OR_RULES = (
     r"^/api/v1/postmortems/\{number\}/$",
     r"^/api/v1/action-items/\{id\}/$",
     r"/(reviewers|remove-reviewer)/$",
+    # Reports: a period ends after it starts and within ten years; an id names a record.
+    r"^/api/v1/metrics/",
 )
 
 

@@ -1,0 +1,148 @@
+"""What the reports page shows, built from the report tables (``metrics.tables``): each
+section a chart (``metrics.charts``), the table it draws and its CSV link."""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from metrics import charts, tables
+from metrics.breakdown import breakdown
+from metrics.scope import Scope
+
+TOP_SERVICES = 10
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    chart: SafeString | None
+    headers: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    csv_url: str
+
+
+def query(scope: Scope) -> str:
+    """The scope as the API's query string: the CSV links answer what the page shows."""
+    params: dict[str, Any] = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
+    for name, values in (
+        ("service", scope.services),
+        ("team", scope.teams),
+        ("priority", scope.priorities),
+        ("severity", scope.severities),
+        ("category", scope.categories),
+    ):
+        if values:
+            params[name] = values
+    return urlencode(params, doseq=True)
+
+
+def csv_url(name: str, scope: Scope) -> str:
+    return f"{reverse(f'metrics-{name}')}?{query(scope)}&format=csv"
+
+
+def _h(seconds: float | None) -> str:
+    return "-" if seconds is None else charts.hours(seconds)
+
+
+def summary_section(scope: Scope) -> tuple[Section, dict[str, Any]]:
+    table = tables.incidents_table(scope)
+    rows = [
+        (row["label"], row["count"], _h(row["mean"]), _h(row["p50"]), _h(row["p90"]))
+        for row in table.rows
+    ]
+    section = Section(
+        "summary",
+        "Time to detect, acknowledge, recover and resolve",
+        None,
+        ("Measure", "Incidents", "Mean", "Median", "90th percentile"),
+        rows,
+        csv_url("incidents", scope),
+    )
+    return section, table.extra
+
+
+def trend_section(scope: Scope) -> Section:
+    table = tables.trend_table(scope)
+    labels = [row["week"] for row in table.rows]
+    series = [
+        charts.Series("MTTA mean", [r["mtta_mean"] for r in table.rows], "series-1"),
+        charts.Series("MTTA median", [r["mtta_p50"] for r in table.rows], "series-2"),
+        charts.Series("MTTR mean", [r["mttr_resolve_mean"] for r in table.rows], "series-3"),
+        charts.Series("MTTR median", [r["mttr_resolve_p50"] for r in table.rows], "series-4"),
+    ]
+    title = "MTTA and MTTR (resolve) by week"
+    chart = charts.line_chart("trend", title, labels, series, "hours", charts.hours)
+    rows = [
+        (
+            r["week"],
+            r["incidents"],
+            _h(r["mtta_mean"]),
+            _h(r["mtta_p50"]),
+            _h(r["mttr_resolve_mean"]),
+            _h(r["mttr_resolve_p50"]),
+        )
+        for r in table.rows
+    ]
+    headers = ("Week", "Incidents", "MTTA mean", "MTTA median", "MTTR mean", "MTTR median")
+    return Section("trend", title, chart, headers, rows, csv_url("trend", scope))
+
+
+def services_section(scope: Scope) -> Section:
+    shares = breakdown(scope, "service", limit=TOP_SERVICES)
+    title = f"Top {TOP_SERVICES} services by incident count"
+    bars = [(s.name, float(s.incidents)) for s in shares]
+    chart = charts.bar_chart("services", title, bars, charts.count)
+    rows = [(s.name, s.incidents, s.open, _h(s.mttr_resolve_mean)) for s in shares]
+    headers = ("Service", "Incidents", "Open now", "MTTR mean")
+    return Section("services", title, chart, headers, rows, csv_url("breakdown", scope))
+
+
+def backlog_section(scope: Scope) -> Section:
+    table = tables.backlog_table(scope)
+    title = f"Backlog by age at {scope.at:%Y-%m-%d %H:%M} UTC"
+    bars = [(row["label"], float(row["incidents"])) for row in table.rows]
+    chart = charts.bar_chart("backlog", title, bars, charts.count)
+    rows = [(row["label"], row["incidents"]) for row in table.rows]
+    return Section(
+        "backlog", title, chart, ("Age", "Open incidents"), rows, csv_url("backlog", scope)
+    )
+
+
+def mtbf_section(scope: Scope) -> Section:
+    table = tables.services_table(scope)
+    rows = [(r["name"], r["incidents"], _h(r["mtbf"])) for r in table.rows]
+    headers = ("Service", "Incidents", "Mean time between failures")
+    title = "Mean time between failures per service"
+    return Section("mtbf", title, None, headers, rows, csv_url("services", scope))
+
+
+def changes_section(scope: Scope) -> Section:
+    table = tables.changes_table(scope)
+    rows = [
+        (
+            r["type"],
+            r["changes"],
+            r["failed"],
+            "-" if r["rate"] is None else charts.percent(r["rate"]),
+        )
+        for r in table.rows
+    ]
+    headers = ("Change type", "Closed", "Failed", "Change failure rate")
+    title = "Change failure rate"
+    return Section("changes", title, None, headers, rows, csv_url("changes", scope))
+
+
+def sections(scope: Scope) -> tuple[list[Section], dict[str, Any]]:
+    summary, extra = summary_section(scope)
+    return [
+        summary,
+        trend_section(scope),
+        services_section(scope),
+        backlog_section(scope),
+        mtbf_section(scope),
+        changes_section(scope),
+    ], extra

@@ -1,0 +1,106 @@
+"""Every metric equals the independent computation (``tests.metrics.reference``: Python
+over the same rows) on the generated desk, for the whole history and sampled periods and
+filter combinations."""
+
+import pytest
+
+from metrics.backlog import backlog
+from metrics.breakdown import breakdown
+from metrics.durations import summary
+from metrics.mtbf import mtbf_per_service
+from metrics.trend import weekly
+from tests.metrics import reference as ref
+from tests.metrics.conftest import sampled_scopes
+
+pytestmark = pytest.mark.django_db
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == pytest.approx(b, rel=1e-9, abs=1e-6)
+
+
+def test_the_generated_desk_has_every_kind_of_incident(desk):
+    rows = ref.rows()
+    assert len(rows) == 40
+    assert any(r["impact_started_at"] for r in rows) and any(r["reopen_count"] for r in rows)
+    assert any(r["reassignment_count"] for r in rows) and any(r["status"] == 8 for r in rows)
+    assert any(r["resolved_at"] is None and r["status"] < 6 for r in rows)
+
+
+def test_mttx_and_rates_agree(desk):
+    rows = ref.rows()
+    for scope in sampled_scopes(desk):
+        selected = ref.in_scope(rows, scope)
+        result = summary(scope)
+        assert result.incidents == len(selected)
+        for stats in result.measures:
+            expected = ref.stats(selected, stats.key)
+            assert stats.count == expected["count"], (scope, stats.key)
+            for name in ("mean", "p50", "p90"):
+                assert close(getattr(stats, name), expected[name]), (scope, stats.key, name)
+        reopened = [1.0 if r["reopen_count"] else 0.0 for r in selected]
+        moves = [r["reassignment_count"] for r in selected]
+        assert close(result.reopen_rate, sum(reopened) / len(selected) if selected else None)
+        assert close(result.reassignments_per_incident, sum(moves) / len(moves) if moves else None)
+
+
+def test_the_weekly_trend_agrees(desk):
+    rows = ref.rows()
+    for scope in sampled_scopes(desk, count=6):
+        selected = ref.in_scope(rows, scope)
+        weeks = weekly(scope)
+        assert weeks[0].start == ref.week_of(scope.start)
+        assert sum(week.incidents for week in weeks) == len(selected)
+        for week in weeks:
+            these = [r for r in selected if ref.week_of(r["reported_at"]) == week.start]
+            assert week.incidents == len(these)
+            for stats in week.measures:
+                expected = ref.stats(these, stats.key)
+                assert stats.count == expected["count"]
+                assert close(stats.mean, expected["mean"]) and close(stats.p50, expected["p50"])
+
+
+def test_breakdowns_agree(desk):
+    rows = ref.rows()
+    fields = {"service": "service", "category": "category", "team": "assignment_group"}
+    for scope in sampled_scopes(desk, count=6):
+        selected = ref.in_scope(rows, scope)
+        for dimension, field in fields.items():
+            shares = breakdown(scope, dimension)
+            expected = {}
+            for r in selected:
+                expected[r[field]] = expected.get(r[field], 0) + 1
+            assert {s.id: s.incidents for s in shares} == expected
+            counts = [s.incidents for s in shares]
+            assert counts == sorted(counts, reverse=True)
+            for share in shares:
+                these = [r for r in selected if r[field] == share.id]
+                assert share.open == sum(1 for r in these if r["status"] in (1, 2, 3))
+                assert close(share.mttr_resolve_mean, ref.stats(these, "mttr_resolve")["mean"])
+
+
+def test_the_backlog_agrees(desk):
+    rows = ref.rows()
+    limits = [(0, 1), (1, 3), (3, 7), (7, 30), (30, None)]
+    for scope in sampled_scopes(desk, count=8):
+        open_rows = ref.open_at(rows, scope)
+        buckets = backlog(scope)
+        assert sum(b.incidents for b in buckets) == len(open_rows)
+        for bucket, (low, high) in zip(buckets, limits, strict=True):
+            ages = [(scope.at - r["reported_at"]).total_seconds() / 86400 for r in open_rows]
+            inside = [a for a in ages if a >= low and (high is None or a < high)]
+            assert bucket.incidents == len(inside), (scope, bucket)
+
+
+def test_mtbf_is_the_mean_of_the_gaps_between_consecutive_incidents(desk):
+    rows = ref.rows()
+    for scope in sampled_scopes(desk, count=8):
+        selected = ref.in_scope(rows, scope)
+        found = {m.service: m for m in mtbf_per_service(scope)}
+        assert set(found) == {r["service"] for r in selected if r["service"] is not None}
+        for service, row in found.items():
+            gaps = ref.consecutive_gaps(selected, service)
+            assert row.incidents == len(gaps) + 1
+            assert close(row.mtbf, sum(gaps) / len(gaps) if gaps else None)
