@@ -2,10 +2,29 @@ from django.apps import AppConfig
 
 from accounts.roles import AGENTS, MANAGERS, connect_role_grants
 
-# Agents see the definitions and every incident's clocks; managers shape the definitions.
-# Nobody edits a clock: the engine (sla.clocks) alone writes them.
-SLA_READ = ["view_sladefinition", "view_clock"]
-SLA_MANAGE = ["add_sladefinition", "change_sladefinition", "delete_sladefinition"]
+# Agents see which hours their targets count, the SLA definitions and every incident's
+# clocks; managers shape the calendars and the definitions. Nobody edits a clock: the
+# engine (sla.clocks) alone writes them.
+READ = [
+    "view_calendar",
+    "view_workingperiod",
+    "view_holiday",
+    "view_sladefinition",
+    "view_clock",
+]
+MANAGE = [
+    "add_calendar",
+    "change_calendar",
+    "add_workingperiod",
+    "change_workingperiod",
+    "delete_workingperiod",
+    "add_holiday",
+    "change_holiday",
+    "delete_holiday",
+    "add_sladefinition",
+    "change_sladefinition",
+    "delete_sladefinition",
+]
 
 
 class SlaConfig(AppConfig):
@@ -16,4 +35,4 @@ class SlaConfig(AppConfig):
         from sla import wiring
 
         wiring.connect()
-        connect_role_grants(self, {AGENTS: SLA_READ, MANAGERS: [*SLA_READ, *SLA_MANAGE]})
+        connect_role_grants(self, {AGENTS: READ, MANAGERS: [*READ, *MANAGE]})

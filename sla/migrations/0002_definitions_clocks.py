@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0002_major_incidents'),
         ('incidents', '0007_made_sla'),
-        ('sla', '0001_initial'),
+        ('sla', '0001_calendars'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

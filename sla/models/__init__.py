@@ -1,4 +1,6 @@
-from sla.models.calendars import Calendar, Holiday, WorkingPeriod
+"""The SLA app's models, one module per concern."""
+
+from sla.models.calendars import Calendar, Holiday, Weekday, WorkingPeriod
 from sla.models.clocks import Clock, ClockQuerySet
 from sla.models.definitions import SlaDefinition, Target, TargetUnit
 
@@ -10,5 +12,6 @@ __all__ = [
     "SlaDefinition",
     "Target",
     "TargetUnit",
+    "Weekday",
     "WorkingPeriod",
 ]
