@@ -54,8 +54,9 @@ def _store(
     """Add the dates the calendar lacks; return (added, already there)."""
     with transaction.atomic():
         # The calendar row is the lock: two imports into one calendar at once would both
-        # count the same dates as new.
-        Calendar.objects.select_for_update().filter(pk=calendar.pk).first()
+        # count the same dates as new. The locked copy is the one saved below, so an edit
+        # made meanwhile is not written back over.
+        locked = Calendar.objects.select_for_update().get(pk=calendar.pk)
         existing = set(
             calendar.holidays.filter(date__in=list(found)).values_list("date", flat=True)
         )
@@ -66,7 +67,7 @@ def _store(
         ]
         Holiday.objects.bulk_create(new)
         if new:
-            save_audited(calendar, by=by, reason=f"{reason}: {len(new)} holidays added")
+            save_audited(locked, by=by, reason=f"{reason}: {len(new)} holidays added")
     return len(new), len(existing)
 
 

@@ -113,6 +113,7 @@ class IncidentSerializer(TicketFieldsMixin, BuiltFieldsOnce):
             "assigned_to",
             "reassignment_count",
             "reopen_count",
+            "made_sla",
             "hold_reason",
             "resolution_code",
             "resolution_notes",

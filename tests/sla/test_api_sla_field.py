@@ -1,5 +1,6 @@
 """The incident's API detail carries its SLA clocks for agents (the deadline, the time
-left, paused or not, the stamps, made or missed); callers get an empty list."""
+left, paused or not, the stamps, made or missed); callers get an empty list. The
+incident's own ``made_sla`` is there for everyone."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ def test_agents_see_the_clocks_callers_do_not(make_incident, agent, caller, alwa
     with at(T0 + timedelta(hours=2)):
         body = api_for(agent).get(url).json()
         assert api_for(caller).get(url).json()["sla"] == []
+    assert body["made_sla"] is None  # the resolution clock still runs
     clocks = {clock["target"]: clock for clock in body["sla"]}
     assert clocks["resolution"] == {
         "target": "resolution",

@@ -107,7 +107,7 @@ def test_business_seconds_equal_the_minute_by_minute_count(
     )
 
 
-@settings(FAST, max_examples=1500)
+@settings(FAST, max_examples=1000)
 @given(calendar=calendars(), start=instants(), first=spans, second=spans)
 def test_business_seconds_add_up_and_are_never_negative(
     calendar: WorkingTime, start: datetime, first: timedelta, second: timedelta
@@ -119,7 +119,7 @@ def test_business_seconds_add_up_and_are_never_negative(
     assert calendar.seconds_between(end, start) == 0 if end > start else True
 
 
-@settings(FAST, max_examples=1500)
+@settings(FAST, max_examples=1000)
 @given(calendar=calendars(), start=instants(), share=st.floats(0, 3))
 def test_add_is_the_earliest_instant_with_that_much_business_time(
     calendar: WorkingTime, start: datetime, share: float
