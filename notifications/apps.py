@@ -3,7 +3,8 @@ from django.apps import AppConfig
 from accounts.roles import AGENTS, MANAGERS, connect_role_grants
 
 READ = ["view_notification", "view_inboxitem", "view_preference", "add_preference"]
-OWN = [*READ, "change_preference", "delete_preference", "view_watch", "add_watch"]
+QUIET = ["view_quiethours", "add_quiethours", "change_quiethours", "delete_quiethours"]
+OWN = [*READ, "change_preference", "delete_preference", "view_watch", "add_watch", *QUIET]
 MANAGE = ["view_endpoint", "change_endpoint", "add_endpoint", "change_notification"]
 
 

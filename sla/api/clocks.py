@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
@@ -30,6 +31,13 @@ STATES = (
     ("stopped", "Stopped (met or missed)"),
     ("cancelled", "Cancelled (the incident was canceled, or another definition applies)"),
 )
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_WITHIN_MINUTES})
+class MinutesFilter(django_filters.Filter):
+    """A whole number of minutes, from 1 to a year."""
+
+    field_class = forms.IntegerField
 
 
 def state_of(clock: Clock) -> str:
@@ -98,7 +106,7 @@ class ClockSerializer(serializers.ModelSerializer[Clock]):
 class ClockFilter(FilterSet):
     target = django_filters.ChoiceFilter(choices=Target.choices)
     state = django_filters.ChoiceFilter(choices=STATES, method="filter_state")
-    breaching_within = django_filters.NumberFilter(
+    breaching_within = MinutesFilter(
         method="filter_breaching_within",
         min_value=1,
         max_value=MAX_WITHIN_MINUTES,

@@ -28,6 +28,7 @@ from oncall.models import Rotation, RotationMember, Schedule
 from problems.models import Problem
 from problems.models import Status as ProblemStatus
 from response.updates import stakeholder_add
+from sla.models import Calendar, Clock, SlaDefinition
 from tests.alerts import rows
 from tests.conftest import token_for
 from tests.factories import CHANGE_PATHS, PATHS, PROBLEM_PATHS
@@ -70,6 +71,11 @@ def desk(
     """The records the operations run on: the path parameters of each operation."""
     service.is_public = True  # status updates need a service on the status page
     service.save()
+    # Every incident below gets SLA clocks (their API, the incident detail's ``sla``).
+    calendar = Calendar.objects.create(name="24x7", always_on=True)
+    SlaDefinition.objects.create(
+        name="Any", calendar=calendar, response_target=1, resolution_target=8
+    )
     schedule = Schedule.objects.create(team=team, name="Primary", time_zone="UTC")
     rotation = Rotation.objects.create(
         schedule=schedule, period="daily", starts_on=date.today() - timedelta(days=3)
@@ -171,6 +177,7 @@ def desk(
     item = action_item_create(draft, by=agent, title="Follow up", owner=agent)
     for path in ("{id}/", "{id}/move/", "{id}/open-problem/"):
         parameters[f"/api/v1/action-items/{path}"] = {"id": item.pk}
+    parameters["/api/v1/sla/clocks/{id}/"] = {"id": Clock.objects.earliest("id").pk}
     return parameters
 
 

@@ -139,3 +139,34 @@ def test_a_time_zone_must_exist(agent):
     quiet = QuietHours(user=agent, time_zone="Mars/Olympus")
     with pytest.raises(ValidationError, match="time zone"):
         quiet.full_clean()
+
+
+@pytest.mark.django_db
+def test_an_agent_sets_their_own_quiet_hours_in_the_console(agent, other_agent):
+    from django.urls import reverse
+
+    from tests.admin.conftest import client_for
+
+    QuietHours.objects.create(user=other_agent, time_zone="UTC")
+    client = client_for(agent)
+    response = client.post(
+        reverse("admin:notifications_quiethours_add"),
+        {"start": "22:00", "end": "07:00", "time_zone": "Europe/Berlin", "weekends": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mine = QuietHours.objects.get(user=agent)
+    assert (mine.start, mine.end, mine.time_zone, mine.weekends) == (
+        time(22),
+        time(7),
+        "Europe/Berlin",
+        True,
+    )
+    listed = client.get(reverse("admin:notifications_quiethours_changelist")).content.decode()
+    assert "Europe/Berlin" in listed and "bob" not in listed.lower()
+    # And the preference that makes a kind wait for them, beside email and inbox.
+    response = client.post(
+        reverse("admin:notifications_preference_add"),
+        {"kind": EventKind.SLA_WARNING, "email": "on", "inbox": "on", "respect_quiet_hours": "on"},
+    )
+    assert response.status_code == 302
+    assert Preference.objects.get(user=agent, kind=EventKind.SLA_WARNING).respect_quiet_hours

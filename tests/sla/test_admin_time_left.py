@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from tests.admin.conftest import changelist_url, client_for
-from tests.sla.conftest import at, move
+from tests.sla.support import at, move
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from notifications.models import Notification
 from sla.alarms import fire_due
 from sla.models import Target
 from tests.conftest import _user
-from tests.sla.conftest import at, clock_of, move
+from tests.sla.support import at, clock_of, move
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 WARN = T0 + timedelta(minutes=45)  # 75 % of the hour
@@ -165,3 +165,13 @@ def test_two_sweeps_at_once_tell_each_alarm_once(logged):
     assert Notification.objects.filter(
         kind=EventKind.SLA_BREACH, channel=Channel.EMAIL
     ).count() == (3 * len(incidents))
+
+
+def test_the_sweep_is_on_the_beat_schedule_every_30_seconds():
+    from servicedesk.celery import app
+
+    app.loader.import_default_modules()  # as run_periodic does: autodiscovery is lazy
+    entries = dict(app.conf.beat_schedule)
+    assert entries["fire-sla-alarms"]["task"] == "sla.tasks.fire_sla_alarms"
+    assert entries["fire-sla-alarms"]["schedule"] == 30.0
+    assert "sla.tasks.fire_sla_alarms" in app.tasks

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sla.models import Clock
 from tests.conftest import api_for
-from tests.sla.conftest import at, move
+from tests.sla.support import at, move
 
 pytestmark = pytest.mark.django_db
 
