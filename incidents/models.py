@@ -352,6 +352,18 @@ class Incident(Ticket):
                 name="inc_major_service",
                 condition=models.Q(major_since__isnull=False),
             ),
+            # The metrics app's reports (docs/metrics.md). MTBF and the per-service counts
+            # group one service's incidents of a period; the backlog reads the open ones
+            # (a small part of a big desk) and, for a past instant, those resolved or
+            # closed after it.
+            models.Index(fields=["service", "reported_at"], name="inc_metrics_service_reported"),
+            models.Index(
+                fields=["reported_at"],
+                name="inc_metrics_open",
+                condition=models.Q(resolved_at__isnull=True, closed_at__isnull=True),
+            ),
+            models.Index(fields=["resolved_at"], name="inc_metrics_resolved"),
+            models.Index(fields=["closed_at"], name="inc_metrics_closed"),
         ]
 
     @property

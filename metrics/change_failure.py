@@ -44,7 +44,7 @@ def closed_changes(scope: Scope) -> QuerySet[Change]:
     ):
         if values:
             q &= Q(**{f"{name}__in": values})
-    return Change.objects.filter(q).order_by()
+    return Change.objects.using(scope.using).filter(q).order_by()
 
 
 def change_failure(scope: Scope) -> list[ChangeFailure]:

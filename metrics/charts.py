@@ -3,6 +3,7 @@ from classes in ``metrics/reports.css``, not style attributes). Each chart is an
 with a title and a description for screen readers, every point or bar carries a
 ``<title>`` tooltip, and the page shows the same numbers in a table beside it."""
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -99,7 +100,7 @@ def line_chart(
                 fmt(value),
             )
         )
-    every = max(1, len(labels) // 8)  # at most about eight x labels fit
+    every = max(1, math.ceil(len(labels) / 7))  # at most seven x labels fit side by side
     for i, label in enumerate(labels):
         if i % every == 0:
             parts.append(

@@ -6,6 +6,7 @@ filters meet the incident table."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -28,9 +29,11 @@ class Scope:
     severities: tuple[int, ...] = ()
     categories: tuple[int, ...] = ()
     now: datetime = field(default_factory=timezone.now)
+    using: str = "default"
+    """The database alias read (a test runs the same report on SQLite)."""
 
     @classmethod
-    def last(cls, days: int = DEFAULT_DAYS, **filters: tuple[int, ...]) -> "Scope":
+    def last(cls, days: int = DEFAULT_DAYS, **filters: Any) -> "Scope":
         """The ``days`` up to now, the default period of the API and the page."""
         now = timezone.now()
         return cls(start=now - timedelta(days=days), end=now, now=now, **filters)
@@ -62,4 +65,6 @@ class Scope:
 def incidents(scope: Scope) -> QuerySet[Incident]:
     """The incidents a report counts: reported in the period, matching the filters. No
     ordering: every caller aggregates."""
-    return Incident.objects.filter(scope.period_q() & scope.filters_q()).order_by()
+    return (
+        Incident.objects.using(scope.using).filter(scope.period_q() & scope.filters_q()).order_by()
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from metrics.backlog import backlog
 from metrics.breakdown import all_breakdowns
 from metrics.change_failure import change_failure
+from metrics.compliance import compliance
 from metrics.durations import summary
 from metrics.mtbf import mtbf_per_service
 from metrics.scope import Scope
@@ -82,6 +83,12 @@ def changes_table(scope: Scope) -> Table:
         for c in change_failure(scope)
     ]
     return Table("changes", ("type", "changes", "failed", "rate"), rows)
+
+
+def sla_table(scope: Scope) -> Table:
+    columns = ("target", "priority", "clocks", "made", "missed", "rate")
+    rows = [{column: getattr(c, column) for column in columns} for c in compliance(scope)]
+    return Table("sla", columns, rows)
 
 
 def period(scope: Scope) -> dict[str, datetime]:

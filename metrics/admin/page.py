@@ -112,6 +112,35 @@ def backlog_section(scope: Scope) -> Section:
     )
 
 
+def sla_section(scope: Scope) -> Section:
+    table = tables.sla_table(scope)
+    names = {"response": "Response", "resolution": "Resolution"}
+
+    def who(priority: int | None) -> str:
+        return "all priorities" if priority is None else f"P{priority}"
+
+    title = "SLA compliance by priority"
+    bars = [
+        (f"{names.get(r['target'], r['target'])}, {who(r['priority'])}", r["rate"])
+        for r in table.rows
+        if r["rate"] is not None
+    ]
+    description = "Share of stopped SLA clocks that made their target, per target and priority."
+    chart = charts.bar_chart("sla", title, bars, charts.percent, 1.0, description)
+    rows = [
+        (
+            f"{names.get(r['target'], r['target'])}, {who(r['priority'])}",
+            r["clocks"],
+            r["made"],
+            r["missed"],
+            "-" if r["rate"] is None else charts.percent(r["rate"]),
+        )
+        for r in table.rows
+    ]
+    headers = ("Target, priority", "Clocks stopped", "Made", "Missed", "Compliance")
+    return Section("sla", title, chart, headers, rows, csv_url("sla", scope))
+
+
 def mtbf_section(scope: Scope) -> Section:
     table = tables.services_table(scope)
     rows = [(r["name"], r["incidents"], _h(r["mtbf"])) for r in table.rows]
@@ -141,6 +170,7 @@ def sections(scope: Scope) -> tuple[list[Section], dict[str, Any]]:
     return [
         summary,
         trend_section(scope),
+        sla_section(scope),
         services_section(scope),
         backlog_section(scope),
         mtbf_section(scope),

@@ -11,6 +11,7 @@ from metrics.breakdown import DIMENSIONS
 from metrics.durations import MEASURES
 from metrics.tables import STATS
 from metrics.trend import TREND_MEASURES
+from sla.models import Target
 
 Serializer = serializers.Serializer
 
@@ -122,6 +123,22 @@ class ServiceRow(Serializer[Any]):
 
 
 ServicesTable = table("MetricsServices", ServiceRow, "MTBF per service, most incidents first.")
+
+
+class ComplianceRow(Serializer[Any]):
+    target = serializers.ChoiceField(choices=[t.value for t in Target])
+    priority = serializers.IntegerField(allow_null=True, help_text="Null: every priority.")
+    clocks = serializers.IntegerField(help_text="Stopped, not canceled clocks.")
+    made = serializers.IntegerField(help_text="Of them, stopped within their target.")
+    missed = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="made / clocks (0-1).")
+
+
+SlaTable = table(
+    "MetricsSla",
+    ComplianceRow,
+    "SLA compliance per target: every priority first, then each priority with clocks.",
+)
 
 
 class ChangeRow(Serializer[Any]):

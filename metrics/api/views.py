@@ -124,7 +124,10 @@ class MetricsViewSet(viewsets.ViewSet):
         twice = {name: ["Give one value."] for name in SCALAR if len(params.getlist(name)) > 1}
         form = ScopeForm(params)
         if twice or not form.is_valid():
-            raise exceptions.ValidationError({**form.errors.get_json_data(), **twice})
+            errors: dict[str, Any] = {
+                name: [str(m) for m in msgs] for name, msgs in form.errors.items()
+            }
+            raise exceptions.ValidationError({**errors, **twice})
         scope = form.scope()
         table = build(scope)
         if request.accepted_renderer.format == "csv":
@@ -188,6 +191,17 @@ class MetricsViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"], url_path="services")
     def services(self, request: Request) -> Response:
         return self._answer(request, tables.services_table, out.ServicesTable)
+
+    @documented(
+        "sla",
+        out.SlaTable,
+        "SLA compliance",
+        "Of the SLA clocks of the period's incidents that stopped (not canceled), the share "
+        "that made their target: per target, overall and per priority.",
+    )
+    @action(detail=False, methods=["get"], url_path="sla")
+    def sla(self, request: Request) -> Response:
+        return self._answer(request, tables.sla_table, out.SlaTable)
 
     @documented(
         "changes",

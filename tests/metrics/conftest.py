@@ -5,11 +5,13 @@ import pytest
 from django.utils import timezone
 
 from metrics.scope import Scope
+from sla.defaults import sla_defaults_create
 from tests.metrics.data import Desk, build_desk
 
 
 @pytest.fixture
 def desk(agent, manager, team, service, category) -> Desk:
+    sla_defaults_create()  # ITIL's targets per priority: every incident gets its clocks
     return build_desk(agent, manager, team, service, category)
 
 

@@ -8,6 +8,7 @@ from statistics import fmean
 
 from incidents.models import Incident
 from metrics.scope import Scope
+from sla.models import Clock
 
 FIELDS = (
     "pk", "status", "service", "service__name", "assignment_group", "assignment_group__name",
@@ -67,6 +68,35 @@ def stats(selected: list[dict], key: str) -> dict:
         "p50": percentile(values, 0.5),
         "p90": percentile(values, 0.9),
     }
+
+
+def clock_rows() -> list[dict]:
+    """Every clock with its incident's fields under the incident's own names."""
+    fields = ("target", "made_sla", "stopped_at", "cancelled_at")
+    incident_fields = (
+        "reported_at",
+        "service",
+        "assignment_group",
+        "priority",
+        "severity",
+        "category",
+    )
+    return [
+        {**{f: row[f] for f in fields}, **{f: row[f"incident__{f}"] for f in incident_fields}}
+        for row in Clock.objects.values(*fields, *(f"incident__{f}" for f in incident_fields))
+    ]
+
+
+def compliance(clocks: list[dict], scope: Scope, target: str, priority: int | None) -> dict:
+    counted = [
+        c
+        for c in in_scope(clocks, scope)
+        if c["target"] == target
+        and c["stopped_at"] is not None
+        and c["cancelled_at"] is None
+        and (priority is None or c["priority"] == priority)
+    ]
+    return {"clocks": len(counted), "made": sum(1 for c in counted if c["made_sla"] is True)}
 
 
 def week_of(at: datetime) -> datetime:

@@ -6,6 +6,7 @@ import pytest
 
 from metrics.backlog import backlog
 from metrics.breakdown import breakdown
+from metrics.compliance import compliance
 from metrics.durations import summary
 from metrics.mtbf import mtbf_per_service
 from metrics.trend import weekly
@@ -92,6 +93,26 @@ def test_the_backlog_agrees(desk):
             ages = [(scope.at - r["reported_at"]).total_seconds() / 86400 for r in open_rows]
             inside = [a for a in ages if a >= low and (high is None or a < high)]
             assert bucket.incidents == len(inside), (scope, bucket)
+
+
+def test_sla_compliance_agrees(desk):
+    clocks = ref.clock_rows()
+    stopped = [c for c in clocks if c["stopped_at"] and not c["cancelled_at"]]
+    assert {c["made_sla"] for c in stopped} == {True, False}  # the desk has both
+    for scope in sampled_scopes(desk):
+        result = compliance(scope)
+        for target in ("response", "resolution"):
+            rows = [r for r in result if r.target == target]
+            assert rows[0].priority is None
+            assert (rows[0].clocks, rows[0].made) == tuple(
+                ref.compliance(clocks, scope, target, None).values()
+            )
+            for row in rows[1:]:
+                expected = ref.compliance(clocks, scope, target, row.priority)
+                assert (row.clocks, row.made) == (expected["clocks"], expected["made"])
+                assert row.clocks > 0
+                assert close(row.rate, row.made / row.clocks)
+            assert sum(r.clocks for r in rows[1:]) == rows[0].clocks
 
 
 def test_mtbf_is_the_mean_of_the_gaps_between_consecutive_incidents(desk):

@@ -19,6 +19,7 @@ URLS = (
     "/api/v1/metrics/incidents/breakdown/",
     "/api/v1/metrics/backlog/",
     "/api/v1/metrics/services/",
+    "/api/v1/metrics/sla/",
     "/api/v1/metrics/changes/",
 )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/metrics/incidentreport/"
-CHARTS = ("trend", "services", "backlog")
+CHARTS = ("trend", "sla", "services", "backlog")
 
 
 def test_an_agent_sees_the_charts_their_tables_and_csv_links(desk, client, agent):
@@ -26,7 +26,8 @@ def test_an_agent_sees_the_charts_their_tables_and_csv_links(desk, client, agent
         assert "<title>" in svg.group(0).split("</desc>", 1)[1]  # tooltips on the marks
     assert "MTTA and MTTR (resolve) by week" in html
     assert "Top 10 services by incident count" in html and ">VPN<" in html
-    assert html.count('<table class="report-table">') == 6
+    assert "SLA compliance by priority" in html and "Resolution, all priorities" in html
+    assert html.count('<table class="report-table">') == 7
     assert 'href="/api/v1/metrics/incidents/trend/?from=' in html and "format=csv" in html
     assert "style=" not in html.split('id="content-main"', 1)[1]  # the CSP allows none
     assert "<script" not in html.split('id="content-main"', 1)[1]
