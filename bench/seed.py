@@ -18,6 +18,7 @@ A second run finds them and does nothing.
 
 import os
 import time
+from dataclasses import dataclass, field
 
 import environ
 import psycopg
@@ -53,7 +54,7 @@ def u(k: int, j: int = 0) -> str:
     return U.format(k=k, j=j)
 
 
-SEED_SQL = f"""
+SEED_TEMPLATE = f"""
 WITH teams AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_team),
      services AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_service),
      cats AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog_category
@@ -65,8 +66,9 @@ INSERT INTO incidents_incident (
     number, title, description, impact, urgency, priority, priority_override_reason,
     reassignment_count, created_at, updated_at, status, source, contact, severity,
     hold_reason, reopen_count, resolution_code, resolution_notes, close_code, close_notes,
-    detected_at, reported_at, acknowledged_at, resolved_at, closed_at,
-    assigned_to_id, assignment_group_id, caller_id, category_id, service_id
+    impact_started_at, detected_at, reported_at, acknowledged_at, mitigated_at, resolved_at,
+    closed_at, assigned_to_id, assignment_group_id, caller_id, category_id, service_id,
+    war_room_url
 )
 SELECT 'INC' || lpad(g::text, 7, '0'),
        titles.names[1 + g %% cardinality(titles.names)] || ' (' || g || ')',
@@ -74,21 +76,19 @@ SELECT 'INC' || lpad(g::text, 7, '0'),
            || ' since this morning; the caller has restarted twice and it still happens. '
            || 'Affects their whole team (ref ' || g || ').',
        imp, urg, LEAST(5, imp + urg - 1), '',
-       g %% 4, t, t + interval '1 hour', st, 'phone', '', NULL,
-       CASE WHEN st = 3 THEN 'awaiting_caller' ELSE '' END, 0,
+       g %% 4, t, t + interval '1 hour', st, 'phone', '', {{severity}},
+       CASE WHEN st = 3 THEN 'awaiting_caller' ELSE '' END, {{reopens}},
        CASE WHEN st IN (6, 7) THEN 'workaround_provided' ELSE '' END,
        CASE WHEN st IN (6, 7) THEN 'Restarted the service; the caller confirmed.' ELSE '' END,
        CASE WHEN st = 7 THEN 'confirmed' ELSE '' END, '',
-       t, t, CASE WHEN st = 1 THEN NULL ELSE t + interval '10 minutes' END,
-       CASE WHEN st IN (6, 7) THEN t + interval '50 minutes' END,
-       CASE WHEN st = 7 THEN t + interval '1 hour' END,
+       {{milestones}},
        CASE WHEN st = 1 THEN NULL ELSE agents.ids[1 + g %% cardinality(agents.ids)] END,
        teams.ids[1 + floor(cardinality(teams.ids) * power({u(7, 1)}, 4))::int],
        callers.ids[1 + g %% cardinality(callers.ids)],
        cats.ids[1 + floor(cardinality(cats.ids) * power({u(11, 2)}, 2))::int],
-       services.ids[1 + g %% cardinality(services.ids)]
-FROM generate_series(%(start)s, %(stop)s) AS g,
-     LATERAL (SELECT now() - (%(stop)s - g) * interval '30 seconds' AS t,
+       services.ids[1 + g %% cardinality(services.ids)], ''
+FROM generate_series(%(start)s::int, %(stop)s::int) AS g,
+     LATERAL (SELECT now() - (%(last)s - g) * %(spacing)s * interval '1 second' AS t,
                      CASE WHEN {u(13, 3)} < 0.017 THEN 1 WHEN {u(13, 3)} < 0.970 THEN 2
                           ELSE 3 END AS imp,
                      CASE WHEN {u(17, 4)} < 0.021 THEN 1 WHEN {u(17, 4)} < 0.972 THEN 2
@@ -96,8 +96,67 @@ FROM generate_series(%(start)s, %(stop)s) AS g,
                      CASE WHEN {u(19, 5)} < 0.93 THEN 7 WHEN {u(19, 5)} < 0.96 THEN 6
                           WHEN {u(19, 5)} < 0.98 THEN 2 WHEN {u(19, 5)} < 0.99 THEN 1
                           ELSE 3 END AS st) AS row,
+     {{durations}}
      teams, services, cats, callers, agents, titles
 """
+
+
+def normal(k: int, j: int) -> str:
+    """A standard normal draw from two of the row's uniforms (Box-Muller)."""
+    return f"(sqrt(-2 * ln({u(k, j)} + 0.5 / 65536)) * cos(2 * pi() * {u(k + 1, j)}))"
+
+
+# Web: every incident's milestones at fixed offsets (all web.py needs; kept as it was).
+FIXED = {
+    "severity": "NULL",
+    "reopens": "0",
+    "milestones": """NULL, t, t, CASE WHEN st = 1 THEN NULL ELSE t + interval '10 minutes' END,
+       NULL, CASE WHEN st IN (6, 7) THEN t + interval '50 minutes' END,
+       CASE WHEN st = 7 THEN t + interval '1 hour' END""",
+    "durations": "",
+}
+# Metrics: the log's shapes (last state of each of its 24,918 incidents): time to the
+# first update has a median of 21 minutes and a long tail (p90 93 h), time to resolve a
+# median of 22 h and p90 of 16 days: log-normal, sigma 3 and 2.2 (capped at 30 and 180
+# days). 1.1 % reopened. Not in the log, chosen to give every metric rows to read: 30 %
+# detected a few minutes before they were reported, 15 % with impact started before
+# that, 10 % mitigated before resolution, a quarter with a severity.
+LOG = {
+    "severity": f"""CASE WHEN {u(23, 6)} < 0.01 THEN 1 WHEN {u(23, 6)} < 0.05 THEN 2
+            WHEN {u(23, 6)} < 0.15 THEN 3 WHEN {u(23, 6)} < 0.25 THEN 4 END""",
+    "reopens": f"CASE WHEN {u(29, 7)} < 0.011 AND st IN (2, 6, 7) THEN 1 ELSE 0 END",
+    "milestones": f"""CASE WHEN {u(31, 8)} < 0.15
+            THEN t - d.detect - d.impact END,
+       t - d.detect, t,
+       CASE WHEN st <> 1 THEN LEAST(now(), t + d.ack) END,
+       CASE WHEN st IN (6, 7) AND {u(37, 9)} < 0.10
+            THEN LEAST(now(), t + d.ack + (d.res - d.ack) * 0.3) END,
+       CASE WHEN st IN (6, 7) THEN LEAST(now(), t + d.res) END,
+       CASE WHEN st = 7 THEN LEAST(now(), t + d.res + interval '1 day') END""",
+    "durations": f"""LATERAL (SELECT
+         CASE WHEN {u(41, 10)} < 0.3 THEN interval '300 seconds' * exp({normal(43, 11)})
+              ELSE interval '0' END AS detect,
+         interval '900 seconds' * exp(1.2 * {normal(47, 12)}) AS impact,
+         interval '1 second' * LEAST(30 * 86400, 1260 * exp(3 * {normal(53, 13)})) AS ack,
+         interval '1 second' * LEAST(180 * 86400, 79560 * exp(2.2 * {normal(59, 14)}))
+             AS res0) AS d0,
+     LATERAL (SELECT d0.detect, d0.impact, d0.ack,
+                     GREATEST(d0.res0, d0.ack + interval '5 minutes') AS res) AS d,""",
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How the seeded incidents look beyond the log's categorical shape."""
+
+    spacing: float = 30
+    """Seconds between two incidents' reports (1,000,000 x 63 s is two years)."""
+    milestones: dict[str, str] = field(default_factory=lambda: FIXED)
+    per_batch: bool = True
+    """Each batch of 200,000 ends now (as web.py always seeded); else the last incident
+    is the one reported now and the first ``spacing x target`` seconds ago."""
+
+
 TIMELINE_SQL = """
 INSERT INTO incidents_incidenttimelineentry (kind, verb, body, data, created_at, ticket_id,
                                              author_id)
@@ -116,9 +175,18 @@ WHERE i.id > %(after)s
 """
 
 
-def seed_incidents(target: int, titles: list[str]) -> None:
+def seed_sql(shape: Shape) -> str:
+    return SEED_TEMPLATE.format(**shape.milestones)
+
+
+SEED_SQL = seed_sql(Shape())
+
+
+def seed_incidents(target: int, titles: list[str], shape: Shape | None = None) -> None:
     """Bring the incidents of the configured database up to ``target`` (Django is set up;
     the demo desk is loaded first, then the catalog is widened to the log's shape)."""
+    shape = shape or Shape()
+    sql = seed_sql(shape)
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -160,7 +228,16 @@ def seed_incidents(target: int, titles: list[str]) -> None:
         for first in range(have + 1, target + 1, batch):
             last = min(first + batch - 1, target)
             # Demo incidents use low numbers; bench rows start past them.
-            cursor.execute(SEED_SQL, {"start": first + 1000, "stop": last + 1000, "titles": titles})
+            cursor.execute(
+                sql,
+                {
+                    "start": first + 1000,
+                    "stop": last + 1000,
+                    "last": (last if shape.per_batch else target) + 1000,
+                    "spacing": shape.spacing,
+                    "titles": titles,
+                },
+            )
             print(f"  seeded {last:,} incidents", flush=True)
         cursor.execute(TIMELINE_SQL, {"after": after})
         print("  timelines written", flush=True)

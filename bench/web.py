@@ -15,15 +15,12 @@ ceiling for every scenario, and writes them to ``bench/results/web-<time>.json``
 import argparse
 import json
 import os
-import random
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +43,7 @@ os.environ["SECRET_KEY"] = "bench-only-" + "x" * 50
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
 import django  # noqa: E402
+from load import Figures, Request, check, product_queries, run_wrk, verified_session  # noqa: E402
 from seed import ensure_database, seed_incidents  # noqa: E402
 from serving import free_port, start_server, stop  # noqa: E402
 
@@ -54,11 +52,7 @@ ensure_database(CEILING_DB)
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.tokens import api_token_issue  # noqa: E402
@@ -80,52 +74,6 @@ SELECT 'T' || lpad(g::text, 8, '0'), 'Ticket ' || g,
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
 
-WRK_SCRIPT = """
-local paths = {%(paths)s}
-local method = "%(method)s"
-local headers = {%(headers)s}
-local body_template = %(body)s
-local counter = 0
-local threads = {}
--- Each thread's number, a global of its own Lua state (set from the main state): a
--- chunk-level "local tid" would shadow it, and every thread would write the same bodies.
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
-end
-function init(args)
-  math.randomseed(os.time() + (tid or 0))
-end
-function request()
-  counter = counter + 1
-  local path = paths[math.random(#paths)]
-  local body = nil
-  if body_template ~= nil then
-    body = string.gsub(body_template, "{n}", string.format("%%d-%%d-%%d", os.time(), tid, counter))
-  end
-  return wrk.format(method, path, headers, body)
-end
-function done(summary, latency, requests)
-  local f = io.open("%(out)s", "w")
-  f:write(string.format(
-    '{"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, '
-    .. '"errors": %%d, "bad_status": %%d}',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-  f:close()
-end
-"""
-
-
-@dataclass
-class Request:
-    method: str
-    paths: list[str]
-    headers: dict[str, str] = field(default_factory=dict)
-    body: str | None = None
-
 
 @dataclass
 class Scenario:
@@ -135,94 +83,6 @@ class Scenario:
     ceiling: Request
     goal: float
     """The ratio to reach (issue 10)."""
-
-
-@dataclass
-class Figures:
-    rps: list[float] = field(default_factory=list)
-    p50: list[float] = field(default_factory=list)
-    p99: list[float] = field(default_factory=list)
-    errors: int = 0
-    bad_status: int = 0
-    queries: int | None = None
-
-
-def lua_string(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid Lua string literal here
-
-
-def run_wrk(base: str, request: Request, connections: int, seconds: float, tmp: Path) -> dict:
-    out = tmp / f"wrk-{random.random()}.json"
-    script = tmp / "script.lua"
-    script.write_text(
-        WRK_SCRIPT
-        % {
-            "paths": ", ".join(lua_string(p) for p in request.paths),
-            "method": request.method,
-            "headers": ", ".join(
-                f"[{lua_string(k)}] = {lua_string(v)}" for k, v in request.headers.items()
-            ),
-            "body": lua_string(request.body) if request.body is not None else "nil",
-            "out": out,
-        }
-    )
-    threads = min(2, connections)
-    subprocess.run(
-        [
-            shutil.which("wrk") or "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds:g}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            base,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    result = json.loads(out.read_text())
-    result["rps"] = result["requests"] / result["seconds"]
-    return result
-
-
-def check(base: str, request: Request) -> None:
-    """One request by hand: a scenario that redirects or fails measures nothing."""
-    unique = f"c{random.randrange(10**9)}"
-    body = request.body.replace("{n}", unique).encode() if request.body else None
-    req = urllib.request.Request(
-        base + request.paths[0], data=body, method=request.method, headers=request.headers
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:
-            status = response.status
-            final = response.url
-    except urllib.error.HTTPError as exc:
-        raise SystemExit(f"{request.method} {base}{request.paths[0]} answered {exc.code}") from exc
-    if status >= 300 or final != base + request.paths[0]:
-        raise SystemExit(f"{request.method} {base}{request.paths[0]} answered {status} at {final}")
-
-
-def product_queries(client: Client, request: Request) -> int:
-    """SQL per request, counted in-process on the same settings (the server runs DEBUG
-    off and cannot count)."""
-    kwargs = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()}
-    call = client.post if request.method == "POST" else client.get
-    extra = (
-        {"data": request.body.replace("{n}", "q"), "content_type": "application/json"}
-        if request.body
-        else {}
-    )
-    call(request.paths[0], **extra, **kwargs)  # warm
-    with CaptureQueriesContext(connection) as queries:
-        response = call(request.paths[-1], **extra, **kwargs)
-    assert response.status_code < 300, (
-        request.paths[-1],
-        response.status_code,
-        response.content[:300],
-    )
-    return len(queries)
 
 
 CEILING_SETUP = """
@@ -308,16 +168,7 @@ def main() -> None:
     service = Service.objects.filter(is_active=True).first()
     _, token = api_token_issue(agent, name="bench/web.py")
     admin = User.objects.get(username="admin")
-    browser = Client()
-    browser.force_login(admin)
-    # A superuser signs in with a second factor: the session has given it, as after the
-    # code page (docs/operations.md#second-factor), so the admin pages answer.
-    device = TOTPDevice.objects.filter(user=admin, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=admin, name="bench", confirmed=True)
-    verified = browser.session
-    verified[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    verified.save()
-    session = browser.cookies["sessionid"].value
+    session = verified_session(admin)
     api = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     numbers = list(Incident.objects.order_by("?").values_list("number", "pk")[:200])
     c_ids = ceiling["ids"]

@@ -13,7 +13,10 @@ class Seconds(Func):
     """``end - start`` in seconds (a float; NULL when either is NULL)."""
 
     output_field = FloatField()
-    template = "EXTRACT(EPOCH FROM (%(expressions)s))::double precision"
+    # date_part, not EXTRACT: since PostgreSQL 14 EXTRACT returns numeric, and numeric
+    # arithmetic and sorting for the percentiles cost twice the time of double precision
+    # over a year of incidents (bench/metrics.py). The same seconds either way.
+    template = "date_part('epoch', (%(expressions)s))"
     arg_joiner = " - "
 
     def __init__(self, end: str | Expression, start: str | Expression) -> None:

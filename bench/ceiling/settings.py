@@ -5,7 +5,8 @@ as large as the desk's). No auth on the views, no
 framework, no middleware but what the admin needs. What servicedesk is measured against.
 
 Runs under the same production server and PostgreSQL as servicedesk, on its own database
-(``CEILING_DATABASE_URL``, default ``servicedesk_bench_ceiling``)."""
+(``CEILING_DATABASE_URL``, default ``servicedesk_bench_ceiling``); the metrics views read
+the desk's tables and run with ``CEILING_DATABASE_URL`` set to the desk's database."""
 
 import os
 from pathlib import Path

@@ -8,4 +8,6 @@ urlpatterns = [
     path("tickets/", views.tickets),
     path("tickets/<int:pk>/", views.retrieve),
     path("alerts/", views.alerts),
+    path("metrics/aggregate/", views.mtt_aggregate),
+    path("metrics/breaching/", views.breaching_soon),
 ]

@@ -2,6 +2,7 @@
 
 import json
 
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -55,3 +56,85 @@ def alerts(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "success", "message": "Alerts processed", "alerts": 1}, status=202
     )
+
+
+# The metrics ceiling (bench/metrics.py) runs on the desk's own database
+# (CEILING_DATABASE_URL set to it): per kind of report, the least SQL that reads the same
+# rows, by hand. {team} is the optional team filter.
+PERIOD = "reported_at >= %(from)s AND reported_at < %(to)s"
+AGGREGATE_SQL = {
+    # One mean and two percentiles of one duration (what any MTTx figure costs at least).
+    "durations": f"""
+SELECT count(x), avg(x), percentile_cont(0.5) WITHIN GROUP (ORDER BY x),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY x)
+FROM (SELECT date_part('epoch', resolved_at - reported_at) AS x
+      FROM incidents_incident WHERE {PERIOD} {{team}}) AS rows
+""",
+    # One GROUP BY with a count and a mean (one of a breakdown's tables).
+    "groups": f"""
+SELECT service_id, count(*), avg(date_part('epoch', resolved_at - reported_at))
+FROM incidents_incident WHERE {PERIOD} {{team}} GROUP BY service_id
+""",
+    # Count and first/last report per service (what MTBF needs).
+    "services": f"""
+SELECT service_id, count(*), min(reported_at), max(reported_at)
+FROM incidents_incident WHERE {PERIOD} {{team}} GROUP BY service_id
+""",
+    # Open at the period's end, two age buckets.
+    "backlog": """
+SELECT count(*) FILTER (WHERE reported_at > %(to)s - interval '1 day'),
+       count(*) FILTER (WHERE reported_at <= %(to)s - interval '30 days')
+FROM incidents_incident
+WHERE reported_at <= %(to)s AND (resolved_at IS NULL OR resolved_at > %(to)s)
+  AND (closed_at IS NULL OR closed_at > %(to)s) {team}
+""",
+    # Closed changes of the period by type, and the unsuccessful ones.
+    "changes": """
+SELECT type, count(*), count(*) FILTER (WHERE close_code = 'unsuccessful')
+FROM changes_change
+WHERE status = 7 AND closed_at >= %(from)s AND closed_at < %(to)s {team} GROUP BY type
+""",
+    # The share of stopped clocks made, by target, for the incidents of the period.
+    "sla": """
+SELECT c.target, count(*), avg(c.made_sla::int)
+FROM sla_clock c JOIN incidents_incident i ON i.id = c.incident_id
+WHERE c.cancelled_at IS NULL AND c.stopped_at IS NOT NULL
+  AND i.reported_at >= %(from)s AND i.reported_at < %(to)s {team}
+GROUP BY c.target
+""",
+}
+BREACHING_SQL = """
+SELECT i.id, i.number, i.title, i.status, i.priority, c.breach_at
+FROM sla_clock c JOIN incidents_incident i ON i.id = c.incident_id
+WHERE c.cancelled_at IS NULL AND c.stopped_at IS NULL AND c.paused_since IS NULL
+  AND c.breach_at > now() AND c.breach_at <= now() + interval '60 minutes'
+ORDER BY c.breach_at LIMIT 100
+"""
+
+
+def mtt_aggregate(request: HttpRequest) -> JsonResponse:
+    """The ``kind`` query of ``AGGREGATE_SQL`` over ``[from, to)`` (and one ``team``)."""
+    kind = request.GET.get("kind", "durations")
+    params: dict[str, object] = {
+        "from": parse_datetime(request.GET["from"]),
+        "to": parse_datetime(request.GET["to"]),
+    }
+    team = ""
+    if request.GET.get("team"):
+        params["team"] = int(request.GET["team"])
+        column = "i.assignment_group_id" if kind == "sla" else "assignment_group_id"
+        team = f"AND {column} = %(team)s"
+    with connection.cursor() as cursor:
+        cursor.execute(AGGREGATE_SQL[kind].format(team=team), params)
+        rows = cursor.fetchall()
+    return JsonResponse({"rows": [[str(value) for value in row] for row in rows]})
+
+
+def breaching_soon(request: HttpRequest) -> JsonResponse:
+    """100 incidents whose running clock breaches within the hour, soonest first: a list
+    by an indexed column."""
+    with connection.cursor() as cursor:
+        cursor.execute(BREACHING_SQL)
+        columns = [c.name for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return JsonResponse({"results": rows})
