@@ -35,17 +35,17 @@ _STOPPED_BY = {Target.RESPONSE: "acknowledged", Target.RESOLUTION: "resolved"}
 
 def due_clock_ids(now: datetime, limit: int = SWEEP_LIMIT) -> list[int]:
     """Running clocks with a warning or a breach due and not stamped, oldest first: each
-    half reads its own partial index."""
+    half reads its own partial index. Two queries rather than one UNION: SQLite (``make
+    run``) refuses a LIMIT inside a compound statement."""
     running = Clock.objects.running()
     warn = running.filter(warned_at__isnull=True, warn_at__lte=now).order_by("warn_at")
-    breach = running.filter(breached_at__isnull=True, breach_at__lte=now).order_by("breach_at")
-    # Each half is bounded on its own index; the UNION itself is not ordered (the model's
-    # default ordering names columns a UNION of two value lists has not).
-    found = (
-        warn.values_list("pk", "warn_at")[:limit]
-        .union(breach.values_list("pk", "breach_at")[:limit])
-        .order_by()
-    )
+    # A target used up exactly at ``breach_at`` is still met (``clockops.stop``): the
+    # breach is due only once that instant has passed.
+    breach = running.filter(breached_at__isnull=True, breach_at__lt=now).order_by("breach_at")
+    found = [
+        *warn.values_list("pk", "warn_at")[:limit],
+        *breach.values_list("pk", "breach_at")[:limit],
+    ]
     due = sorted(found, key=lambda row: (row[1], row[0]))
     return list(dict.fromkeys(pk for pk, _ in due))[:limit]
 
@@ -66,8 +66,12 @@ def fire_due(now: datetime | None = None) -> int:
     return told
 
 
-def _is_due(due: datetime | None, stamped: datetime | None, now: datetime) -> bool:
-    return stamped is None and due is not None and due <= now
+def _is_due(
+    due: datetime | None, stamped: datetime | None, now: datetime, *, strictly: bool = False
+) -> bool:
+    if stamped is not None or due is None:
+        return False
+    return due < now if strictly else due <= now
 
 
 def _fire_one(pk: int, now: datetime) -> str | None:
@@ -82,11 +86,16 @@ def _fire_one(pk: int, now: datetime) -> str | None:
     )
     if incident is None:
         return None  # a move or the other sweep holds it: the next sweep looks again
-    clock = Clock.objects.select_for_update(of=("self",)).select_related("definition").get(pk=pk)
-    if not clock.is_running:
-        return None  # paused, stopped or cancelled since it was found
+    clock = (
+        Clock.objects.select_for_update(of=("self",))
+        .select_related("definition")
+        .filter(pk=pk)
+        .first()
+    )
+    if clock is None or not clock.is_running:
+        return None  # gone (a rebuild), paused, stopped or cancelled since it was found
     warn_due = _is_due(clock.warn_at, clock.warned_at, now)
-    breach_due = _is_due(clock.breach_at, clock.breached_at, now)
+    breach_due = _is_due(clock.breach_at, clock.breached_at, now, strictly=True)
     if not (warn_due or breach_due):
         return None  # the other sweep was first
     if warn_due:

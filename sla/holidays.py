@@ -162,9 +162,12 @@ def parse_ical(data: bytes, years: range) -> tuple[dict[date, str], int]:
     skipped = 0
     for event in parsed.walk("VEVENT"):
         try:
-            days = _event_days(event, years)
-        except (ValueError, TypeError, AttributeError):
-            days = None  # an RRULE or EXDATE dateutil cannot read
+            # Built here, inside the try: a date past year 9999 overflows while the
+            # generator runs, not when it is made.
+            found_days = _event_days(event, years)
+            days = None if found_days is None else list(found_days)
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            days = None  # an RRULE or EXDATE dateutil cannot read, or dates past 9999
         if days is None:
             skipped += 1
             continue

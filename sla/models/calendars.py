@@ -32,6 +32,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+def validate_business_day(value: timedelta) -> None:
+    # Zero would breach every clock in days at once; more than a day is not a day.
+    if not timedelta(0) < value <= timedelta(hours=24):
+        raise ValidationError("A business day is more than zero and at most 24 hours.")
+
+
 class Calendar(models.Model):
     name = models.CharField(max_length=100, unique=True)
     time_zone = models.CharField(
@@ -48,7 +54,9 @@ class Calendar(models.Model):
     )
     business_day = models.DurationField(
         default=timedelta(hours=8),
-        help_text="How long one business day is when a target is given in days.",
+        validators=[validate_business_day],
+        help_text="How long one business day is when a target is given in days "
+        "(more than zero, at most 24 hours).",
     )
     history = HistoricalRecords()
 

@@ -37,14 +37,14 @@ class ClockQuerySet(models.QuerySet["Clock"]):
 
     def breaching_within(self, now: datetime, delta: timedelta) -> Self:
         """Running clocks not breached yet whose deadline falls within ``delta`` of ``now``."""
-        return self.running().filter(breach_at__gt=now, breach_at__lte=now + delta)
+        return self.running().filter(breach_at__gte=now, breach_at__lte=now + delta)
 
     def breached(self, now: datetime | None = None) -> Self:
         """Clocks stamped breached, and running ones past their deadline the alarms have
         not stamped yet."""
         now = now or timezone.now()
         return self.active().filter(
-            models.Q(breached_at__isnull=False) | (RUNNING & models.Q(breach_at__lte=now))
+            models.Q(breached_at__isnull=False) | (RUNNING & models.Q(breach_at__lt=now))
         )
 
 

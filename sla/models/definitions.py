@@ -28,6 +28,8 @@ class TargetUnit(models.TextChoices):
     BUSINESS_DAYS = "business_days", "Business days"
 
 
+# Ten years of seconds: far beyond any desk's target, and inside the clock's integer column.
+MAX_TARGET_SECONDS = 10 * 366 * 24 * 3600
 DEFAULT_PAUSE_REASONS = [HoldReason.AWAITING_CALLER.value, HoldReason.AWAITING_VENDOR.value]
 
 
@@ -115,6 +117,14 @@ class SlaDefinition(models.Model):
                 errors[field] = ["A target must be more than zero (empty: no clock)."]
         if self.response_target is None and self.resolution_target is None:
             errors["resolution_target"] = ["Give at least one target."]
+        if self.calendar_id is not None and self.unit in TargetUnit.values:
+            day = self.calendar.business_day
+            for field in ("response_target", "resolution_target"):
+                seconds = self.target_seconds(field.removesuffix("_target"), day)
+                if field not in errors and seconds is not None and seconds > MAX_TARGET_SECONDS:
+                    errors[field] = ["A target is at most ten years of business time."]
+                elif field not in errors and seconds is not None and seconds < 1:
+                    errors[field] = ["A target is at least one second."]
         if errors:
             raise ValidationError(errors)
 

@@ -85,7 +85,7 @@ def test_the_breach_tells_the_manager_too_once(logged):
     incident = logged()
     fire_due(WARN)
 
-    assert fire_due(DEADLINE) == 1
+    assert fire_due(DEADLINE + timedelta(seconds=1)) == 1
     assert fire_due(DEADLINE + timedelta(hours=1)) == 0
 
     clock = clock_of(incident, Target.RESOLUTION)
@@ -149,7 +149,7 @@ def test_two_sweeps_at_once_tell_each_alarm_once(logged):
     def sweep() -> None:
         try:
             start.wait()
-            results.append(fire_due(DEADLINE))
+            results.append(fire_due(DEADLINE + timedelta(seconds=1)))
         finally:
             connection.close()
 

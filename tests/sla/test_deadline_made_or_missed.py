@@ -43,3 +43,25 @@ def test_resolution_at_the_deadline_is_made_one_minute_after_is_missed(
     incident.refresh_from_db()
     assert incident.made_sla is False
     assert incident.history.first().history_change_reason == "SLA missed"
+
+
+def test_no_breach_is_told_at_the_very_instant_that_still_counts_as_met(
+    make_incident, agent, always, define
+):
+    """A target used up exactly at its deadline is met; a sweep at that instant tells
+    nobody, and one a second later tells the breach."""
+    from sla.alarms import fire_due
+
+    define("24x7 4h", always, resolution_target=4)
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with at(start):
+        incident = make_incident()
+    deadline = start + timedelta(hours=4)
+
+    fire_due(deadline)
+
+    clock = clock_of(incident, Target.RESOLUTION)
+    assert clock.breached_at is None
+    fire_due(deadline + timedelta(seconds=1))
+    clock.refresh_from_db()
+    assert clock.breached_at == deadline
