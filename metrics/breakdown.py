@@ -1,11 +1,12 @@
-"""Incidents per service, category and team (the assignment group), each one GROUP BY
-query (docs/metrics.md#breakdowns)."""
+"""Incidents per service, category and team (the assignment group): each one GROUP BY
+query, or all three from one scan of the period (docs/metrics.md#breakdowns)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q
+from django.db import connections
+from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 
-from incidents.models import OPEN_STATES
+from incidents.models import OPEN_STATES, Incident
 from metrics.expressions import Seconds
 from metrics.scope import Scope, incidents
 
@@ -52,6 +53,78 @@ def breakdown(scope: Scope, dimension: str, limit: int | None = None) -> list[Sh
     ]
 
 
+# The three tables in one statement, ordered as ``breakdown`` orders each (dimension,
+# most incidents first, then name; positions, so the alias cannot meet a column's name).
+_SQL = """
+WITH i AS ({inner}), g AS ({grouped})
+SELECT g.dim, g.id, COALESCE({names}) AS name, g.total, g.still_open, g.mttr
+FROM g {joins}
+ORDER BY 1, 4 DESC, 3
+"""
+
+# PostgreSQL: one pass over the period's rows, a hash table per grouping set.
+_GROUPING_SETS = """
+SELECT CASE {dim_case} END AS dim, CASE {id_case} END AS id,
+       COUNT(*) AS total, COUNT(i.open_now) AS still_open, AVG(i.resolve_seconds) AS mttr
+FROM i GROUP BY GROUPING SETS ({sets})
+"""
+
+# SQLite has no GROUPING SETS: the same groups, one GROUP BY per dimension.
+_ONE_DIMENSION = """
+SELECT {dim} AS dim, i.{column} AS id,
+       COUNT(*) AS total, COUNT(i.open_now) AS still_open, AVG(i.resolve_seconds) AS mttr
+FROM i GROUP BY i.{column}
+"""
+
+
 def all_breakdowns(scope: Scope) -> list[Share]:
-    """The three tables one after another (the API's and the CSV's rows)."""
-    return [share for dimension in DIMENSIONS for share in breakdown(scope, dimension)]
+    """The three tables one after another (the API's and the CSV's rows): what
+    ``breakdown`` answers per dimension, from one statement that reads the period's
+    incidents once (a year is half a million rows; three GROUP BYs read them three times)."""
+    connection = connections[scope.using]
+    quote = connection.ops.quote_name
+    columns, tables = [], []
+    for field in DIMENSIONS.values():
+        model_field = Incident._meta.get_field(field)
+        columns.append(quote(field))  # the inner query's alias (``values``)
+        tables.append(quote(model_field.related_model._meta.db_table))  # type: ignore[union-attr]
+    rows = incidents(scope).annotate(
+        open_now=Case(When(status__in=OPEN_STATES, then=Value(1)), output_field=IntegerField()),
+        resolve_seconds=Seconds("resolved_at", "reported_at"),
+    )
+    inner, params = (
+        rows.values(*DIMENSIONS.values(), "open_now", "resolve_seconds")
+        .query.get_compiler(using=scope.using)
+        .as_sql()
+    )
+    if connection.vendor == "postgresql":
+        dim_case = " ".join(
+            f"WHEN GROUPING(i.{column}) = 0 THEN {n}" for n, column in enumerate(columns)
+        )
+        id_case = " ".join(f"WHEN GROUPING(i.{column}) = 0 THEN i.{column}" for column in columns)
+        sets = ", ".join(f"(i.{column})" for column in columns)
+        grouped = _GROUPING_SETS.format(dim_case=dim_case, id_case=id_case, sets=sets)
+    else:
+        grouped = " UNION ALL ".join(
+            _ONE_DIMENSION.format(dim=n, column=column) for n, column in enumerate(columns)
+        )
+    joins = " ".join(
+        f"LEFT JOIN {table} AS d{n} ON g.dim = {n} AND d{n}.id = g.id"
+        for n, table in enumerate(tables)
+    )
+    names = ", ".join(f"d{n}.name" for n in range(len(tables)))
+    sql = _SQL.format(inner=inner, grouped=grouped, names=names, joins=joins)
+    dimensions = list(DIMENSIONS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            Share(
+                dimension=dimensions[dim],
+                id=id_,
+                name=name or "(none)",
+                incidents=total,
+                open=still_open,
+                mttr_resolve_mean=None if mttr is None else float(mttr),
+            )
+            for dim, id_, name, total, still_open, mttr in cursor.fetchall()
+        ]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from metrics import charts, tables
-from metrics.breakdown import breakdown
+from metrics.breakdown import Share
+from metrics.mtbf import ServiceMtbf, services_and_mtbf
 from metrics.scope import Scope
 
 TOP_SERVICES = 10
@@ -91,8 +92,7 @@ def trend_section(scope: Scope) -> Section:
     return Section("trend", title, chart, headers, rows, csv_url("trend", scope))
 
 
-def services_section(scope: Scope) -> Section:
-    shares = breakdown(scope, "service", limit=TOP_SERVICES)
+def services_section(scope: Scope, shares: list[Share]) -> Section:
     title = f"Top {TOP_SERVICES} services by incident count"
     bars = [(s.name, float(s.incidents)) for s in shares]
     chart = charts.bar_chart("services", title, bars, charts.count)
@@ -141,9 +141,8 @@ def sla_section(scope: Scope) -> Section:
     return Section("sla", title, chart, headers, rows, csv_url("sla", scope))
 
 
-def mtbf_section(scope: Scope) -> Section:
-    table = tables.services_table(scope)
-    rows = [(r["name"], r["incidents"], _h(r["mtbf"])) for r in table.rows]
+def mtbf_section(scope: Scope, per_service: list[ServiceMtbf]) -> Section:
+    rows = [(m.name, m.incidents, _h(m.mtbf)) for m in per_service]
     headers = ("Service", "Incidents", "Mean time between failures")
     title = "Mean time between failures per service"
     return Section("mtbf", title, None, headers, rows, csv_url("services", scope))
@@ -167,12 +166,14 @@ def changes_section(scope: Scope) -> Section:
 
 def sections(scope: Scope) -> tuple[list[Section], dict[str, Any]]:
     summary, extra = summary_section(scope)
+    # The top services and MTBF both group the period's incidents by service: one scan.
+    shares, per_service = services_and_mtbf(scope, TOP_SERVICES)
     return [
         summary,
         trend_section(scope),
         sla_section(scope),
-        services_section(scope),
+        services_section(scope, shares),
         backlog_section(scope),
-        mtbf_section(scope),
+        mtbf_section(scope, per_service),
         changes_section(scope),
     ], extra

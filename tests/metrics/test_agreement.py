@@ -5,10 +5,10 @@ filter combinations."""
 import pytest
 
 from metrics.backlog import backlog
-from metrics.breakdown import breakdown
+from metrics.breakdown import DIMENSIONS, all_breakdowns, breakdown
 from metrics.compliance import compliance
 from metrics.durations import summary
-from metrics.mtbf import mtbf_per_service
+from metrics.mtbf import mtbf_per_service, services_and_mtbf
 from metrics.trend import weekly
 from tests.metrics import reference as ref
 from tests.metrics.conftest import sampled_scopes
@@ -82,6 +82,19 @@ def test_breakdowns_agree(desk):
                 assert close(share.mttr_resolve_mean, ref.stats(these, "mttr_resolve")["mean"])
 
 
+def test_the_three_breakdowns_from_one_scan_equal_one_query_each(desk):
+    # The API's single statement (GROUPING SETS) answers what the per-dimension queries
+    # answer, rows and order alike.
+    for scope in sampled_scopes(desk, count=8):
+        separate = [share for dimension in DIMENSIONS for share in breakdown(scope, dimension)]
+        together = all_breakdowns(scope)
+        assert [(s.dimension, s.id, s.name, s.incidents, s.open) for s in together] == [
+            (s.dimension, s.id, s.name, s.incidents, s.open) for s in separate
+        ]
+        for a, b in zip(together, separate, strict=True):
+            assert close(a.mttr_resolve_mean, b.mttr_resolve_mean)
+
+
 def test_the_backlog_agrees(desk):
     rows = ref.rows()
     limits = [(0, 1), (1, 3), (3, 7), (7, 30), (30, None)]
@@ -125,3 +138,16 @@ def test_mtbf_is_the_mean_of_the_gaps_between_consecutive_incidents(desk):
             gaps = ref.consecutive_gaps(selected, service)
             assert row.incidents == len(gaps) + 1
             assert close(row.mtbf, sum(gaps) / len(gaps) if gaps else None)
+
+
+def test_the_pages_per_service_tables_from_one_query_equal_their_own_queries(desk):
+    for scope in sampled_scopes(desk, count=8):
+        for limit in (1, 3, 10):
+            shares, per_service = services_and_mtbf(scope, limit)
+            expected = breakdown(scope, "service", limit=limit)
+            assert [(s.id, s.name, s.incidents, s.open) for s in shares] == [
+                (s.id, s.name, s.incidents, s.open) for s in expected
+            ]
+            for a, b in zip(shares, expected, strict=True):
+                assert close(a.mttr_resolve_mean, b.mttr_resolve_mean)
+            assert per_service == mtbf_per_service(scope)

@@ -8,7 +8,9 @@ import pytest
 from django.db import connection, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
+from catalog.models import Category, Service, Team
 from incidents.models import Incident
+from metrics.breakdown import DIMENSIONS, all_breakdowns, breakdown
 from metrics.durations import summary
 from metrics.scope import Scope
 from metrics.sqlite import register
@@ -56,16 +58,20 @@ def test_the_sqlite_aggregate_equals_postgresql_percentile_cont():
 
 @pytest.fixture
 def sqlite_copy(desk):
-    """The desk's incidents copied into an in-memory SQLite database, as ``ALIAS``."""
+    """The desk's incidents (and the names the breakdowns show) copied into an in-memory
+    SQLite database, as ``ALIAS``."""
     settings_dict = {**connections.settings["default"], "ENGINE": "django.db.backends.sqlite3"}
     settings_dict |= {"NAME": ":memory:", "TEST": {"NAME": ":memory:"}, "OPTIONS": {}}
     lite = DatabaseWrapper(settings_dict, alias=ALIAS)
     connections[ALIAS] = lite
     try:
+        copied = (Team, Service, Category, Incident)
         with lite.schema_editor() as editor:
-            editor.create_model(Incident)
-        with lite.constraint_checks_disabled():  # only the incident table is copied
-            Incident.objects.using(ALIAS).bulk_create(Incident.objects.all())
+            for model in copied:
+                editor.create_model(model)
+        with lite.constraint_checks_disabled():  # only these tables are copied
+            for model in copied:
+                model.objects.using(ALIAS).bulk_create(model.objects.all())
         yield ALIAS
     finally:
         lite.close()
@@ -90,3 +96,27 @@ def test_a_report_on_sqlite_equals_the_one_on_postgresql(desk, sqlite_copy):
         for a, b in zip(weekly(lite), weekly(scope), strict=True):
             assert (a.start, a.incidents) == (b.start, b.incidents)
             assert all(close(x.p50, y.p50) for x, y in zip(a.measures, b.measures, strict=True))
+
+
+def test_the_breakdowns_on_sqlite_equal_the_ones_on_postgresql(desk, sqlite_copy):
+    # SQLite has no GROUPING SETS: all_breakdowns groups there once per dimension.
+    for scope in sampled_scopes(desk, count=8):
+        lite = Scope(**{**scope.__dict__, "using": sqlite_copy})
+        together = all_breakdowns(lite)
+        separate = [share for dimension in DIMENSIONS for share in breakdown(lite, dimension)]
+        on_pg = all_breakdowns(scope)
+        for a, b in zip(together, separate, strict=True):
+            assert (a.dimension, a.id, a.name, a.incidents, a.open) == (
+                b.dimension,
+                b.id,
+                b.name,
+                b.incidents,
+                b.open,
+            )
+            assert close(a.mttr_resolve_mean, b.mttr_resolve_mean)
+        on_lite = {(s.dimension, s.id): s for s in together}
+        assert len(on_lite) == len(together) == len(on_pg)
+        for b in on_pg:
+            a = on_lite[(b.dimension, b.id)]
+            assert (a.name, a.incidents, a.open) == (b.name, b.incidents, b.open)
+            assert close(a.mttr_resolve_mean, b.mttr_resolve_mean)
