@@ -9,6 +9,7 @@ import pytest
 from sla.alarms import fire_due
 from sla.holidays import holidays_import_ical
 from sla.models import Clock, Target
+from sla.recalculation import clocks_recalculate
 from tests.sla.support import at, clock_of, move
 from tests.sla.test_calendar_admin import inline
 
@@ -94,3 +95,15 @@ def test_clocks_on_other_calendars_and_stopped_clocks_keep_their_times(
     holidays_import_ical(office, TUESDAY_ICS, years=range(2026, 2027), by=manager)
 
     assert clock_of(resolved, Target.RESOLUTION).history.count() == before
+
+
+def test_finding_the_clocks_costs_the_same_for_one_or_many(
+    make_incident, office, define, django_assert_num_queries
+):
+    define("Office", office, resolution_target=16)
+    with at(MON9):
+        for _ in range(6):
+            make_incident()
+    # Nothing moved: the calendar (3 queries) and one query for all six clocks, no saves.
+    with django_assert_num_queries(4):
+        assert clocks_recalculate(office, by=None) == 0
