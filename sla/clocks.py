@@ -92,7 +92,8 @@ def apply_event(
     for clock, reason in _moves(incident, verb, at, clocks):
         changed[id(clock)] = (clock, reason)
     new: list[Clock] = []
-    if verb in ("priority", "updated"):
+    # A reopen re-evaluates too: what matched may have changed while it was resolved.
+    if verb in ("priority", "updated", "reopen"):
         outcome = reevaluation.reevaluate(incident, at, clocks, active_definitions())
         for clock in outcome.cancelled:
             changed[id(clock)] = (clock, clock.cancel_reason)

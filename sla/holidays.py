@@ -17,6 +17,7 @@ from django.db import transaction
 
 from kernel.workflow import save_audited
 from sla.models import Calendar, Holiday
+from sla.recalculation import clocks_recalculate
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -68,6 +69,7 @@ def _store(
         Holiday.objects.bulk_create(new)
         if new:
             save_audited(locked, by=by, reason=f"{reason}: {len(new)} holidays added")
+            clocks_recalculate(locked, by=by)
     return len(new), len(existing)
 
 

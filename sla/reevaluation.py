@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sla.clockops import cancel, new_clock, stop
+from incidents.models import Status
+from sla.clockops import cancel, new_clock, resume, stop
 from sla.matching import first_match, load_calendar
 from sla.models import Clock, SlaDefinition, Target
 
@@ -42,8 +43,13 @@ def reevaluate(
     definition = first_match(definitions, incident)
     by_target = {clock.target: clock for clock in clocks}
     # Every clock of an incident has the same start and pauses until one stops: a new
-    # target copies them from a sibling.
-    template = by_target.get(Target.RESOLUTION) or by_target.get(Target.RESPONSE)
+    # target copies them from a running or paused sibling, else from the clock the last
+    # re-evaluation cancelled (a stopped sibling stopped taking pauses when it stopped).
+    unstopped = [clock for clock in clocks if clock.stopped_at is None]
+    template = next(
+        (clock for clock in unstopped if clock.target == Target.RESOLUTION),
+        unstopped[0] if unstopped else None,
+    )
     outcome = Outcome()
     loaded = False
     for target in Target:
@@ -68,7 +74,7 @@ def reevaluate(
             if not loaded:
                 load_calendar(definition.calendar)
                 loaded = True
-            source = current or template
+            source = current or template or _cancelled(incident)
             clock = new_clock(
                 incident,
                 definition,
@@ -82,6 +88,7 @@ def reevaluate(
             outcome.words.append(f"{name} SLA '{current.definition}' no longer applies: {why}.")  # type: ignore[union-attr]
             outcome.data.append({"target": target, "from": _name(current), "to": None})
             continue
+        _follow_hold(clock, incident, at)
         milestone = incident.acknowledged_at if target == Target.RESPONSE else incident.resolved_at
         if current is None and milestone is not None:
             stop(clock, milestone, definition.calendar.working_time())  # type: ignore[union-attr]
@@ -99,6 +106,31 @@ def reevaluate(
             }
         )
     return outcome
+
+
+def _cancelled(incident: "Incident") -> Clock | None:
+    """The incident's newest cancelled resolution clock: its start and pauses are the
+    incident's, when no active clock is left to copy them from (one query, only then)."""
+    return (
+        Clock.objects.filter(
+            incident=incident, target=Target.RESOLUTION, cancelled_at__isnull=False
+        )
+        .order_by("-cancelled_at", "-id")
+        .first()
+    )
+
+
+def _follow_hold(clock: Clock, incident: "Incident", at: datetime) -> None:
+    """The copied past pauses stay, but whether the new clock is paused now follows the
+    incident's hold under the NEW definition's pause reasons, from ``at`` on."""
+    held = (
+        incident.status == Status.ON_HOLD
+        and incident.hold_reason in clock.definition.pause_hold_reasons
+    )
+    if held and clock.paused_since is None:
+        clock.paused_since = max(at, clock.started_at)
+    elif not held and clock.paused_since is not None:
+        resume(clock, max(at, clock.paused_since))
 
 
 def _name(clock: Clock | None) -> str | None:

@@ -19,6 +19,7 @@ from sla.admin.holiday_forms import GenerateForm, IcalImportForm
 from sla.holidays import HolidayResult, UnknownRegion, holidays_generate, holidays_import_ical
 from sla.models import Calendar, Holiday, WorkingPeriod
 from sla.models.calendars import overlaps
+from sla.recalculation import clocks_recalculate
 
 
 class PeriodFormSet(BaseInlineFormSet):
@@ -63,6 +64,15 @@ class CalendarAdmin(SimpleHistoryAdmin):
     fields = ("name", "time_zone", "always_on", "business_day")
     inlines = (WorkingPeriodInline, HolidayInline)
     change_form_template = "admin/sla/calendar/change_form.html"
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        # After the inlines, so the periods and holidays just saved count; still inside the
+        # admin's transaction, so the clocks move with the calendar or not at all.
+        super().save_related(request, form, formsets, change)
+        if change:
+            clocks_recalculate(form.instance, by=acting_user(request))
 
     def get_urls(self) -> list[URLPattern]:
         def page(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
