@@ -10,7 +10,7 @@ import secrets
 import uuid
 from base64 import b64encode
 from datetime import datetime, time
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from kernel.notices import Recipient
+from kernel.zones import validate_time_zone
 from notifications.destinations import url_refusal
 from notifications.enums import Channel, DeliveryStatus, EventKind, WebhookFormat
 from notifications.quiet import QuietWindow
@@ -197,11 +198,6 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin).")
 
 
 class QuietHours(models.Model):

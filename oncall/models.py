@@ -5,16 +5,13 @@ page, in which order and after how long (``oncall.escalation``)."""
 
 import secrets
 from datetime import timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
-
-def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone.")
+from kernel.zones import validate_time_zone
 
 
 def new_feed_token() -> str:

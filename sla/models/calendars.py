@@ -6,20 +6,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import time, timedelta
 from itertools import pairwise
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kernel.zones import validate_time_zone
 from sla.worktime import WorkingTime
 
 MIDNIGHT = time(0)
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone (such as Europe/Berlin).")
 
 
 class Weekday(models.IntegerChoices):
