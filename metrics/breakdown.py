@@ -2,6 +2,7 @@
 query, or all three from one scan of the period (docs/metrics.md#breakdowns)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections
 from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
@@ -25,29 +26,47 @@ class Share:
     mttr_resolve_mean: float | None
 
 
+# What a share counts per group, in every query that makes shares.
+SHARE_AGGREGATES: dict[str, Any] = {
+    "total": Count("pk"),
+    "still_open": Count("pk", filter=Q(status__in=OPEN_STATES)),
+    "mttr": Avg(Seconds("resolved_at", "reported_at")),
+}
+
+
+def share(
+    dimension: str, id_: int | None, name: str | None, total: int, still_open: int, mttr: Any
+) -> Share:
+    """One group's row as a ``Share`` (however the query was shaped)."""
+    return Share(
+        dimension=dimension,
+        id=id_,
+        name=name or "(none)",
+        incidents=total,
+        open=still_open,
+        mttr_resolve_mean=None if mttr is None else float(mttr),
+    )
+
+
 def breakdown(scope: Scope, dimension: str, limit: int | None = None) -> list[Share]:
     """Most incidents first (then by name); ``limit`` keeps the top ones."""
     field = DIMENSIONS[dimension]
     rows = (
         incidents(scope)
         .values(field, f"{field}__name")
-        .annotate(
-            total=Count("pk"),
-            still_open=Count("pk", filter=Q(status__in=OPEN_STATES)),
-            mttr=Avg(Seconds("resolved_at", "reported_at")),
-        )
+        .annotate(**SHARE_AGGREGATES)
         .order_by("-total", f"{field}__name")
     )
     if limit is not None:
         rows = rows[:limit]
     return [
-        Share(
-            dimension=dimension,
-            id=row[field],
-            name=row[f"{field}__name"] or "(none)",
-            incidents=row["total"],
-            open=row["still_open"],
-            mttr_resolve_mean=None if row["mttr"] is None else float(row["mttr"]),
+        share(
+            dimension,
+            row[field],
+            row[f"{field}__name"],
+            row["total"],
+            row["still_open"],
+            row["mttr"],
         )
         for row in rows
     ]
@@ -118,13 +137,6 @@ def all_breakdowns(scope: Scope) -> list[Share]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
-            Share(
-                dimension=dimensions[dim],
-                id=id_,
-                name=name or "(none)",
-                incidents=total,
-                open=still_open,
-                mttr_resolve_mean=None if mttr is None else float(mttr),
-            )
+            share(dimensions[dim], id_, name, total, still_open, mttr)
             for dim, id_, name, total, still_open, mttr in cursor.fetchall()
         ]

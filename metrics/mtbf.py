@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 
-from incidents.models import OPEN_STATES
-from metrics.breakdown import Share
+from metrics.breakdown import SHARE_AGGREGATES, Share, share
 from metrics.expressions import Seconds
 from metrics.scope import Scope, incidents
 
@@ -29,18 +28,24 @@ class ServiceMtbf:
     """Seconds; None with fewer than two incidents."""
 
 
+# Grouped by service, with its name.
+SERVICE = ("service", "service__name")
+# What the MTBF of a service is made of, per group.
+MTBF_AGGREGATES: dict[str, Any] = {
+    "total": Count("pk"),
+    "first": Min("reported_at"),
+    "last": Max("reported_at"),
+    "span": Seconds(Max("reported_at"), Min("reported_at")),
+}
+
+
 def mtbf_per_service(scope: Scope) -> list[ServiceMtbf]:
     """Services with incidents in the scope, the most incidents first."""
     rows = (
         incidents(scope)
         .filter(service__isnull=False)
-        .values("service", "service__name")
-        .annotate(
-            total=Count("pk"),
-            first=Min("reported_at"),
-            last=Max("reported_at"),
-            span=Seconds(Max("reported_at"), Min("reported_at")),
-        )
+        .values(*SERVICE)
+        .annotate(**MTBF_AGGREGATES)
         .order_by("-total", "service__name")
     )
     return [_mtbf(row) for row in rows]
@@ -64,15 +69,8 @@ def services_and_mtbf(scope: Scope, limit: int) -> tuple[list[Share], list[Servi
     without a service."""
     rows = (
         incidents(scope)
-        .values("service", "service__name")
-        .annotate(
-            total=Count("pk"),
-            still_open=Count("pk", filter=Q(status__in=OPEN_STATES)),
-            mttr=Avg(Seconds("resolved_at", "reported_at")),
-            first=Min("reported_at"),
-            last=Max("reported_at"),
-            span=Seconds(Max("reported_at"), Min("reported_at")),
-        )
+        .values(*SERVICE)
+        .annotate(**{**SHARE_AGGREGATES, **MTBF_AGGREGATES})
         .order_by("-total", "service__name")
     )
     shares: list[Share] = []
@@ -80,13 +78,13 @@ def services_and_mtbf(scope: Scope, limit: int) -> tuple[list[Share], list[Servi
     for row in rows:  # a row per service: a handful, not one per incident
         if len(shares) < limit:
             shares.append(
-                Share(
-                    dimension="service",
-                    id=row["service"],
-                    name=row["service__name"] or "(none)",
-                    incidents=row["total"],
-                    open=row["still_open"],
-                    mttr_resolve_mean=None if row["mttr"] is None else float(row["mttr"]),
+                share(
+                    "service",
+                    row["service"],
+                    row["service__name"],
+                    row["total"],
+                    row["still_open"],
+                    row["mttr"],
                 )
             )
         if row["service"] is not None:
