@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalog.models import Category, Service, Team
+from catalog.models import Category, ConfigurationItem, Location, Service, Team
 
 
 @admin.register(Team)
@@ -29,3 +29,19 @@ class CategoryAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "parent__name")
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
+
+
+@admin.register(Location)
+class LocationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+
+
+@admin.register(ConfigurationItem)
+class ConfigurationItemAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "subtype", "service", "is_active")
+    list_filter = ("is_active", "kind")
+    search_fields = ("name", "kind", "subtype")
+    autocomplete_fields = ("service",)
+    list_select_related = ("service",)

@@ -94,3 +94,43 @@ class Category(models.Model):
         if self.parent_id is None:
             return self.name
         return f"{self.parent} / {self.name}"
+
+
+class Location(models.Model):
+    """Where the affected people or equipment are (a site, a building, an office)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConfigurationItem(models.Model):
+    """A thing that can break: a server, an application, a product (ITIL's CI). Optional
+    on a ticket; the service is what the desk routes by."""
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField("type", max_length=100, blank=True)
+    subtype = models.CharField(max_length=100, blank=True)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="configuration_items",
+        help_text="The service it is part of, when known.",
+    )
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "configuration item"
+
+    def __str__(self) -> str:
+        return self.name

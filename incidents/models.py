@@ -273,6 +273,17 @@ class Incident(Ticket):
     severity = models.PositiveSmallIntegerField(
         choices=Severity, null=True, blank=True, help_text="The SRE view of the impact."
     )
+    location = models.ForeignKey(
+        "catalog.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    configuration_item = models.ForeignKey(
+        "catalog.ConfigurationItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="configuration item",
+    )
     hold_reason = models.CharField(max_length=32, choices=HoldReason, blank=True, editable=False)
     reopen_count = models.PositiveIntegerField(default=0, editable=False)
     resolution_code = models.CharField(

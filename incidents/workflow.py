@@ -50,6 +50,8 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "service",
     "category",
     "subcategory",
+    "location",
+    "configuration_item",
     "impact",
     "urgency",
     "severity",

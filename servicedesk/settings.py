@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sla",
     "metrics",
     "demo",
+    "imports",
 ]
 
 MIDDLEWARE = [

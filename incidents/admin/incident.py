@@ -64,6 +64,8 @@ class IncidentAdmin(TicketAdmin[Incident]):
         "service",
         "category",
         "subcategory",
+        "location",
+        "configuration_item",
         "assignment_group",
         "assigned_to",
     )
@@ -84,6 +86,7 @@ class IncidentAdmin(TicketAdmin[Incident]):
                 "fields": (
                     "service",
                     ("category", "subcategory"),
+                    ("location", "configuration_item"),
                     ("impact", "urgency"),
                     ("priority", "priority_override_reason"),
                     "severity",
@@ -103,6 +106,7 @@ class IncidentAdmin(TicketAdmin[Incident]):
                 "fields": (
                     "service",
                     ("category", "subcategory"),
+                    ("location", "configuration_item"),
                     ("impact", "urgency"),
                     "severity",
                 )

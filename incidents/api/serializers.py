@@ -109,6 +109,8 @@ class IncidentSerializer(TicketFieldsMixin, BuiltFieldsOnce):
             "service",
             "category",
             "subcategory",
+            "location",
+            "configuration_item",
             "assignment_group",
             "assigned_to",
             "reassignment_count",
@@ -184,7 +186,15 @@ HistoryRecordSerializer = history_serializer(Status, "HistoryRecordSerializer")
 
 # What an end user reporting through the API may not decide for themselves.
 AGENT_ONLY_FIELDS = frozenset(
-    {"caller", "source", "impact", "severity", "assignment_group", "assigned_to"}
+    {
+        "caller",
+        "source",
+        "impact",
+        "severity",
+        "configuration_item",
+        "assignment_group",
+        "assigned_to",
+    }
 )
 
 

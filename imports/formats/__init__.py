@@ -1,0 +1,1 @@
+"""The source formats ``import_incidents --format`` knows, by name (``formats.base``)."""
