@@ -113,6 +113,13 @@ class Case:
     """Source columns with no field of ours, kept as recorded (shown on the incident)."""
     rejected: list[Rejected] = field(default_factory=list)
     """Rows of this case left out, with their reasons."""
+    snapshot: bool = False
+    """The source is a snapshot of each incident (our own export), not a log of its
+    updates: the engine then keeps ``milestones`` and ``counters`` as given instead of
+    working them out from the updates."""
+    milestones: dict[str, datetime | None] = field(default_factory=dict)
+    """For a snapshot: ``impact_started_at``, ``detected_at``, ``acknowledged_at``,
+    ``mitigated_at``, ``resolved_at``, ``closed_at`` as recorded."""
 
 
 @dataclass(frozen=True, slots=True)
