@@ -344,4 +344,4 @@ class _Importer:
             highest = max(ours, key=lambda n: int(n[3:]))
             if len(highest) - len(Incident.NUMBER_PREFIX) <= WIDTH + 3:
                 reserve_up_to(Incident.NUMBER_PREFIX, highest)
-        self.summary.lookups_created = dict(self.lookups.created)
+        self.summary.lookups_created = {k: v for k, v in self.lookups.created.items() if v}
