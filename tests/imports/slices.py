@@ -38,7 +38,7 @@ def tests_database_url() -> str:
 
 def manage(*args: str, database_url: str, **popen: object) -> "subprocess.Popen[bytes]":
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
-    return subprocess.Popen(  # noqa: S603  # nosec B603: our manage.py, fixed arguments
+    return subprocess.Popen(  # nosec B603: our manage.py, fixed arguments
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
         env=env,
         cwd=settings.BASE_DIR,
