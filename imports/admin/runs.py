@@ -12,7 +12,7 @@ from imports.models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportRunAdmin(admin.ModelAdmin):
     list_display = ("started_at", "format", "status", "dry_run", "created", "rejected", "by")
     list_filter = ("status", "format", "dry_run")
     list_select_related = ("by",)
