@@ -11,14 +11,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import Category, ConfigurationItem, Location, Team
 from changes.models import ChangeIncident, ChangeTimelineEntry
-from imports.bulk import allocate_ids, update_rows, write_rows
+from imports.bulk import allocate_ids, refresh_statistics, update_rows, write_rows
 from imports.formats.base import Case, Format, ReadOptions, Rejected, Update
 from imports.lookups import Lookups
-from imports.models import ImportedIncident, ImportRun, RunStatus
+from imports.models import ImportedChange, ImportedIncident, ImportedProblem, ImportRun, RunStatus
 from imports.replay import (
     TIMELINE_COLUMNS,
     Replayed,
@@ -45,6 +47,11 @@ KEY_COLUMNS = (
     "links",
 )  # fmt: skip
 OPEN = (Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD)
+# The tables whose growth changes how each batch's lookups are best read.
+FILLED = (
+    Incident, ImportedIncident, get_user_model(), Team, Team.members.through, Category, Location,
+    ConfigurationItem, ImportedProblem, ImportedChange,
+)  # fmt: skip
 
 
 def import_incidents(
@@ -178,6 +185,8 @@ class _Importer:
             self.write_fresh(fresh)
             self.write_known(known)
             self.summary.batches += 1
+        if self.summary.batches & (self.summary.batches - 1) == 0:  # 1, 2, 4, 8, ...
+            refresh_statistics(FILLED)
         self.progress(rows)
 
     def refusal(self, case: Case, clashes: set[str]) -> str:
@@ -300,8 +309,6 @@ class _Importer:
         self.after_write(opened, [case.number for case, _, _ in known])
 
     def _category_names(self, rows: Any) -> dict[int, str]:
-        from catalog.models import Category
-
         ids = {row["category_id"] for row in rows if row["category_id"]}
         return dict(Category.objects.filter(id__in=ids).values_list("id", "name")) if ids else {}
 
