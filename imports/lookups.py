@@ -74,9 +74,9 @@ class Lookups:
         if name in PEOPLE:
             return self.users[value]
         if name == "category":
-            return self.categories[value]
+            return self.categories[value[:NAME_LENGTH]]
         if name == "subcategory":
-            return self.subcategories.get((category or "", value))
+            return self.subcategories.get(((category or "")[:NAME_LENGTH], value[:NAME_LENGTH]))
         if name == "service":
             return self.services.get(value)
         return self.named[NAMED[name]][value[:NAME_LENGTH]]
@@ -106,11 +106,11 @@ class Lookups:
                     if fields.get(name):
                         named[kind].add(str(fields[name])[:NAME_LENGTH])
                 if "category" in fields:
-                    category = str(fields["category"] or "")
+                    category = str(fields["category"] or "")[:NAME_LENGTH]
                     if category:
                         categories.add(category)
                 if category and fields.get("subcategory"):
-                    subcategories.add((category, str(fields["subcategory"])))
+                    subcategories.add((category, str(fields["subcategory"])[:NAME_LENGTH]))
                 if fields.get("service"):
                     services.add(str(fields["service"]))
                 if "assignment_group" in fields:

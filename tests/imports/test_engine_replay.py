@@ -109,3 +109,12 @@ def test_people_are_users_without_a_usable_password_named_after_their_source_id(
     assert incident.assignment_group.members.filter(pk=user.pk).exists()
     assert (incident.category.name, incident.subcategory.name) == ("Category 1", "Sub 1")
     assert incident.subcategory.parent == incident.category
+
+
+def test_names_longer_than_ours_are_cut_not_refused():
+    long = "Category " + "x" * 150
+    run(case("INC0100007", update(0, 0, Status.NEW, category=long, subcategory=long,
+                                  assignment_group=long, location=long)))  # fmt: skip
+    incident = Incident.objects.get(number="INC0100007")
+    assert incident.category.name == long[:100] == incident.subcategory.name
+    assert incident.assignment_group.name == long[:100] == incident.location.name
