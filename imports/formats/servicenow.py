@@ -325,9 +325,10 @@ def _counters(row: Row) -> dict[str, int]:
 
 
 def _distinct(kept: list[_Read], column: str) -> tuple[str, ...]:
-    """The column's values over the case, each once, in order of first appearance."""
+    """The column's ids over the case, each once, in order of first appearance, spaced
+    regularly ("Problem ID  17" is "Problem ID 17")."""
     values = (item.row.values[column] for item in kept)
-    return tuple(dict.fromkeys(v for value in values if value != EMPTY and (v := value.strip())))
+    return tuple(dict.fromkeys(p for value in values if (p := _person(value))))
 
 
 @lru_cache(maxsize=65_536)
@@ -344,8 +345,8 @@ def _value(text: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def _person(text: str) -> str:
-    """A person's anonymised id, its spacing made regular ("Opened by  8" is
-    "Opened by 8"): the id is what the user's name is made from."""
+    """An anonymised id (a person's, a problem's), its spacing made regular ("Opened by  8"
+    is "Opened by 8"): the id is what the record's name is made from."""
     return " ".join(_value(text).split())
 
 
