@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 
@@ -65,3 +66,67 @@ def write_slice(path: Path, names: list[str], rows: Iterable[Record], *, gz: boo
     data = out.getvalue().encode()
     path.write_bytes(gzip.compress(data) if gz else data)
     return path
+
+
+MINUS_100 = "state -100 (undocumented in the source)"
+OPEN_STATES = {
+    "New",
+    "Active",
+    "Awaiting User Info",
+    "Awaiting Problem",
+    "Awaiting Vendor",
+    "Awaiting Evidence",
+}
+
+
+def kept_and_rejected(number: str, rows: Rows) -> tuple[Rows, dict[int, tuple[str, str]]]:
+    """One incident's rows to import, in order (``sys_mod_count``, then time), and those
+    to leave out ({line: (number, reason)}): every ``-100`` row and, of rows sharing a
+    ``sys_mod_count``, all but the last in the file."""
+    rejected: dict[int, tuple[str, str]] = {}
+    valid = []
+    for line, record in rows:
+        if record["incident_state"] == "-100":
+            rejected[line] = (number, MINUS_100)
+        else:
+            valid.append((line, record))
+    last_line = {int(record["sys_mod_count"]): line for line, record in valid}
+    kept = []
+    for line, record in valid:
+        sequence = int(record["sys_mod_count"])
+        if last_line[sequence] == line:
+            kept.append((line, record))
+        else:
+            reason = f"duplicate sequence {sequence} (line {last_line[sequence]} has it too)"
+            rejected[line] = (number, reason)
+    kept.sort(key=lambda item: (int(item[1]["sys_mod_count"]), _time(item[1]["sys_updated_at"])))
+    return kept, rejected
+
+
+def counted(kept: Rows) -> dict[str, int]:
+    """Reassignments and reopens counted from the rows, by common.md's rules: an update
+    that changed the group or the assignee while one of them was set; a move from
+    Resolved or Closed back to an open state."""
+    reassignments = reopens = 0
+    before: tuple[str, str, str] | None = None
+    for _, record in kept:
+        now = (
+            _id(record["assignment_group"]),
+            _id(record["assigned_to"]),
+            record["incident_state"],
+        )
+        if before is not None:
+            if now[:2] != before[:2] and any(before[:2]):
+                reassignments += 1
+            if before[2] in ("Resolved", "Closed") and now[2] in OPEN_STATES:
+                reopens += 1
+        before = now
+    return {"reassignments": reassignments, "reopens": reopens}
+
+
+def _id(text: str) -> str:
+    return "" if text == "?" else " ".join(text.split())
+
+
+def _time(text: str) -> datetime:
+    return datetime.strptime(text, "%d/%m/%Y %H:%M")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from imports.formats import FORMATS
 from imports.formats.base import Case, ReadOptions, Rejected
-from tests.imports.servicenow_log import cases, log_path
+from tests.imports.servicenow_log import cases, kept_and_rejected, log_path
 
 
 def _expected_rejections(data_dir) -> tuple[dict[int, tuple[str, str]], int, int]:
@@ -22,19 +22,7 @@ def _expected_rejections(data_dir) -> tuple[dict[int, tuple[str, str]], int, int
         numbers.add(number)
         incidents += 1
         rows += len(records)
-        valid = []
-        for line, record in records:
-            if record["incident_state"] == "-100":
-                expected[line] = (number, "state -100 (undocumented in the source)")
-            else:
-                valid.append((line, int(record["sys_mod_count"])))
-        last_line = {sequence: line for line, sequence in valid}
-        for line, sequence in valid:
-            if last_line[sequence] != line:
-                expected[line] = (
-                    number,
-                    f"duplicate sequence {sequence} (line {last_line[sequence]} has it too)",
-                )
+        expected.update(kept_and_rejected(number, records)[1])
     return expected, incidents, rows
 
 
