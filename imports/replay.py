@@ -44,7 +44,7 @@ LENGTHS = {"title": 200, "contact": 200}
 
 @cache
 def incident_columns() -> tuple[str, ...]:
-    return tuple(f.column for f in Incident._meta.concrete_fields)
+    return tuple(str(f.column) for f in Incident._meta.concrete_fields)
 
 
 @cache

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {', '.join(missing)}")
         fmt = FORMATS[options["format"]]()
         quiet = options["verbosity"] == 0
-        with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:  # type: ignore[attr-defined]
+        with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:
             summary = import_incidents(
                 fmt,
                 options["paths"],
