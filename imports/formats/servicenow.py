@@ -116,13 +116,15 @@ class ServiceNow:
         ended: dict[str, int] = {}
         for path in paths:
             run: list[Row] = []
+            number = ""
             for row in csv_rows(path, expected=COLUMNS):
                 if row.fault:
                     yield Rejected(str(path), row.line, row["number"], row.fault)
                     continue
-                if run and row["number"] != run[0]["number"]:
+                if run and row.values["number"] != number:
                     yield from _run(path, run, ended, options.time_zone)
                     run = []
+                number = row.values["number"]
                 run.append(row)
             if run:
                 yield from _run(path, run, ended, options.time_zone)
@@ -200,7 +202,7 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
             line=item.row.line,
             sequence=item.sequence,
             at=item.at,
-            by=_person(item.row["sys_updated_by"]),
+            by=_person(item.row.values["sys_updated_by"]),
             state=item.state,
             hold_reason=item.hold_reason,
             fields=_fields(item.row),
@@ -212,7 +214,7 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
     code = _value(last["closed_code"])
     if closing is not None and code:
         closing.fields["resolution_notes"] = f"ServiceNow closed_code (anonymised): {code}"
-    attributes = {column: _value(last[column]) for column in ATTRIBUTES if _value(last[column])}
+    attributes = {column: value for column in ATTRIBUTES if (value := _value(last.values[column]))}
     contact = _value(last["contact_type"])
     if contact in LOSSY_SOURCES:
         attributes["contact_type"] = contact
@@ -235,17 +237,18 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
 
 
 def _read_row(row: Row, zone: ZoneInfo) -> _Read:
-    state_text = row["incident_state"]
+    values = row.values
+    state_text = values["incident_state"]
     if state_text == "-100":
         raise Unmappable("state -100 (undocumented in the source)")
     if state_text not in STATES:
         raise Unmappable(f"unknown state {state_text!r}")
     try:
-        sequence = int(row["sys_mod_count"])
+        sequence = int(values["sys_mod_count"])
     except ValueError:
-        raise Unmappable(f"unreadable sys_mod_count {row['sys_mod_count']!r}") from None
+        raise Unmappable(f"unreadable sys_mod_count {values['sys_mod_count']!r}") from None
     try:
-        at = _time(_value(row["sys_updated_at"]), zone)
+        at = _time(_value(values["sys_updated_at"]), zone)
     except Unmappable as error:
         raise Unmappable(f"sys_updated_at: {error.reason}") from None
     state, hold_reason = STATES[state_text]
