@@ -78,7 +78,8 @@ STATES: dict[str, tuple[int, str]] = {
 
 # contact_type -> source. IVR is the phone line's voice menu; "Direct opening" is an
 # agent logging the incident straight into the tool, which our desk records as a call
-# taken by an agent. Those two keep their wording in the attribute ``contact_type``.
+# taken by an agent. Those two, and any other channel (read as a call), keep their
+# wording in the attribute ``contact_type``.
 SOURCES: dict[str, str] = {
     "Phone": Source.PHONE,
     "Email": Source.EMAIL,
@@ -216,7 +217,7 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
         closing.fields["resolution_notes"] = f"ServiceNow closed_code (anonymised): {code}"
     attributes = {column: value for column in ATTRIBUTES if (value := _value(last.values[column]))}
     contact = _value(last["contact_type"])
-    if contact in LOSSY_SOURCES:
+    if contact in LOSSY_SOURCES or (contact and contact not in SOURCES):
         attributes["contact_type"] = contact
     yield Case(
         number=number,

@@ -188,3 +188,11 @@ def test_a_file_of_another_format_is_refused_whole(tmp_path):
     )
     with pytest.raises(WrongFile, match="header column 1 is 'SR Number', expected 'number'"):
         _read(path)
+
+
+def test_a_channel_we_do_not_know_reads_as_a_call_and_keeps_its_wording(data_dir, tmp_path, picked):
+    rows = [dict(r, contact_type="Carrier pigeon") for r in picked["email"]]
+    (case,) = _read(write_slice(tmp_path / "pigeon.csv", header(data_dir), rows))
+    assert isinstance(case, Case)
+    assert {u.fields["source"] for u in case.updates} == {Source.PHONE}
+    assert case.attributes["contact_type"] == "Carrier pigeon"
