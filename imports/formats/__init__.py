@@ -1,1 +1,8 @@
 """The source formats ``import_incidents --format`` knows, by name (``formats.base``)."""
+
+from imports.formats.base import Format
+from imports.formats.bpic2013 import Bpic2013
+
+FORMATS: dict[str, type[Format]] = {
+    "bpic2013": Bpic2013,
+}

@@ -110,12 +110,19 @@ def sorted_runs(path: Path, key: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start = count = 0
     previous: str | None = None
-    for count, row in enumerate(csv_rows(path), start=1):
-        value = row[key]
-        if previous is not None and value < previous:
-            runs.append((start, count - 1))
-            start = count - 1
-        previous = value
+    with open_text(path) as text:
+        reader = csv.reader(text)
+        header = next(reader, [])
+        column = header.index(key) if key in header else -1
+        for fields in reader:
+            if not fields:
+                continue  # as csv_rows: a blank line is no record
+            value = fields[column] if column >= 0 and column < len(fields) else ""
+            if previous is not None and value < previous:
+                runs.append((start, count))
+                start = count
+            previous = value
+            count += 1
     if count:
         runs.append((start, count))
     return runs
