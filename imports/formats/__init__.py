@@ -2,7 +2,9 @@
 
 from imports.formats.base import Format
 from imports.formats.bpic2013 import Bpic2013
+from imports.formats.bpic2014 import Bpic2014
 
 FORMATS: dict[str, type[Format]] = {
     "bpic2013": Bpic2013,
+    "bpic2014": Bpic2014,
 }
