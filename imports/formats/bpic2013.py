@@ -2,12 +2,13 @@
 file, one row per status change, a case's rows together and in time order. The mapping,
 and why, is in docs/import.md (## BPIC 2013)."""
 
+import itertools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from imports.formats.base import Case, ReadOptions, Rejected, Update
-from imports.formats.reading import ISO, Row, Unmappable, grouped_rows, parse_time
+from imports.formats.reading import ISO, Row, Unmappable, WrongFile, grouped_rows, parse_time
 from incidents.models import HoldReason, Status
 from kernel.enums import Impact, Urgency
 
@@ -73,7 +74,15 @@ class Bpic2013:
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> Iterator[Case | Rejected]:
         for path in paths:
-            for number, rows in grouped_rows(path, "SR Number", expected=COLUMNS):
+            try:
+                groups = grouped_rows(path, "SR Number", expected=COLUMNS)
+                first = next(groups, None)
+            except WrongFile as wrong:
+                raise WrongFile(
+                    f"{wrong} — bpic2013 reads the restored file with VINST's 12 columns "
+                    "(bpic2013_incidents.csv), not IBM's 17-column export of it"
+                ) from None
+            for number, rows in itertools.chain([first] if first else [], groups):
                 yield from _case(path, number, rows, options)
 
 
