@@ -164,21 +164,22 @@ CHANGE = re.compile(r"C\d+")
 FINISHED = frozenset({Status.RESOLVED, Status.CLOSED, Status.CANCELED})
 
 
-def next_state(state: Status, effect: Effect) -> tuple[Status, str]:
-    """The state (and hold reason) after an activity of ``effect`` in ``state``."""
-    if effect is Effect.OPEN:
-        return (Status.NEW, "") if state not in FINISHED else (state, "")
+def next_state(state: Status, hold_reason: str, effect: Effect) -> tuple[Status, str]:
+    """The state and hold reason after an activity of ``effect`` in ``state``."""
+    new = state
     if effect is Effect.CLOSE:
-        return Status.CLOSED, ""
-    if effect is Effect.RESOLVE:
-        return (Status.RESOLVED, "") if state is not Status.CLOSED else (state, "")
-    if effect is Effect.REOPEN:
-        return (Status.IN_PROGRESS, "") if state in FINISHED else (state, "")
-    if effect is Effect.HOLD and state not in FINISHED:
+        new = Status.CLOSED
+    elif effect is Effect.RESOLVE and state is not Status.CLOSED:
+        new = Status.RESOLVED
+    elif effect is Effect.REOPEN and state in FINISHED:
+        new = Status.IN_PROGRESS
+    elif effect is Effect.OPEN and state not in FINISHED:
+        new = Status.NEW
+    elif effect is Effect.HOLD and state not in FINISHED:
         return Status.ON_HOLD, HoldReason.AWAITING_VENDOR
-    if effect is Effect.WORK and state in {Status.NEW, Status.ON_HOLD}:
-        return Status.IN_PROGRESS, ""
-    return state, ""
+    elif effect is Effect.WORK and state in {Status.NEW, Status.ON_HOLD}:
+        new = Status.IN_PROGRESS
+    return new, hold_reason if new is Status.ON_HOLD else ""
 
 
 class Bpic2014:
@@ -259,7 +260,7 @@ def _case(
         return
     updates: list[Update] = []
     rejected: list[Rejected] = []
-    state = Status.NEW
+    state, hold_reason = Status.NEW, ""
     # Neither file orders a case's activities; their time, then their number, does (the
     # numbers alone disagree with the times in 1,667 of the 4,000 incidents).
     ordered = sorted(
@@ -267,19 +268,20 @@ def _case(
     )
     for sequence, row in enumerate(ordered, start=1):
         try:
-            update = _update(row, sequence, state, options)
+            update = _update(row, sequence, state, hold_reason, options)
         except Unmappable as refused:
             rejected.append(refused.rejected(activities, row.line, number))
             continue
         if not updates:
             update.fields = first | update.fields
-        state = Status(update.state)
+        state, hold_reason = Status(update.state), update.hold_reason
         updates.append(update)
     if not updates:
         yield from rejected
         return
     resolution = RESOLUTIONS.get(incident["Closure Code"])
-    closing = [update for update in updates if update.state == Status.CLOSED]
+    # With the last close itself, not a note logged after it ("Caused By CI" often is).
+    closing = [update for update in updates if ACTIVITIES[update.note] is Effect.CLOSE]
     if resolution is not None and closing:
         closing[-1].fields["resolution_code"] = resolution
     change = incident["Related Change"]
@@ -320,7 +322,9 @@ def _incident_fields(incident: Row) -> dict[str, Any]:
     }
 
 
-def _update(row: Row, sequence: int, state: Status, options: ReadOptions) -> Update:
+def _update(
+    row: Row, sequence: int, state: Status, hold_reason: str, options: ReadOptions
+) -> Update:
     if row.fault:
         raise Unmappable(row.fault)
     kind = row["IncidentActivity_Type"]
@@ -329,7 +333,7 @@ def _update(row: Row, sequence: int, state: Status, options: ReadOptions) -> Upd
     except KeyError:
         raise Unmappable(f"unknown activity type {kind!r}") from None
     at = parse_time(row["DateStamp"], TIME, options.time_zone)
-    new_state, hold_reason = next_state(state, effect)
+    state, hold_reason = next_state(state, hold_reason, effect)
     fields: dict[str, Any] = {}
     if kind in ASSIGNING and row["Assignment Group"]:
         fields["assignment_group"] = row["Assignment Group"]
@@ -338,7 +342,7 @@ def _update(row: Row, sequence: int, state: Status, options: ReadOptions) -> Upd
         sequence=sequence,
         at=at,
         by="",  # the activity file names no person
-        state=new_state,
+        state=state,
         hold_reason=hold_reason,
         fields=fields,
         note=kind,
