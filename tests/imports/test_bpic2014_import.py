@@ -25,10 +25,14 @@ ITIL = {(1, 1): 1, (1, 2): 2, (1, 3): 3, (2, 1): 2, (2, 2): 3, (2, 3): 4,
         (3, 1): 3, (3, 2): 4, (3, 3): 5}  # fmt: skip
 
 
-def _walk(types):
-    """The final state and the reopens of one incident's activity types, in order."""
-    state, reopens = "New", 0
-    for kind in types:
+def _walk(activities):
+    """The final state, reopens and reassignments of one incident's activities, in order:
+    a reassignment is an Assignment or Reassignment naming another group than the one set."""
+    state, reopens, group, reassignments = "New", 0, "", 0
+    for kind, team in activities:
+        if kind in {"Assignment", "Reassignment"}:
+            reassignments += bool(group) and team != group
+            group = team
         target = STATE_SETTERS.get(kind)
         if target == "reopen":
             if state in FINISHED:
@@ -41,7 +45,7 @@ def _walk(types):
             state = state if state in FINISHED else target
         elif kind in WORK and state in {"New", "On Hold"}:
             state = "In Progress"
-    return state, reopens
+    return state, reopens, reassignments
 
 
 def _from_csv(data_dir):
@@ -56,7 +60,7 @@ def _from_csv(data_dir):
         by_incident[row["Incident ID"]].append(row)
     walked = {
         number: _walk(
-            row["IncidentActivity_Type"]
+            (row["IncidentActivity_Type"], row["Assignment Group"])
             for row in sorted(rows, key=lambda r: (r["DateStamp"], r["IncidentActivity_Number"]))
         )
         for number, rows in by_incident.items()
@@ -84,7 +88,7 @@ def test_the_whole_sample_imports_once_and_agrees_with_the_csv(data_dir):
     assert Incident.history.count() == 39_911
     assert IncidentTimelineEntry.objects.filter(data__source="bpic2014").count() == 39_911
 
-    expected = Counter(state for state, _ in walked.values())
+    expected = Counter(state for state, _, _ in walked.values())
     assert expected == {"Closed": 3_962, "On Hold": 31, "In Progress": 7}
     ours = Counter(incident.get_status_display() for incident in Incident.objects.only("status"))
     assert ours == expected
@@ -97,8 +101,9 @@ def test_the_whole_sample_imports_once_and_agrees_with_the_csv(data_dir):
         if ITIL[FIVE_TO_THREE[row["Impact"]], FIVE_TO_THREE[row["Urgency"]]] != int(row["Priority"])
     )
     assert summary.priority_disagreements == dict(disagreeing)
+    assert sum(disagreeing.values()) == 2_007
 
-    reopens = {number: n for number, (_, n) in walked.items()}
+    reopens = {number: n for number, (_, n, _) in walked.items()}
     assert dict(Incident.objects.values_list("number", "reopen_count")) == reopens
     # The source keeps the last reopen's time only: "reopened at least once".
     reopen_mismatches = {
@@ -106,8 +111,17 @@ def test_the_whole_sample_imports_once_and_agrees_with_the_csv(data_dir):
         for number, row in incidents.items()
         if (1 if row["Reopen Time"] else 0) != reopens[number]
     }
-    ours_mismatched = {n for n, counter, _, _ in summary.counter_mismatches if counter == "reopens"}
-    assert ours_mismatched == reopen_mismatches
+    reassignment_mismatches = {
+        number
+        for number, row in incidents.items()
+        if int(row["# Reassignments"]) != walked[number][2]
+    }
+    mismatched = Counter(counter for _, counter, _, _ in summary.counter_mismatches)
+    assert mismatched == {"reopens": 37, "reassignments": 1_040}
+    assert {n for n, c, _, _ in summary.counter_mismatches if c == "reopens"} == reopen_mismatches
+    assert {
+        n for n, c, _, _ in summary.counter_mismatches if c == "reassignments"
+    } == reassignment_mismatches
 
     again = import_incidents(Bpic2014(), paths, options=options, batch_size=1000)
 
