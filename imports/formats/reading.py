@@ -7,7 +7,9 @@ Nothing here holds more than one row: the files may be larger than memory.
 
 import csv
 import gzip
+import heapq
 import io
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,6 +100,59 @@ def csv_rows(path: Path, *, expected: Sequence[str] | None = None) -> Iterator[R
             if len(fields) != width:
                 fault = f"{len(fields)} fields where the header has {width}"
             yield Row(start, dict(zip(header, fields, strict=False)), fault)
+
+
+def sorted_runs(path: Path, key: str) -> list[tuple[int, int]]:
+    """The file's records as runs ascending by ``key`` (string order): ``(start, stop)``
+    record indexes, 0-based, stop exclusive. A file sorted by ``key`` is one run; a file
+    that is several sorted files concatenated is as many runs. Reads the file once and
+    keeps one pair per run."""
+    runs: list[tuple[int, int]] = []
+    start = count = 0
+    previous: str | None = None
+    with open_text(path) as text:
+        reader = csv.reader(text)
+        header = next(reader, [])
+        column = header.index(key) if key in header else -1
+        for fields in reader:
+            if not fields:
+                continue  # as csv_rows: a blank line is no record
+            value = fields[column] if column >= 0 and column < len(fields) else ""
+            if previous is not None and value < previous:
+                runs.append((start, count))
+                start = count
+            previous = value
+            count += 1
+    if count:
+        runs.append((start, count))
+    return runs
+
+
+MAX_RUNS = 64
+"""More sorted runs than this and ``grouped_rows`` refuses the file: each run is one open
+reader, and a file in no order at all would be read once per record."""
+
+
+def grouped_rows(
+    path: Path, key: str, *, expected: Sequence[str] | None = None
+) -> Iterator[tuple[str, list[Row]]]:
+    """Each ``key`` value with all its records, in ascending key order, each group's
+    records in file order, whatever runs the file is made of (``sorted_runs``): a merge
+    of one reader per run, so memory holds one group and one record per run, never the
+    file. Costs one extra pass over the file to find the runs."""
+    if expected is not None:
+        next(csv_rows(path, expected=expected), None)  # the header check, before any work
+    runs = sorted_runs(path, key)
+    if len(runs) > MAX_RUNS:
+        raise WrongFile(
+            f"{path}: its records are in {len(runs)} runs of ascending {key!r} (at most "
+            f"{MAX_RUNS}): sort the file by {key!r}"
+        )
+    readers = [itertools.islice(csv_rows(path), start, stop) for start, stop in runs]
+    # heapq.merge is stable: equal keys come from the earlier run first, so file order.
+    merged = heapq.merge(*readers, key=lambda row: row[key])
+    for value, group in itertools.groupby(merged, key=lambda row: row[key]):
+        yield value, list(group)
 
 
 def _header_difference(expected: list[str], found: list[str]) -> str:

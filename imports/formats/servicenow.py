@@ -78,7 +78,8 @@ STATES: dict[str, tuple[int, str]] = {
 
 # contact_type -> source. IVR is the phone line's voice menu; "Direct opening" is an
 # agent logging the incident straight into the tool, which our desk records as a call
-# taken by an agent. Those two keep their wording in the attribute ``contact_type``.
+# taken by an agent. Those two, and any other channel (read as a call), keep their
+# wording in the attribute ``contact_type``.
 SOURCES: dict[str, str] = {
     "Phone": Source.PHONE,
     "Email": Source.EMAIL,
@@ -116,13 +117,15 @@ class ServiceNow:
         ended: dict[str, int] = {}
         for path in paths:
             run: list[Row] = []
+            number = ""
             for row in csv_rows(path, expected=COLUMNS):
                 if row.fault:
                     yield Rejected(str(path), row.line, row["number"], row.fault)
                     continue
-                if run and row["number"] != run[0]["number"]:
+                if run and row.values["number"] != number:
                     yield from _run(path, run, ended, options.time_zone)
                     run = []
+                number = row.values["number"]
                 run.append(row)
             if run:
                 yield from _run(path, run, ended, options.time_zone)
@@ -200,7 +203,7 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
             line=item.row.line,
             sequence=item.sequence,
             at=item.at,
-            by=_person(item.row["sys_updated_by"]),
+            by=_person(item.row.values["sys_updated_by"]),
             state=item.state,
             hold_reason=item.hold_reason,
             fields=_fields(item.row),
@@ -212,9 +215,9 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
     code = _value(last["closed_code"])
     if closing is not None and code:
         closing.fields["resolution_notes"] = f"ServiceNow closed_code (anonymised): {code}"
-    attributes = {column: _value(last[column]) for column in ATTRIBUTES if _value(last[column])}
+    attributes = {column: value for column in ATTRIBUTES if (value := _value(last.values[column]))}
     contact = _value(last["contact_type"])
-    if contact in LOSSY_SOURCES:
+    if contact in LOSSY_SOURCES or (contact and contact not in SOURCES):
         attributes["contact_type"] = contact
     yield Case(
         number=number,
@@ -235,17 +238,18 @@ def _case(path: Path, number: str, rows: list[Row], zone: ZoneInfo) -> Iterator[
 
 
 def _read_row(row: Row, zone: ZoneInfo) -> _Read:
-    state_text = row["incident_state"]
+    values = row.values
+    state_text = values["incident_state"]
     if state_text == "-100":
         raise Unmappable("state -100 (undocumented in the source)")
     if state_text not in STATES:
         raise Unmappable(f"unknown state {state_text!r}")
     try:
-        sequence = int(row["sys_mod_count"])
+        sequence = int(values["sys_mod_count"])
     except ValueError:
-        raise Unmappable(f"unreadable sys_mod_count {row['sys_mod_count']!r}") from None
+        raise Unmappable(f"unreadable sys_mod_count {values['sys_mod_count']!r}") from None
     try:
-        at = _time(_value(row["sys_updated_at"]), zone)
+        at = _time(_value(values["sys_updated_at"]), zone)
     except Unmappable as error:
         raise Unmappable(f"sys_updated_at: {error.reason}") from None
     state, hold_reason = STATES[state_text]
@@ -325,9 +329,10 @@ def _counters(row: Row) -> dict[str, int]:
 
 
 def _distinct(kept: list[_Read], column: str) -> tuple[str, ...]:
-    """The column's values over the case, each once, in order of first appearance."""
+    """The column's ids over the case, each once, in order of first appearance, spaced
+    regularly ("Problem ID  17" is "Problem ID 17")."""
     values = (item.row.values[column] for item in kept)
-    return tuple(dict.fromkeys(v for value in values if value != EMPTY and (v := value.strip())))
+    return tuple(dict.fromkeys(p for value in values if (p := _person(value))))
 
 
 @lru_cache(maxsize=65_536)
@@ -344,8 +349,8 @@ def _value(text: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def _person(text: str) -> str:
-    """A person's anonymised id, its spacing made regular ("Opened by  8" is
-    "Opened by 8"): the id is what the user's name is made from."""
+    """An anonymised id (a person's, a problem's), its spacing made regular ("Opened by  8"
+    is "Opened by 8"): the id is what the record's name is made from."""
     return " ".join(_value(text).split())
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import ModelChange, ModelDelta
+from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from kernel.models import Ticket
@@ -29,12 +29,18 @@ def _workflow_changes(older: Any, newer: Any) -> list[ModelChange]:
 
 
 class TicketHistoryContext(HistoricalRecordContextHelper):
-    """History diffs with choice labels ("In Progress") rather than stored values (2)."""
+    """History diffs with choice labels ("In Progress") rather than stored values (2),
+    and an empty reference shown empty."""
 
     def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
         field = self.model._meta.get_field(change.field)
         if getattr(field, "choices", None) and value not in (None, ""):
             return dict(field.flatchoices).get(value, value)
+        # simple_history stands a ``DeletedObject`` in for any reference it cannot load,
+        # an empty one too: an assignee cleared (an escalation, an imported update) read
+        # "Deleted user (pk=None)". Empty is empty, as for every other field.
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return None
         return super().prepare_delta_change_value(change, value)
 
 

@@ -2,8 +2,10 @@
 reason for functional escalation, a reason for hierarchical escalation."""
 
 import pytest
+from django.urls import reverse
 
 from incidents.models import Status
+from incidents.workflow import incident_update
 from tests.admin.conftest import audit_counts, change_url, messages_of, move_url
 from tests.factories import second_team
 
@@ -58,3 +60,20 @@ def test_escalate_manager_to_a_group_without_manager_shows_why(agent_client, inc
     response = agent_client.post(move_url(incident, "escalate_manager"), {"reason": "Help"})
     assert response.status_code == 200
     assert "has no manager" in str(response.context["form"].errors)
+
+
+def test_the_history_shows_a_cleared_assignee_as_empty(agent_client, agent, incident):
+    incident_update(incident, by=agent, changes={"assigned_to": agent})
+    network = second_team()
+    agent_client.post(
+        move_url(incident, "escalate_group"),
+        {"assignment_group": network.pk, "reason": "Their router"},
+    )
+
+    response = agent_client.get(reverse("admin:incidents_incident_history", args=[incident.pk]))
+
+    (newest, *_rest) = response.context["page_obj"].object_list
+    changes = {c["field"]: (c["old"], c["new"]) for c in newest.history_delta_changes}
+    assert changes["Assigned to"] == (str(agent), "None")
+    assert changes["Assignment group"] == ("Service Desk", str(network))
+    assert "Deleted user" not in response.content.decode()

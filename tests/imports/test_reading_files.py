@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from imports.formats.reading import WrongFile, csv_rows, open_text, read_header
+from imports.formats.reading import (
+    WrongFile,
+    csv_rows,
+    grouped_rows,
+    open_text,
+    read_header,
+    sorted_runs,
+)
 
 TEXT = 'id,note,when\n1,plain,2020-01-01\n2,"two\nlines",2020-01-02\n\n3,last,2020-01-03\n'
 
@@ -79,3 +86,34 @@ def test_reads_the_real_gzipped_log_streaming(data_dir):
     assert first.fault == ""
     assert "SR Number" in first.values  # the BOM did not stick to the first column name
     assert sum(1 for _ in rows) + 1 == 65_533
+
+
+def test_a_file_of_sorted_runs_is_grouped_by_key_in_file_order(tmp_path):
+    # Two sorted files concatenated, as BPIC 2014's activity sample is.
+    path = _write(tmp_path / "runs.csv", b"id,n\nA,1\nA,2\nC,3\nB,4\nC,5\nD,6\nA,7\n")
+    groups = [
+        (key, [(row.line, row["n"]) for row in rows]) for key, rows in grouped_rows(path, "id")
+    ]
+    assert groups == [
+        ("A", [(2, "1"), (3, "2"), (8, "7")]),
+        ("B", [(5, "4")]),
+        ("C", [(4, "3"), (6, "5")]),
+        ("D", [(7, "6")]),
+    ]
+
+
+def test_a_file_in_no_order_is_refused(tmp_path):
+    lines = "".join(f"{n % 2}{n},x\n" for n in range(200, 0, -1))
+    path = _write(tmp_path / "shuffled.csv", ("id,v\n" + lines).encode())
+    with pytest.raises(WrongFile, match="sort the file by 'id'"):
+        next(grouped_rows(path, "id"))
+
+
+def test_the_real_activity_sample_is_two_sorted_runs(data_dir):
+    path = data_dir / "bpic2014_sample_incident_activity.csv"
+    assert sorted_runs(path, "Incident ID") == [(0, 22686), (22686, 39911)]
+    groups = list(grouped_rows(path, "Incident ID"))
+    assert len(groups) == 4_000
+    assert sum(len(rows) for _, rows in groups) == 39_911
+    keys = [key for key, _ in groups]
+    assert keys == sorted(keys)
