@@ -87,7 +87,7 @@ def test_made_sla_is_true_false_or_empty():
 @pytest.mark.parametrize(
     ("typed", "written"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+33 1 23", "'+33 1 23"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
