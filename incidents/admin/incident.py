@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     HttpRequest,
-    HttpResponse,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -165,7 +165,7 @@ class IncidentAdmin(TicketAdmin[Incident]):
         )
         return [download, export, *super().get_urls()]
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         """The changelist's "Export CSV": every incident of the current filters, search and
         order (not only the page shown), in ``incidents.export``'s columns."""
         if not self.has_view_permission(request):
