@@ -73,6 +73,8 @@ class IncidentViewSet(TicketViewSet[Incident]):
     ordering_fields = ["reported_at", "updated_at", "number"]
     unique_ordering_fields = ("number",)
     ordering = ["-reported_at"]
+    # The export (``export.csv``) takes the list's filters and order, none of its pages.
+    listing_actions = frozenset({"list", "export"})
 
     def visible(self, tickets: QuerySet[Incident], user: User) -> QuerySet[Incident]:
         # The one rule the portal shares; other numbers are 404, not 403, so that a
@@ -86,12 +88,6 @@ class IncidentViewSet(TicketViewSet[Incident]):
             # The list's rows, read by ``incidents.export`` as values of its own columns.
             return self.visible(Incident.objects.all(), acting_user(self.request))
         return super().get_queryset()
-
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.action == "export":
-            # The list's filters and order, none of its pages.
-            return super(TicketViewSet, self).filter_queryset(queryset)
-        return super().filter_queryset(queryset)
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # The export is CSV whatever the client accepts; only its errors use a renderer.
