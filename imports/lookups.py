@@ -6,7 +6,8 @@ People: one user per source person id, username ``<format>.<slug>.<hash>`` (the 
 lower-cased, runs of other characters than a-z and 0-9 made one ``-``, at most 100
 characters; then the first 8 hex digits of the id's SHA-256, so two ids that slug alike
 stay two people), first name the id as the source wrote it (what the admin shows),
-no usable password, not staff."""
+no usable password, not staff. A snapshot of our own desk (``Case.snapshot``, the
+``servicedesk`` format) names people by username: found by it, created under it."""
 
 import hashlib
 import re
@@ -92,7 +93,13 @@ class Lookups:
         members: set[tuple[str, str]] = set()
         problems: set[str] = set()
         changes: set[str] = set()
+        own: set[str] = set()  # people of a snapshot of our own desk: usernames
         for case in cases:
+            if case.snapshot:
+                own.update([case.opened_by, *(u.by for u in case.updates)])
+                own.update(
+                    str(u.fields[n]) for u in case.updates for n in PEOPLE if u.fields.get(n)
+                )
             people.add(case.opened_by)
             category = ""
             group = ""
@@ -122,8 +129,10 @@ class Lookups:
             if case.caused_by:
                 changes.add(case.caused_by)
         people.discard("")
+        own.discard("")
         categories.discard("")
-        self._people(people - self.users.keys())
+        self._people(people - own - self.users.keys())
+        self._people(own - self.users.keys(), as_usernames=True)
         self._named(Team, "teams", named["teams"])
         self._named(Location, "locations", named["locations"])
         self._named(ConfigurationItem, "configuration items", named["configuration items"])
@@ -133,11 +142,14 @@ class Lookups:
         self._problems(problems - self.problems.keys())
         self._changes(changes - self.changes.keys())
 
-    def _people(self, people: set[str]) -> None:
+    def _people(self, people: set[str], *, as_usernames: bool = False) -> None:
         if not people:
             return
         user_model = get_user_model()
-        wanted = {username_for(self.source, person): person for person in people}
+        wanted = {
+            person if as_usernames else username_for(self.source, person): person
+            for person in people
+        }
         found = user_model.objects.filter(username__in=wanted).values_list("username", "id")
         for username, pk in found:
             self.users[wanted.pop(username)] = pk

@@ -139,6 +139,8 @@ def replay(
     state = dict(start)
     done = Replayed(state)
     category = lookups.category_names.get(state.get("category_id") or 0)
+    # A snapshot of our own desk records the override reason: kept as given, not "imported".
+    reason_given: str | None = None
     last = len(updates) - 1
     for index, update in enumerate(updates):
         before = dict(state)
@@ -153,13 +155,18 @@ def replay(
                 state[name] = value[: LENGTHS[name]] if name in LENGTHS else value
         if "priority" in update.fields and update.fields["priority"] is not None:
             recorded_priority = True
+        if "priority_override_reason" in update.fields:
+            reason_given = str(update.fields["priority_override_reason"] or "")
         pair = (state["impact"], state["urgency"])
         derived = matrix.get(pair, DEFAULT_MATRIX.get(pair, Priority.PLANNING))
         if not recorded_priority:
             state["priority"] = derived
         if state["priority"] != derived:
-            state["priority_override_reason"] = "imported"
             done.disagreements.add(pair)
+        if reason_given is not None:
+            state["priority_override_reason"] = reason_given
+        elif state["priority"] != derived:
+            state["priority_override_reason"] = "imported"
         else:
             state["priority_override_reason"] = ""
         old, new = (None if first and index == 0 else before["status"]), update.state

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from incidents.api.views import IncidentViewSet
 from response.api.timeline import TimelineMarkdownView
 from servicedesk.api.router import router
 
@@ -18,6 +19,11 @@ urlpatterns = [
         "api/v1/incidents/<str:number>/response/timeline.md",
         TimelineMarkdownView.as_view(),
         name="response-timeline-markdown",
+    ),
+    path(
+        "api/v1/incidents/export.csv",
+        IncidentViewSet.as_view({"get": "export"}),
+        name="incident-export",
     ),
     path("api/v1/", include(router.urls)),
     path("oncall/", include("oncall.urls")),

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 # names (people by their source id, teams, categories, locations, configuration items):
 # the engine finds or creates them. Values are our choice values (``Impact``,
 # ``Urgency``, ``Priority``, ``Source``, ``Severity``, ``ResolutionCode``, ``CloseCode``).
+# ``priority_override_reason`` is for a snapshot of our own desk, which records it: the
+# engine keeps it as given instead of writing "imported" where the matrix disagrees.
 FIELDS: frozenset[str] = frozenset(
     {
         "title",
@@ -34,6 +36,7 @@ FIELDS: frozenset[str] = frozenset(
         "impact",
         "urgency",
         "priority",
+        "priority_override_reason",
         "severity",
         "assignment_group",
         "assigned_to",
@@ -116,7 +119,8 @@ class Case:
     snapshot: bool = False
     """The source is a snapshot of each incident (our own export), not a log of its
     updates: the engine then keeps ``milestones`` and ``counters`` as given instead of
-    working them out from the updates."""
+    working them out from the updates, and its people are this desk's usernames (found
+    by username, created under it when missing) rather than source ids."""
     milestones: dict[str, datetime | None] = field(default_factory=dict)
     """For a snapshot: ``impact_started_at``, ``detected_at``, ``acknowledged_at``,
     ``mitigated_at``, ``resolved_at``, ``closed_at`` as recorded."""

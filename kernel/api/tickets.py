@@ -93,6 +93,8 @@ class TicketViewSet[T: Ticket](
     timeline_serializer: ClassVar[type[BaseSerializer[Any]]]
     history_serializer: ClassVar[type[BaseSerializer[Any]]]
     agent_actions: ClassVar[frozenset[str]] = frozenset({"partial_update", "work_notes", "history"})
+    listing_actions: ClassVar[frozenset[str]] = frozenset({"list"})
+    """Actions that read the list's filters and ordering (an export besides the list)."""
 
     lookup_field = "number"
 
@@ -127,7 +129,7 @@ class TicketViewSet[T: Ticket](
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # Filters narrow a list; a record asked for by its number is found by that alone
         # (DRF would build the list's filter form for every detail request).
-        if self.action != "list":
+        if self.action not in self.listing_actions:
             return queryset
         return super().filter_queryset(queryset)
 

@@ -46,6 +46,7 @@ ACCEPTED: list[str | int] = ["2xx", "3xx", 401, 403, 404, 409, 422, 429]
 REFERENCES_OR_RULES = (
     r"^/api/v1/tokens/$",
     r"^/api/v1/(incidents|problems|changes)/$",
+    r"^/api/v1/incidents/export\.csv$",  # the list's filters, as the list
     r"^/api/v1/(incidents|problems|changes)/\{number\}/$",
     r"/(escalate_group|escalate_manager|authorize|schedule|close_duplicate|status-updates)/$",
     r"/(link-incidents|resolve-incidents|caused-incidents|fixes-problems)/$",
