@@ -94,7 +94,7 @@ PriorityRow = serializers.SerializerMetaclass(
     "MetricsPriorityRow",
     (Serializer,),
     {
-        "priority": serializers.ChoiceField(choices=[p.value for p in Priority]),
+        "priority": serializers.ChoiceField(choices=Priority.choices),
         "label": serializers.CharField(),
         "incidents": serializers.IntegerField(help_text="Incidents with this priority now."),
         **rate_fields(),
