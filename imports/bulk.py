@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -45,12 +46,16 @@ def _converters(fields: Sequence[Field[Any, Any]]) -> list[tuple[int, Callable[[
     """(column index, how to turn its value into what the driver takes), for the columns
     whose Python values the driver does not take as they are."""
     if connection.vendor == "postgresql":
-        return [
-            (i, lambda v: None if v is None else json.dumps(v))
-            for i, f in enumerate(fields)
-            if isinstance(f, JSONField)
-        ]
-    return [(i, lambda v, f=f: f.get_db_prep_save(v, connection)) for i, f in enumerate(fields)]
+        return [(i, _json) for i, f in enumerate(fields) if isinstance(f, JSONField)]
+    return [(i, partial(_prepared, f)) for i, f in enumerate(fields)]
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _prepared(field: Field[Any, Any], value: Any) -> Any:
+    return field.get_db_prep_save(value, connection)
 
 
 def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -64,7 +69,7 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequen
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     if convert:
                         row = list(row)

@@ -135,20 +135,24 @@ class _Importer:
         summary = self.summary
         rows = sum(len(c.updates) + len(c.rejected) for c in cases)
         with transaction.atomic():
-            numbers = [c.number for c in cases]
-            keys = {
-                key["number"]: key
-                for key in ImportedIncident.objects.filter(
-                    source=self.source, number__in=numbers
-                ).values("id", "number", "incident_id", "last_sequence", "counters")
-            }
-            clashes = set(
-                Incident.objects.filter(number__in=numbers)
-                .exclude(imported__source=self.source)
-                .values_list("number", flat=True)
+            # One query, by the incidents' number index: each number's incident, if any,
+            # and its key, if it was imported (and from where).
+            found = (
+                Incident.objects.filter(number__in=[c.number for c in cases])
+                .order_by()
+                .values_list(
+                    "number", "imported__id", "imported__source", "imported__last_sequence"
+                )
             )
+            keys: dict[str, tuple[int, int]] = {}
+            clashes: set[str] = set()
+            for number, key_id, source, last_sequence in found:
+                if source == self.source:
+                    keys[number] = (key_id, last_sequence)
+                else:
+                    clashes.add(number)
             fresh: list[Case] = []
-            known: list[tuple[Case, dict[str, Any], list[Update]]] = []
+            known: list[tuple[Case, tuple[int, int], list[Update]]] = []
             for case in cases:
                 summary.cases += 1
                 summary.rows += len(case.updates) + len(case.rejected)
@@ -164,7 +168,7 @@ class _Importer:
                 if key is None:
                     fresh.append(case)
                     continue
-                new = [u for u in case.updates if u.sequence > key["last_sequence"]]
+                new = [u for u in case.updates if u.sequence > key[1]]
                 summary.updates_already += len(case.updates) - len(new)
                 if new:
                     known.append((case, key, new))
@@ -191,6 +195,7 @@ class _Importer:
         if not cases:
             return
         ids = allocate_ids(Incident, len(cases))
+        columns = incident_columns()
         incidents: list[tuple[Any, ...]] = []
         history: list[tuple[Any, ...]] = []
         timeline: list[tuple[Any, ...]] = []
@@ -202,7 +207,7 @@ class _Importer:
         opened: list[int] = []
         for case, incident_id in zip(cases, ids, strict=True):
             done = self.replay(case, case.updates, new_row(case, incident_id, self.label), True)
-            incidents.append(tuple(done.row[c] for c in incident_columns()))
+            incidents.append(tuple(done.row[c] for c in columns))
             history.extend(done.history)
             timeline.extend(done.timeline)
             at = case.updates[-1].at
@@ -212,9 +217,19 @@ class _Importer:
                 problem_id, problem_number = self.lookups.problems[case.problems[0]]
                 problem_links.append((problem_id, incident_id, None, at))
                 problem_events.append(
-                    (problem_id, "event", "incident_linked", "", {"incident": case.number}, None, at)
+                    (
+                        problem_id,
+                        "event",
+                        "incident_linked",
+                        "",
+                        {"incident": case.number},
+                        None,
+                        at,
+                    )
                 )
-                timeline.append(event_row(incident_id, "problem_linked", {"problem": problem_number}, at))
+                timeline.append(
+                    event_row(incident_id, "problem_linked", {"problem": problem_number}, at)
+                )
             if case.changes:
                 links["changes"] = {c: self.lookups.changes[c][1] for c in case.changes}
             if case.caused_by:
@@ -224,7 +239,9 @@ class _Importer:
                 change_events.append(
                     (change_id, "event", "caused_incident", "", {"incident": case.number}, None, at)
                 )
-                timeline.append(event_row(incident_id, "caused_by_change", {"change": change_number}, at))
+                timeline.append(
+                    event_row(incident_id, "caused_by_change", {"change": change_number}, at)
+                )
             keys.append(
                 (
                     self.source, case.number, incident_id, case.updates[-1].sequence, case.path,
@@ -237,7 +254,11 @@ class _Importer:
         write_rows(Incident.history.model, history_columns(), history)
         write_rows(IncidentTimelineEntry, TIMELINE_COLUMNS, timeline)
         write_rows(ImportedIncident, KEY_COLUMNS, keys)
-        write_rows(ProblemIncident, ("problem_id", "incident_id", "linked_by_id", "linked_at"), problem_links)
+        write_rows(
+            ProblemIncident,
+            ("problem_id", "incident_id", "linked_by_id", "linked_at"),
+            problem_links,
+        )
         write_rows(ProblemTimelineEntry, TIMELINE_COLUMNS, problem_events)
         write_rows(ChangeIncident, ("change_id", "incident_id", "linked_at"), cause_links)
         write_rows(ChangeTimelineEntry, TIMELINE_COLUMNS, change_events)
@@ -245,15 +266,16 @@ class _Importer:
         self.summary.updates_imported += len(history)
         self.after_write(opened, [c.number for c in cases])
 
-    def write_known(self, known: list[tuple[Case, dict[str, Any], list[Update]]]) -> None:
+    def write_known(self, known: list[tuple[Case, tuple[int, int], list[Update]]]) -> None:
         """Append new updates to incidents an earlier run imported."""
         if not known:
             return
         columns = incident_columns()
         current = {
-            row["id"]: row
-            for row in Incident.objects.filter(id__in=[k["incident_id"] for _, k, _ in known])
-            .values(*(f.attname for f in Incident._meta.concrete_fields))
+            row["number"]: row
+            for row in Incident.objects.filter(
+                number__in=[case.number for case, _, _ in known]
+            ).values(*(f.attname for f in Incident._meta.concrete_fields))
         }
         self.lookups.category_names.update(self._category_names(current.values()))
         incidents: list[tuple[Any, ...]] = []
@@ -262,11 +284,11 @@ class _Importer:
         keys: list[tuple[Any, ...]] = []
         opened: list[int] = []
         for case, key, new in known:
-            done = self.replay(case, new, current[key["incident_id"]], False)
+            done = self.replay(case, new, current[case.number], False)
             incidents.append((*(done.row[c] for c in columns if c != "id"), done.row["id"]))
             history.extend(done.history)
             timeline.extend(done.timeline)
-            keys.append((new[-1].sequence, case.counters or key["counters"], key["id"]))
+            keys.append((new[-1].sequence, case.counters, key[0]))
             if done.row["status"] in OPEN:
                 opened.append(done.row["id"])
         update_rows(Incident, [c for c in columns if c != "id"], incidents)
@@ -283,7 +305,9 @@ class _Importer:
         ids = {row["category_id"] for row in rows if row["category_id"]}
         return dict(Category.objects.filter(id__in=ids).values_list("id", "name")) if ids else {}
 
-    def replay(self, case: Case, updates: Sequence[Update], start: dict[str, Any], first: bool) -> Replayed:
+    def replay(
+        self, case: Case, updates: Sequence[Update], start: dict[str, Any], first: bool
+    ) -> Replayed:
         done = replay(
             case,
             updates,
@@ -299,10 +323,15 @@ class _Importer:
                 self.summary.priority_disagreements.get(pair, 0) + 1
             )
         if not case.snapshot:
-            ours = {"reassignments": done.row["reassignment_count"], "reopens": done.row["reopen_count"]}
+            ours = {
+                "reassignments": done.row["reassignment_count"],
+                "reopens": done.row["reopen_count"],
+            }
             for counter, value in sorted(case.counters.items()):
                 if counter in ours and value != ours[counter]:
-                    self.summary.counter_mismatches.append((case.number, counter, value, ours[counter]))
+                    self.summary.counter_mismatches.append(
+                        (case.number, counter, value, ours[counter])
+                    )
         return done
 
     def after_write(self, opened: list[int], numbers: list[str]) -> None:
@@ -315,4 +344,4 @@ class _Importer:
             highest = max(ours, key=lambda n: int(n[3:]))
             if len(highest) - len(Incident.NUMBER_PREFIX) <= WIDTH + 3:
                 reserve_up_to(Incident.NUMBER_PREFIX, highest)
-        self.summary.lookups_created = dict(self.lookups.created)
+        self.summary.lookups_created = {k: v for k, v in self.lookups.created.items() if v}

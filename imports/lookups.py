@@ -20,10 +20,13 @@ from django.contrib.auth.hashers import make_password
 from simple_history.utils import bulk_create_with_history
 
 from catalog.models import Category, ConfigurationItem, Location, Service, Team
-from changes.workflow import change_create
+from changes.models import Change
 from imports.formats.base import Case
 from imports.models import ImportedChange, ImportedProblem
-from problems.workflow import problem_create
+from kernel.enums import Impact, Urgency
+from kernel.numbering import next_numbers
+from kernel.priority import priority_for
+from problems.models import Problem
 
 PEOPLE = ("caller", "assigned_to")
 NAMED = {
@@ -133,9 +136,9 @@ class Lookups:
     def _people(self, people: set[str]) -> None:
         if not people:
             return
-        User = get_user_model()
+        user_model = get_user_model()
         wanted = {username_for(self.source, person): person for person in people}
-        found = User.objects.filter(username__in=wanted).values_list("username", "id")
+        found = user_model.objects.filter(username__in=wanted).values_list("username", "id")
         for username, pk in found:
             self.users[wanted.pop(username)] = pk
         if not wanted:
@@ -143,10 +146,10 @@ class Lookups:
         # One unusable hash for all: "!" marks it unusable whatever follows.
         unusable = make_password(None)
         new = [
-            User(username=username, first_name=person[:150], password=unusable)
+            user_model(username=username, first_name=person[:150], password=unusable)
             for username, person in wanted.items()
         ]
-        for user in User.objects.bulk_create(new):  # users keep no history rows
+        for user in user_model.objects.bulk_create(new):  # users keep no history rows
             self.users[wanted[user.username]] = user.pk
         self.created["users"] += len(new)
 
@@ -171,7 +174,9 @@ class Lookups:
                 self.categories[name] = pk
             new = [Category(name=name) for name in sorted(missing - self.categories.keys())]
             if new:
-                for record in bulk_create_with_history(new, Category, default_change_reason="Imported"):
+                for record in bulk_create_with_history(
+                    new, Category, default_change_reason="Imported"
+                ):
                     self.categories[record.name] = record.pk
                 self.created["categories"] += len(new)
             self.category_names.update({pk: name for name, pk in self.categories.items()})
@@ -217,14 +222,17 @@ class Lookups:
         if not ids:
             return
         found = ImportedProblem.objects.filter(source=self.source, external_id__in=ids)
-        for external, pk, number in found.values_list("external_id", "problem_id", "problem__number"):
+        for external, pk, number in found.values_list(
+            "external_id", "problem_id", "problem__number"
+        ):
             self.problems[external] = (pk, number)
-        # Few (hundreds in a large log): each through the workflow, numbered and audited.
-        for external in sorted(ids - self.problems.keys()):
-            problem = problem_create(by=None, title=f"{self.label} problem {external}"[:200])
-            ImportedProblem.objects.create(source=self.source, external_id=external, problem=problem)
-            self.problems[external] = (problem.pk, problem.number)
-            self.created["problems"] += 1
+        made = self._tickets(Problem, sorted(ids - self.problems.keys()), "problem")
+        ImportedProblem.objects.bulk_create(
+            ImportedProblem(source=self.source, external_id=external, problem=problem)
+            for external, problem in made
+        )
+        self.problems.update({external: (p.pk, p.number) for external, p in made})
+        self.created["problems"] += len(made)
 
     def _changes(self, ids: set[str]) -> None:
         if not ids:
@@ -232,8 +240,28 @@ class Lookups:
         found = ImportedChange.objects.filter(source=self.source, external_id__in=ids)
         for external, pk, number in found.values_list("external_id", "change_id", "change__number"):
             self.changes[external] = (pk, number)
-        for external in sorted(ids - self.changes.keys()):
-            change = change_create(by=None, title=f"{self.label} change {external}"[:200])
-            ImportedChange.objects.create(source=self.source, external_id=external, change=change)
-            self.changes[external] = (change.pk, change.number)
-            self.created["changes"] += 1
+        made = self._tickets(Change, sorted(ids - self.changes.keys()), "change")
+        ImportedChange.objects.bulk_create(
+            ImportedChange(source=self.source, external_id=external, change=change)
+            for external, change in made
+        )
+        self.changes.update({external: (c.pk, c.number) for external, c in made})
+        self.created["changes"] += len(made)
+
+    def _tickets(self, model: Any, externals: list[str], noun: str) -> list[tuple[str, Any]]:
+        """New problem or change records, numbered ours, titled with the source's id, each
+        with its history row and its "created" event, in a few statements for all."""
+        if not externals:
+            return []
+        numbers = next_numbers(model.NUMBER_PREFIX, len(externals))
+        priority = priority_for(Impact.LOW, Urgency.LOW)  # the model's defaults
+        tickets = [
+            model(number=number, title=f"{self.label} {noun} {external}"[:200], priority=priority)
+            for external, number in zip(externals, numbers, strict=True)
+        ]
+        tickets = bulk_create_with_history(tickets, model, default_change_reason="Imported")
+        timeline = model.timeline.field.model
+        timeline.objects.bulk_create(
+            timeline(ticket=t, verb="created", data={"priority": t.priority}) for t in tickets
+        )
+        return list(zip(externals, tickets, strict=True))

@@ -59,7 +59,9 @@ class ImportedIncident(models.Model):
         default=dict, blank=True, help_text="Source columns with no field of ours, as recorded."
     )
     counters = models.JSONField(
-        default=dict, blank=True, help_text="The source's own final counters (reassignments, reopens)."
+        default=dict,
+        blank=True,
+        help_text="The source's own final counters (reassignments, reopens).",
     )
     links = models.JSONField(
         default=dict,

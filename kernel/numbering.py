@@ -46,3 +46,20 @@ def reserve_up_to(prefix: str, number: str) -> None:
     with transaction.atomic():
         NumberSequence.objects.get_or_create(prefix=prefix)
         NumberSequence.objects.filter(prefix=prefix, last__lt=value).update(last=value)
+
+
+def next_numbers(prefix: str, count: int) -> list[str]:
+    """Hand out ``count`` numbers at once (bulk imports), in one statement as ``next_number``."""
+    if count < 1:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(NumberSequence._meta.db_table)
+    key, last = quote("prefix"), quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {last}) VALUES (%s, %s) "  # noqa: S608 (names only)  # nosec B608
+            f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + %s RETURNING {last}",
+            [prefix, count, count],
+        )
+        (value,) = cursor.fetchone()
+    return [format_number(prefix, n) for n in range(value - count + 1, value + 1)]

@@ -17,7 +17,9 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def update(sequence: int, minutes: int, state: int = Status.IN_PROGRESS, by: str = "Agent 1", **fields: Any) -> Update:
+def update(
+    sequence: int, minutes: int, state: int = Status.IN_PROGRESS, by: str = "Agent 1", **fields: Any
+) -> Update:
     hold = fields.pop("hold_reason", "")
     note = fields.pop("note", "")
     return Update(
@@ -51,7 +53,7 @@ def closed_case(number: str, start: int = 0, **kwargs: Any) -> Case:
         update(0, start, Status.NEW, caller="Caller 1", impact=2, urgency=2, priority=3,
                assignment_group="Group 1", category="Category 1", subcategory="Sub 1"),
         update(1, start + 10, Status.IN_PROGRESS, assigned_to="Resolver 1"),
-        update(2, start + 60, Status.RESOLVED, by="Resolver 1", resolution_code="solution_provided"),
+        update(2, start + 60, Status.RESOLVED, by="Resolver 1", resolution_code="solution_provided"),  # noqa: E501
         update(3, start + 120, Status.CLOSED, by="Resolver 1", close_code="closed_by_agent"),
         **kwargs,
     )  # fmt: skip

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {', '.join(missing)}")
         fmt = FORMATS[options["format"]]()
         quiet = options["verbosity"] == 0
-        with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:  # type: ignore[attr-defined]
+        with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:
             summary = import_incidents(
                 fmt,
                 options["paths"],
@@ -92,7 +92,9 @@ def describe(summary: ImportSummary) -> str:
     for reason, count in s.rejected_by_reason().most_common():
         lines.append(f"  rejected {count:,}: {reason}")
     if s.lookups_created:
-        created = ", ".join(f"{count:,} {kind}" for kind, count in sorted(s.lookups_created.items()))
+        created = ", ".join(
+            f"{count:,} {kind}" for kind, count in sorted(s.lookups_created.items())
+        )
         lines.append(f"Created: {created}.")
     if s.priority_disagreements:
         lines.append("Recorded priority differs from the matrix (kept, reason 'imported'):")

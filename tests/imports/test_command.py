@@ -1,0 +1,42 @@
+"""``manage.py import_incidents``: the summary says which zone was assumed and every
+figure; ``--report`` lists every rejected row; rejected rows are no failure."""
+
+import csv
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from imports.models import ImportRun
+from tests.imports.slices import servicenow_slice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_summary_and_the_report_of_rejected_rows(data_dir, tmp_path):
+    # The first 500 rows hold five rows sharing a sequence with another row.
+    path = servicenow_slice(data_dir, tmp_path / "slice.csv", rows=500)
+    report = tmp_path / "rejected.csv"
+    out = StringIO()
+    call_command(
+        "import_incidents", "--format", "servicenow", "--time-zone", "Europe/Lisbon",
+        "--report", str(report), str(path), stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "servicenow: times without an offset read in Europe/Lisbon." in text
+    assert "Rows: 500 read;" in text and "DO NOT ADD UP" not in text
+    with report.open(newline="") as rows:
+        rejected = list(csv.DictReader(rows))
+    assert rejected and {r["path"] for r in rejected} == {str(path)}
+    assert all(r["reason"].startswith("duplicate sequence") for r in rejected)
+    assert f"{len(rejected)} rejected" in text
+    run = ImportRun.objects.get()
+    assert run.options["time_zone"] == "Europe/Lisbon" and run.status == "finished"
+
+
+def test_an_unknown_zone_or_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="Unknown time zone"):
+        call_command("import_incidents", "--format", "servicenow", "--time-zone", "Mars/Olympus",
+                     str(tmp_path))  # fmt: skip
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_incidents", "--format", "servicenow", str(tmp_path / "none.csv"))
