@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kernel.enums import Priority
 from metrics.backlog import backlog
 from metrics.breakdown import all_breakdowns
 from metrics.change_failure import change_failure
 from metrics.compliance import compliance
-from metrics.durations import summary
+from metrics.durations import MEASURES, Summary, summary, summary_by_priority
 from metrics.mtbf import mtbf_per_service
 from metrics.scope import Scope
 from metrics.trend import TREND_MEASURES, weekly
@@ -35,12 +36,41 @@ def incidents_table(scope: Scope) -> Table:
         | {"mean": s.mean, "p50": s.p50, "p90": s.p90}
         for s in result.measures
     ]
-    extra = {
-        "incidents": result.incidents,
-        "reopen_rate": result.reopen_rate,
-        "reassignments_per_incident": result.reassignments_per_incident,
-    }
+    extra = {"incidents": result.incidents, **rates(result)}
     return Table("incidents", ("measure", "label", *STATS), rows, extra)
+
+
+# A summary's counts and rates beside its measures (``Summary`` attributes).
+RATES = (
+    "reopened",
+    "reopen_rate",
+    "reassignments_per_incident",
+    "made_sla_recorded",
+    "made_sla",
+    "made_sla_rate",
+)
+
+
+def rates(result: Summary) -> dict[str, Any]:
+    return {name: getattr(result, name) for name in RATES}
+
+
+def priorities_table(scope: Scope) -> Table:
+    columns = ["priority", "label", "incidents", *RATES]
+    columns += [f"{m.key}_{stat}" for m in MEASURES for stat in STATS]
+    labels: dict[int | None, str] = dict(Priority.choices)
+    rows = []
+    for result in summary_by_priority(scope):
+        row: dict[str, Any] = {
+            "priority": result.priority,
+            "label": labels.get(result.priority, str(result.priority)),
+            "incidents": result.incidents,
+        }
+        row |= rates(result)
+        for stats in result.measures:
+            row |= {f"{stats.key}_{stat}": getattr(stats, stat) for stat in STATS}
+        rows.append(row)
+    return Table("priorities", tuple(columns), rows)
 
 
 def trend_table(scope: Scope) -> Table:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from metrics import charts, tables
-from metrics.breakdown import Share
+from metrics.breakdown import Share, breakdown
 from metrics.mtbf import ServiceMtbf, services_and_mtbf
 from metrics.scope import Scope
 
@@ -64,6 +64,49 @@ def summary_section(scope: Scope) -> tuple[Section, dict[str, Any]]:
         csv_url("incidents", scope),
     )
     return section, table.extra
+
+
+def priorities_section(scope: Scope) -> Section:
+    table = tables.priorities_table(scope)
+    rows = [
+        (
+            r["label"],
+            r["incidents"],
+            r["reopened"],
+            _h(r["mtta_mean"]),
+            _h(r["mtta_p50"]),
+            _h(r["mttr_resolve_mean"]),
+            _h(r["mttr_resolve_p50"]),
+            "-" if r["made_sla_rate"] is None else charts.percent(r["made_sla_rate"]),
+            _ratio(r["reassignments_per_incident"]),
+        )
+        for r in table.rows
+    ]
+    headers = (
+        "Priority",
+        "Incidents",
+        "Reopened",
+        "MTTA mean",
+        "MTTA median",
+        "MTTR mean",
+        "MTTR median",
+        "Made SLA",
+        "Reassignments per incident",
+    )
+    title = "By priority"
+    return Section("priorities", title, None, headers, rows, csv_url("priorities", scope))
+
+
+def status_section(scope: Scope) -> Section:
+    shares = breakdown(scope, "status")
+    rows = [(s.name, s.incidents, _h(s.mttr_resolve_mean)) for s in shares]
+    headers = ("Status now", "Incidents", "MTTR mean")
+    title = "By status"
+    return Section("status", title, None, headers, rows, csv_url("breakdown", scope))
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def trend_section(scope: Scope) -> Section:
@@ -170,6 +213,8 @@ def sections(scope: Scope) -> tuple[list[Section], dict[str, Any]]:
     shares, per_service = services_and_mtbf(scope, TOP_SERVICES)
     return [
         summary,
+        priorities_section(scope),
+        status_section(scope),
         trend_section(scope),
         sla_section(scope),
         services_section(scope, shares),

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from kernel.enums import Priority
 from metrics.backlog import BUCKETS
 from metrics.breakdown import DIMENSIONS
 from metrics.durations import MEASURES
@@ -58,17 +59,53 @@ MeasureRow = serializers.SerializerMetaclass(
         **stats_fields(),
     },
 )
+
+
+def rate_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+    """A summary's counts and rates (``metrics.tables.RATES``)."""
+    return {
+        "reopened": serializers.IntegerField(help_text="Incidents reopened at least once."),
+        "reopen_rate": serializers.FloatField(
+            allow_null=True, help_text="Share reopened at least once (0-1)."
+        ),
+        "reassignments_per_incident": serializers.FloatField(
+            allow_null=True, help_text="Mean reassignment count."
+        ),
+        "made_sla_recorded": serializers.IntegerField(
+            help_text="Incidents whose made-SLA flag is recorded (every clock stopped, or "
+            "an imported incident's source flag)."
+        ),
+        "made_sla": serializers.IntegerField(help_text="Of them, the ones that made their SLA."),
+        "made_sla_rate": serializers.FloatField(
+            allow_null=True, help_text="made_sla / made_sla_recorded (0-1)."
+        ),
+    }
+
+
 IncidentsTable = table(
     "MetricsIncidents",
     MeasureRow,
     "MTTD, MTTA, MTTR-recover and MTTR-resolve of the incidents reported in the period.",
     incidents=serializers.IntegerField(help_text="Incidents reported in the period."),
-    reopen_rate=serializers.FloatField(
-        allow_null=True, help_text="Share reopened at least once (0-1)."
-    ),
-    reassignments_per_incident=serializers.FloatField(
-        allow_null=True, help_text="Mean reassignment count."
-    ),
+    **rate_fields(),
+)
+
+PriorityRow = serializers.SerializerMetaclass(
+    "MetricsPriorityRow",
+    (Serializer,),
+    {
+        "priority": serializers.ChoiceField(choices=Priority.choices),
+        "label": serializers.CharField(),
+        "incidents": serializers.IntegerField(help_text="Incidents with this priority now."),
+        **rate_fields(),
+        **{k: v for m in MEASURES for k, v in stats_fields(f"{m.key}_").items()},
+    },
+)
+PrioritiesTable = table(
+    "MetricsPriorities",
+    PriorityRow,
+    "The summary per priority (the incidents' current one), highest first; a priority "
+    "without incidents in the period has no row.",
 )
 
 WeekRow = serializers.SerializerMetaclass(
@@ -86,7 +123,10 @@ TrendTable = table("MetricsTrend", WeekRow, "Per ISO week of the reported time, 
 
 class BreakdownRow(Serializer[Any]):
     dimension = serializers.ChoiceField(choices=list(DIMENSIONS))
-    id = serializers.IntegerField(allow_null=True, help_text="Null: incidents without one.")
+    id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The record's id, or the status or priority value. Null: incidents without one.",
+    )
     name = serializers.CharField()
     incidents = serializers.IntegerField()
     open = serializers.IntegerField(help_text="Of them, open now.")
@@ -94,7 +134,9 @@ class BreakdownRow(Serializer[Any]):
 
 
 BreakdownTable = table(
-    "MetricsBreakdown", BreakdownRow, "Incidents per service, then category, then team."
+    "MetricsBreakdown",
+    BreakdownRow,
+    "Incidents per service, then category, team, status and priority.",
 )
 
 

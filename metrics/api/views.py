@@ -144,11 +144,23 @@ class MetricsViewSet(viewsets.ViewSet):
         out.IncidentsTable,
         "MTTx and rates",
         "MTTD, MTTA, MTTR-recover, MTTR-resolve (count, mean, p50, p90 in seconds), the "
-        "reopen rate and reassignments per incident, of the incidents reported in the period.",
+        "incidents reopened, reassignments per incident and the made-SLA share, of the "
+        "incidents reported in the period.",
     )
     @action(detail=False, methods=["get"], url_path="incidents")
     def incidents(self, request: Request) -> Response:
         return self._answer(request, tables.incidents_table, out.IncidentsTable)
+
+    @documented(
+        "priorities",
+        out.PrioritiesTable,
+        "MTTx and rates per priority",
+        "The summary's figures for each priority of the period's incidents: incidents, "
+        "reopened, reassignments, made SLA, and each measure's count, mean, p50 and p90.",
+    )
+    @action(detail=False, methods=["get"], url_path="incidents/priorities")
+    def priorities(self, request: Request) -> Response:
+        return self._answer(request, tables.priorities_table, out.PrioritiesTable)
 
     @documented(
         "trend",
@@ -164,8 +176,8 @@ class MetricsViewSet(viewsets.ViewSet):
     @documented(
         "breakdown",
         out.BreakdownTable,
-        "Incidents per service, category and team",
-        "The incidents of the period grouped three ways, most first.",
+        "Incidents per service, category, team, status and priority",
+        "The incidents of the period grouped five ways, most first.",
     )
     @action(detail=False, methods=["get"], url_path="incidents/breakdown")
     def breakdown(self, request: Request) -> Response:

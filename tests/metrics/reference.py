@@ -13,8 +13,8 @@ from sla.models import Clock
 FIELDS = (
     "pk", "status", "service", "service__name", "assignment_group", "assignment_group__name",
     "category", "category__name", "priority", "severity", "reopen_count", "reassignment_count",
-    "impact_started_at", "detected_at", "reported_at", "acknowledged_at", "mitigated_at",
-    "resolved_at", "closed_at",
+    "made_sla", "impact_started_at", "detected_at", "reported_at", "acknowledged_at",
+    "mitigated_at", "resolved_at", "closed_at",
 )  # fmt: skip
 PAIRS = {
     "mttd": ("detected_at", "impact_started_at"),

@@ -7,7 +7,7 @@ import pytest
 from metrics.backlog import backlog
 from metrics.breakdown import DIMENSIONS, all_breakdowns, breakdown
 from metrics.compliance import compliance
-from metrics.durations import summary
+from metrics.durations import summary, summary_by_priority
 from metrics.mtbf import mtbf_per_service, services_and_mtbf
 from metrics.trend import weekly
 from tests.metrics import reference as ref
@@ -28,6 +28,7 @@ def test_the_generated_desk_has_every_kind_of_incident(desk):
     assert any(r["impact_started_at"] for r in rows) and any(r["reopen_count"] for r in rows)
     assert any(r["reassignment_count"] for r in rows) and any(r["status"] == 8 for r in rows)
     assert any(r["resolved_at"] is None and r["status"] < 6 for r in rows)
+    assert {r["made_sla"] for r in rows} == {True, False, None}
 
 
 def test_mttx_and_rates_agree(desk):
@@ -41,10 +42,29 @@ def test_mttx_and_rates_agree(desk):
             assert stats.count == expected["count"], (scope, stats.key)
             for name in ("mean", "p50", "p90"):
                 assert close(getattr(stats, name), expected[name]), (scope, stats.key, name)
-        reopened = [1.0 if r["reopen_count"] else 0.0 for r in selected]
-        moves = [r["reassignment_count"] for r in selected]
-        assert close(result.reopen_rate, sum(reopened) / len(selected) if selected else None)
-        assert close(result.reassignments_per_incident, sum(moves) / len(moves) if moves else None)
+        assert_rates_agree(result, selected)
+        per_priority = summary_by_priority(scope)
+        assert [s.priority for s in per_priority] == sorted({r["priority"] for r in selected})
+        for result in per_priority:
+            these = [r for r in selected if r["priority"] == result.priority]
+            assert result.incidents == len(these)
+            for stats in result.measures:
+                expected = ref.stats(these, stats.key)
+                assert stats.count == expected["count"], (scope, result.priority, stats.key)
+                for name in ("mean", "p50", "p90"):
+                    assert close(getattr(stats, name), expected[name]), (scope, stats.key, name)
+            assert_rates_agree(result, these)
+
+
+def assert_rates_agree(result, selected: list[dict]) -> None:
+    reopened = [1.0 if r["reopen_count"] else 0.0 for r in selected]
+    moves = [r["reassignment_count"] for r in selected]
+    assert close(result.reopen_rate, sum(reopened) / len(selected) if selected else None)
+    assert result.reopened == sum(reopened)
+    assert close(result.reassignments_per_incident, sum(moves) / len(moves) if moves else None)
+    flags = [r["made_sla"] for r in selected if r["made_sla"] is not None]
+    assert (result.made_sla_recorded, result.made_sla) == (len(flags), sum(flags))
+    assert result.made_sla_rate == (sum(flags) / len(flags) if flags else None)
 
 
 def test_the_weekly_trend_agrees(desk):
@@ -66,6 +86,7 @@ def test_the_weekly_trend_agrees(desk):
 def test_breakdowns_agree(desk):
     rows = ref.rows()
     fields = {"service": "service", "category": "category", "team": "assignment_group"}
+    fields |= {"status": "status", "priority": "priority"}
     for scope in sampled_scopes(desk, count=6):
         selected = ref.in_scope(rows, scope)
         for dimension, field in fields.items():

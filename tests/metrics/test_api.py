@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 URLS = (
     "/api/v1/metrics/incidents/",
+    "/api/v1/metrics/incidents/priorities/",
     "/api/v1/metrics/incidents/trend/",
     "/api/v1/metrics/incidents/breakdown/",
     "/api/v1/metrics/backlog/",

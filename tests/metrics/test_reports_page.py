@@ -27,7 +27,9 @@ def test_an_agent_sees_the_charts_their_tables_and_csv_links(desk, client, agent
     assert "MTTA and MTTR (resolve) by week" in html
     assert "Top 10 services by incident count" in html and ">VPN<" in html
     assert "SLA compliance by priority" in html and "Resolution, all priorities" in html
-    assert html.count('<table class="report-table">') == 7
+    assert html.count('<table class="report-table">') == 9
+    assert "By priority" in html and "By status" in html and "Reassignments per incident" in html
+    assert 'href="/api/v1/metrics/incidents/priorities/?from=' in html
     assert 'href="/api/v1/metrics/incidents/trend/?from=' in html and "format=csv" in html
     assert "style=" not in html.split('id="content-main"', 1)[1]  # the CSP allows none
     assert "<script" not in html.split('id="content-main"', 1)[1]
