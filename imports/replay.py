@@ -15,6 +15,7 @@ from typing import Any
 from imports.formats.base import Case, Update
 from imports.lookups import Lookups
 from incidents.models import Incident, Status
+from kernel.editing import is_reassignment
 from kernel.enums import Priority, TimelineKind
 from kernel.priority import DEFAULT_MATRIX
 
@@ -183,7 +184,8 @@ def replay(
             state["reopen_count"] += 1
             state["resolved_at"] = state["closed_at"] = None
         reassigned = any(state[c] != before[c] for c in ASSIGNMENT)
-        if old is not None and reassigned and any(before[c] for c in ASSIGNMENT):
+        group = "assignment_group_id"
+        if old is not None and is_reassignment(before[group], state[group]):
             state["reassignment_count"] += 1
         state["updated_at"] = update.at
         if index == last:

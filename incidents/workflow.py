@@ -26,6 +26,7 @@ from incidents.models import (
 )
 from kernel.editing import (
     TicketRules,
+    is_reassignment,
     refuse_unknown,
     ticket_add_note,
     ticket_override_priority,
@@ -381,8 +382,8 @@ def incident_escalate_group(
     if team.pk == incident.assignment_group_id:
         raise MoveInvalid({"assignment_group": [f"{team} already has the incident."]})
     before = {"group": _name(incident.assignment_group), "assignee": _name(incident.assigned_to)}
-    if incident.assignment_group_id or incident.assigned_to_id:
-        incident.reassignment_count += 1  # a first assignment is not a reassignment
+    if is_reassignment(incident.assignment_group_id, team.pk):
+        incident.reassignment_count += 1
     incident.assignment_group = team
     incident.assigned_to = None
     return Done(

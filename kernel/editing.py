@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 
 ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
 
+
+def is_reassignment(group_before: object, group_after: object) -> bool:
+    """Whether handing a ticket from ``group_before`` to ``group_after`` (ids) counts as a
+    reassignment: a move to another assignment group once one was set (ServiceNow's
+    ``reassignment_count``, ITIL's functional escalation). A first group is an assignment,
+    and a new assignee within the group is not a reassignment. Imports count the same way
+    (``imports.replay``), so an imported desk's counters agree with its source's."""
+    return group_before is not None and group_after != group_before
+
+
 # Who hears of the kernel's own events.
 CREATED_AUDIENCE = audience(
     Audience.REQUESTER, Audience.ASSIGNEE, Audience.GROUP, Audience.WATCHERS, Audience.SUBSCRIBERS
@@ -155,7 +165,7 @@ def ticket_update[T: Ticket](
             raise MoveNotAllowed(f"{current.number} is {label}: read-only.")
         before = {name: getattr(current, name) for name in changes}
         before_assignment = {name: _describe(current, name) for name in ASSIGNMENT_FIELDS}
-        had_assignment = bool(current.assignment_group_id or current.assigned_to_id)
+        group_before = current.assignment_group_id
         for name, value in changes.items():
             setattr(current, name, value)
         changed = [name for name in changes if getattr(current, name) != before[name]]
@@ -165,7 +175,7 @@ def ticket_update[T: Ticket](
         old_priority = current.priority
         recalculate_priority(current)
         reassigned = any(name in ASSIGNMENT_FIELDS for name in changed)
-        if reassigned and had_assignment:
+        if is_reassignment(group_before, current.assignment_group_id):
             current.reassignment_count += 1
         save_audited(current, by=by, reason=reason or "Updated " + ", ".join(changed))
         if reassigned:

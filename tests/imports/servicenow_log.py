@@ -104,8 +104,8 @@ def kept_and_rejected(number: str, rows: Rows) -> tuple[Rows, dict[int, tuple[st
 
 
 def counted(kept: Rows) -> dict[str, int]:
-    """Reassignments and reopens counted from the rows, by common.md's rules: an update
-    that changed the group or the assignee while one of them was set; a move from
+    """Reassignments and reopens counted from the rows, by docs/import.md's rules: an
+    update that moved the incident to another group once one was set; a move from
     Resolved or Closed back to an open state."""
     reassignments = reopens = 0
     before: tuple[str, str, str] | None = None
@@ -116,7 +116,7 @@ def counted(kept: Rows) -> dict[str, int]:
             record["incident_state"],
         )
         if before is not None:
-            if now[:2] != before[:2] and any(before[:2]):
+            if before[0] and now[0] != before[0]:
                 reassignments += 1
             if before[2] in ("Resolved", "Closed") and now[2] in OPEN_STATES:
                 reopens += 1

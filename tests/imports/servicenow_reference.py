@@ -12,8 +12,8 @@ The replay rules are common.md's, written out literally:
 - Acknowledged = the time of the first update whose state is not New. Resolved = the time
   of the last update that moved into Resolved (the first update moves into its state),
   cleared by a later reopen. A reopen = a move from Resolved or Closed to an open state.
-- A reassignment = an update (not the first) that changed the group or the assignee while
-  one of them was already set.
+- A reassignment = an update (not the first) that moved the incident to another group
+  once one was set (a new assignee within the group is not one).
 - Final state, priority and ``made_sla`` = the last update's.
 
 Durations are seconds; means are plain means; medians are the continuous percentile
@@ -107,7 +107,7 @@ def replay(number: str, records: list[dict[str, str]]) -> Incident:
             reopens += 1
             resolved = None
         now = (empty(r["assignment_group"]), empty(r["assigned_to"]))
-        if assignment is not None and now != assignment and any(assignment):
+        if assignment is not None and assignment[0] is not None and now[0] != assignment[0]:
             reassignments += 1
         state, assignment = new, now
     last = kept[-1]

@@ -28,15 +28,18 @@ def test_numbers_are_sequential_and_imports_keep_theirs(make_incident, agent):
     assert make_incident().number == "INC0050001"  # never collides with an import
 
 
-def test_reassignment_counts_changes_after_the_first_assignment(incident, agent, other_agent):
+def test_reassignment_counts_moves_to_another_group(incident, agent, other_agent):
     assert incident.reassignment_count == 0
     incident = incident_update(incident, by=agent, changes={"assigned_to": agent})
-    assert incident.reassignment_count == 1  # the group was already set
     incident = incident_update(incident, by=agent, changes={"assigned_to": other_agent})
-    assert incident.reassignment_count == 2
+    assert incident.reassignment_count == 0  # new assignees within the group
     event = incident.timeline.filter(verb="assigned").last()
     assert event.data["to"]["assigned_to"] == str(other_agent)
     assert event.author == agent
+    network = Team.objects.create(name="Network")
+    network.members.add(other_agent)
+    incident = incident_update(incident, by=agent, changes={"assignment_group": network})
+    assert incident.reassignment_count == 1  # another group: a reassignment
 
 
 def test_assignee_must_belong_to_the_group(incident, agent, caller):
