@@ -39,7 +39,7 @@ def test_the_change_form_shows_where_the_incident_came_from(imported, agent):
     assert page.status_code == 200
     assert "Imported from testlist" in text
     assert "INC0900001, test.csv line 2" in text
-    assert "source 4, ours 1 (differ)" in text
+    assert "source 4, ours 0 (differ)" in text
     assert "Symptom 491" in text and "u_symptom" in text
     assert "Problem ID 3 = PRB" in text
 
