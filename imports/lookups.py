@@ -60,6 +60,8 @@ class Lookups:
         self.services: dict[str, int | None] = {}
         self.problems: dict[str, tuple[int, str]] = {}
         self.changes: dict[str, tuple[int, str]] = {}
+        self.members: set[tuple[str, str]] = set()
+        """(group, person) pairs already made members in this run."""
         self.created: Counter[str] = Counter()
 
     # --- reading, during the replay ------------------------------------------------------
@@ -220,7 +222,9 @@ class Lookups:
 
     def _members(self, pairs: set[tuple[str, str]]) -> None:
         """Assignees join their group, as the desk's own rule (an assignee belongs to the
-        group) wants: an imported open incident stays editable."""
+        group) wants: an imported open incident stays editable. A pair this run already
+        sent is not sent again: most batches repeat their groups' regular assignees."""
+        pairs = pairs - self.members
         if not pairs:
             return
         through = Team.members.through
@@ -229,6 +233,7 @@ class Lookups:
             for group, person in pairs
         ]
         through.objects.bulk_create(rows, ignore_conflicts=True)
+        self.members |= pairs
 
     def _problems(self, ids: set[str]) -> None:
         if not ids:

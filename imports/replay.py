@@ -143,6 +143,7 @@ def replay(
     # A snapshot of our own desk records the override reason: kept as given, not "imported".
     reason_given: str | None = None
     last = len(updates) - 1
+    defaults, listed, values = _defaults(), _listed(), _values()
     for index, update in enumerate(updates):
         before = dict(state)
         for name, value in update.fields.items():
@@ -151,7 +152,7 @@ def replay(
                     category = str(value) if value not in (None, "") else None
                 state[REFERENCES[name]] = lookups.reference(name, value, category)
             elif value is None:
-                state[name] = _defaults()[name]
+                state[name] = defaults[name]
             else:
                 state[name] = value[: LENGTHS[name]] if name in LENGTHS else value
         if "priority" in update.fields and update.fields["priority"] is not None:
@@ -190,7 +191,6 @@ def replay(
         state["updated_at"] = update.at
         if index == last:
             _finish(case, state)
-        changed = [name for name, column in _listed() if state[column] != before[column]]
         data: dict[str, Any] = {"source": source, "line": update.line, "sequence": update.sequence}
         if old is None:
             verb = "created"
@@ -203,11 +203,11 @@ def replay(
         if state["hold_reason"] and state["hold_reason"] != before["hold_reason"]:
             data["hold_reason"] = state["hold_reason"]
         if old is not None:
-            data["fields"] = changed
+            data["fields"] = [name for name, column in listed if state[column] != before[column]]
         author = lookups.user(update.by)
         reason = f"Imported from {source}, line {update.line}"[:100]
         done.history.append(
-            (*_values()(state), update.at, reason, "+" if old is None else "~", author)
+            (*values(state), update.at, reason, "+" if old is None else "~", author)
         )
         done.timeline.append(
             (state["id"], TimelineKind.EVENT, verb, update.note, data, author, update.at)
