@@ -40,3 +40,23 @@ def test_an_unknown_zone_or_a_missing_file_is_refused(tmp_path):
                      str(tmp_path))  # fmt: skip
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_incidents", "--format", "servicenow", str(tmp_path / "none.csv"))
+
+
+def test_a_wrong_or_unreadable_file_is_a_message_not_a_traceback(data_dir, tmp_path):
+    # BPIC 2014's incident file given as ServiceNow: its header says so.
+    with pytest.raises(CommandError, match=r"Not a .*header column 1 is 'CI Name \(aff\)'"):
+        call_command("import_incidents", "--format", "servicenow", "-v0",
+                     str(data_dir / "bpic2014_sample_incidents.csv"))  # fmt: skip
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="empty file, no header row"):
+        call_command("import_incidents", "--format", "servicedesk", "-v0", str(empty))
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(CommandError, match=r"Unreadable file \(UnicodeDecodeError"):
+        call_command("import_incidents", "--format", "servicenow", "-v0", str(binary))
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes((data_dir / "servicenow_incident_event_log.csv.gz").read_bytes()[:5000])
+    with pytest.raises(CommandError, match=r"Unreadable file \(EOFError"):
+        call_command("import_incidents", "--format", "servicenow", "--dry-run", "-v0", str(cut))
+    assert set(ImportRun.objects.values_list("status", flat=True)) == {"failed"}

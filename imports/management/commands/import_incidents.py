@@ -2,6 +2,7 @@
 ``imports.engine.import_incidents`` once, print its summary (docs/import.md)."""
 
 import csv
+import gzip
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from tqdm import tqdm
 from imports.engine import import_incidents
 from imports.formats import FORMATS
 from imports.formats.base import ReadOptions
+from imports.formats.reading import WrongFile
 from imports.summary import ImportSummary
 from kernel.enums import Impact, Urgency
 
@@ -55,14 +57,24 @@ class Command(BaseCommand):
         fmt = FORMATS[options["format"]]()
         quiet = options["verbosity"] == 0
         with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:
-            summary = import_incidents(
-                fmt,
-                options["paths"],
-                options=ReadOptions(time_zone=zone),
-                dry_run=options["dry_run"],
-                batch_size=options["batch_size"],
-                progress=bar.update,
-            )
+            try:
+                summary = import_incidents(
+                    fmt,
+                    options["paths"],
+                    options=ReadOptions(time_zone=zone),
+                    dry_run=options["dry_run"],
+                    batch_size=options["batch_size"],
+                    progress=bar.update,
+                )
+            except WrongFile as wrong:
+                raise CommandError(f"Not a {fmt.label} file: {wrong}") from wrong
+            except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as unreadable:
+                # A file that is not UTF-8 text, or a gzip cut short: the batches before
+                # it stay imported (the run is logged as failed), and a rerun resumes.
+                raise CommandError(
+                    f"Unreadable file ({type(unreadable).__name__}: {unreadable}). Batches "
+                    "already committed stay imported; a rerun on the mended file resumes."
+                ) from unreadable
         if options["report"]:
             write_report(options["report"], summary)
         if not quiet:
