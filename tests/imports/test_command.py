@@ -7,7 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from imports.formats.base import Rejected
+from imports.management.commands.import_incidents import describe
 from imports.models import ImportRun
+from imports.summary import ImportSummary
 from tests.imports.slices import servicenow_slice
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +63,18 @@ def test_a_wrong_or_unreadable_file_is_a_message_not_a_traceback(data_dir, tmp_p
     with pytest.raises(CommandError, match=r"Unreadable file \(EOFError"):
         call_command("import_incidents", "--format", "servicenow", "--dry-run", "-v0", str(cut))
     assert set(ImportRun.objects.values_list("status", flat=True)) == {"failed"}
+
+
+def test_the_summary_shows_the_20_commonest_reasons_not_one_line_per_incident():
+    summary = ImportSummary(source="servicedesk", time_zone="UTC")
+    summary.rejected = [
+        Rejected("export.csv", line, f"INC{line:07}", f"INC{line:07} exists")
+        for line in range(2, 502)
+    ]
+    summary.rows = 500
+
+    text = describe(summary)
+
+    assert text.count("  rejected 1: INC") == 20
+    assert "... and 480 more reasons (--report lists every row)" in text
+    assert "Rows: 500 read; 0 imported, 0 already imported, 500 rejected." in text

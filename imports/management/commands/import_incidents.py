@@ -19,6 +19,7 @@ from imports.summary import ImportSummary
 from kernel.enums import Impact, Urgency
 
 SHOWN_MISMATCHES = 20
+SHOWN_REASONS = 20
 
 
 class Command(BaseCommand):
@@ -101,8 +102,15 @@ def describe(summary: ImportSummary) -> str:
         f"imported, {len(s.rejected):,} rejected"
         f"{'' if s.accounted() else ' (DO NOT ADD UP: a bug)'}.",
     ]
-    for reason, count in s.rejected_by_reason().most_common():
+    reasons = s.rejected_by_reason().most_common()
+    # Reasons may name their incident (one per clashing number): a file of them must not
+    # print a line each; --report has every row.
+    for reason, count in reasons[:SHOWN_REASONS]:
         lines.append(f"  rejected {count:,}: {reason}")
+    if len(reasons) > SHOWN_REASONS:
+        lines.append(
+            f"  ... and {len(reasons) - SHOWN_REASONS:,} more reasons (--report lists every row)"
+        )
     if s.lookups_created:
         created = ", ".join(
             f"{count:,} {kind}" for kind, count in sorted(s.lookups_created.items())
