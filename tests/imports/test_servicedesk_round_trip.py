@@ -124,11 +124,13 @@ def build_desk(agent, other_agent, manager, caller, team, service, category, sub
     twice = desk.move(twice, "reopen", caller, reason="Still broken")
     twice = resolve(twice, after=30)
     desk.move(twice, "close", agent, note="Really done")
-    # Reassigned twice: to another agent, then escalated to another group.
+    # Reassigned twice: escalated to another group and back (handed to another agent
+    # first, which within the group is no reassignment: kernel.editing.is_reassignment).
     moved = desk.create(agent, title="Passed around", assigned_to=agent, **common)
     with desk.at(5):
         moved = incident_update(moved, by=agent, changes={"assigned_to": other_agent})
-    desk.move(moved, "escalate_group", agent, assignment_group=network, reason="Network's")
+    moved = desk.move(moved, "escalate_group", agent, assignment_group=network, reason="Network's")
+    desk.move(moved, "escalate_group", agent, assignment_group=team, reason="Ours after all")
     # Canceled from New and from In Progress.
     desk.move(desk.create(agent, title="Logged twice", **common), "cancel", manager, reason="Dup")
     busy = desk.move(desk.create(agent, title="Withdrawn", **common), "acknowledge", agent)
