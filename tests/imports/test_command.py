@@ -45,6 +45,15 @@ def test_an_unknown_zone_or_a_missing_file_is_refused(tmp_path):
         call_command("import_incidents", "--format", "servicenow", str(tmp_path / "none.csv"))
 
 
+def test_a_report_path_that_cannot_be_written_is_refused_before_the_import(data_dir, tmp_path):
+    log = str(data_dir / "servicenow_incident_event_log.csv.gz")
+    for report in (tmp_path / "no" / "such" / "folder.csv", tmp_path):
+        with pytest.raises(CommandError, match="Cannot write the report"):
+            call_command("import_incidents", "--format", "servicenow", "--report", str(report),
+                         log)  # fmt: skip
+    assert not ImportRun.objects.exists()
+
+
 def test_a_wrong_or_unreadable_file_is_a_message_not_a_traceback(data_dir, tmp_path):
     # BPIC 2014's incident file given as ServiceNow: its header says so.
     with pytest.raises(CommandError, match=r"Not a .*header column 1 is 'CI Name \(aff\)'"):

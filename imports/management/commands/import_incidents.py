@@ -55,6 +55,10 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["paths"] if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
+        report = options["report"]
+        if report is not None and (report.is_dir() or not report.parent.is_dir()):
+            # Found out before the import, not after it has run for minutes.
+            raise CommandError(f"Cannot write the report to {report}: no such folder.")
         fmt = FORMATS[options["format"]]()
         quiet = options["verbosity"] == 0
         with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:
