@@ -98,13 +98,15 @@ def test_the_whole_log_imports_once_with_every_row_accounted_for(db, data_dir):
 
     # The source's counters against the replay's: reported, each incident and counter.
     assert set(first.counter_mismatches) == mismatches
-    assert len(first.counter_mismatches) == 7_922
+    assert len(first.counter_mismatches) == 1_968
     assert {counter for _, counter, _, _ in mismatches} == {"reassignments"}
+    # Each where the source counts moves its rows do not show (sys_mod_count skips).
+    assert all(theirs > ours for _, _, theirs, ours in first.counter_mismatches)
     # By hand, INC0000047 (lines 6-14): Group 70/Resolver 89, then Group 24/Resolver 31
-    # (one reassignment), then Resolver 31 -> Resolver 89 on the hold (a second). The
-    # source counts 1: its counter follows the group only.
-    assert ("INC0000047", "reassignments", 1, 2) in first.counter_mismatches
-    assert Incident.objects.get(number="INC0000047").reassignment_count == 2
+    # (one reassignment), then Resolver 31 -> Resolver 89 on the hold (within the group:
+    # none). The source counts 1 too (kernel.editing.is_reassignment).
+    assert "INC0000047" not in {number for number, _, _, _ in first.counter_mismatches}
+    assert Incident.objects.get(number="INC0000047").reassignment_count == 1
 
     # A second run: nothing new, nothing written.
     second = import_incidents(FORMATS["servicenow"](), [path], options=OPTIONS)
