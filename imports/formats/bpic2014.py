@@ -351,7 +351,8 @@ def _update(
 
 def _counters(incident: Row) -> dict[str, int]:
     counters: dict[str, int] = {}
-    if incident["# Reassignments"].isdigit():
+    # isdigit() alone would pass "²", which int() refuses (the whole run would stop).
+    if incident["# Reassignments"].isascii() and incident["# Reassignments"].isdigit():
         counters["reassignments"] = int(incident["# Reassignments"])
     # The incident row keeps its last reopen's time only: "reopened at least once".
     counters["reopens"] = 1 if incident["Reopen Time"] else 0

@@ -66,7 +66,8 @@ class Row:
     values: dict[str, str]
     fault: str = ""
     """Why the record cannot be read as a row of this file ("" when it can): a record with
-    more or fewer fields than the header. ``values`` then holds what could be paired."""
+    more or fewer fields than the header, or a NUL character in one. ``values`` then holds
+    what could be paired."""
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "")
@@ -99,6 +100,9 @@ def csv_rows(path: Path, *, expected: Sequence[str] | None = None) -> Iterator[R
             fault = ""
             if len(fields) != width:
                 fault = f"{len(fields)} fields where the header has {width}"
+            elif any("\x00" in value for value in fields):
+                # PostgreSQL text cannot hold NUL: written, it would fail the whole batch.
+                fault = "a NUL character (PostgreSQL text cannot hold one)"
             yield Row(start, dict(zip(header, fields, strict=False)), fault)
 
 

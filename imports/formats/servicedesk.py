@@ -175,6 +175,7 @@ def _choice[V: (int, str)](
 
 def _count(value: dict[str, str], name: str) -> int:
     text = value[name]
-    if not text.isdigit():
+    # isdigit() alone would pass "²", which int() refuses.
+    if not (text.isascii() and text.isdigit()):
         raise Unmappable(f"{name}: {text!r} is not a count")
     return int(text)

@@ -174,6 +174,21 @@ def test_an_unreadable_incident_row_rejects_its_activities(data_dir, tmp_path):
     assert len(rejected) == 1 + 15
 
 
+def test_a_reassignment_count_that_is_no_number_is_not_compared(data_dir, tmp_path):
+    incidents, activities = _files(data_dir, tmp_path, {"IM0000048"})
+    with incidents.open(newline="") as text:
+        rows = list(csv.DictReader(text))
+    rows[0]["# Reassignments"] = "²"  # a digit to str.isdigit, not to int()
+    with incidents.open("w", newline="") as text:
+        writer = csv.DictWriter(text, fieldnames=INCIDENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    cases, rejected = _read([incidents, activities])
+    assert rejected == []
+    assert "reassignments" not in cases["IM0000048"].counters
+    assert cases["IM0000048"].counters["reopens"] in (0, 1)
+
+
 def test_files_it_does_not_read_are_refused(data_dir, tmp_path):
     incidents, activities = _files(data_dir, tmp_path, {"IM0000048"})
     with pytest.raises(

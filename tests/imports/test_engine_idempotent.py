@@ -45,6 +45,7 @@ def test_new_updates_of_a_known_incident_are_appended():
     )
     import_incidents(ListFormat([opened]), [], options=OPTIONS)
     incident = Incident.objects.get(number="INC0300100")
+    # A first group, then an assignee within it: no reassignment (is_reassignment).
     assert (incident.status, incident.resolved_at, incident.reassignment_count) == (
         Status.RESOLVED, at(20), 0,
     )  # fmt: skip

@@ -51,12 +51,13 @@ def test_crlf_lines_count_once(tmp_path):
 
 
 def test_a_record_of_the_wrong_width_is_a_fault_not_an_error(tmp_path):
-    path = _write(tmp_path / "data.csv", b"a,b,c\n1,2\n1,2,3,4\n5,6,7\n")
+    path = _write(tmp_path / "data.csv", b"a,b,c\n1,2\n1,2,3,4\n5,6,7\n8,\x009,10\n")
     rows = list(csv_rows(path))
     assert [row.fault for row in rows] == [
         "2 fields where the header has 3",
         "4 fields where the header has 3",
         "",
+        "a NUL character (PostgreSQL text cannot hold one)",
     ]
     assert rows[0]["c"] == ""
     assert rows[2].values == {"a": "5", "b": "6", "c": "7"}

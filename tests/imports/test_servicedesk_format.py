@@ -77,8 +77,10 @@ def test_bad_rows_are_rejected_with_their_lines_and_the_rest_imports(tmp_path):
             row("INC0200008", reopen_count="-1"),  # line 10
             row(""),  # line 11
             row("INC0200009", priority="3"),  # line 12
+            row("INC0200011", reassignment_count="²"),  # line 13
+            row("INC0200012", title="a\x00b"),  # line 14
         ],
-        extra="INC0200010,too short\r\n",  # line 13
+        extra="INC0200010,too short\r\n",  # line 15
     )
 
     summary = import_incidents(ServiceDesk(), [path], options=UTC_OPTIONS)
@@ -93,7 +95,9 @@ def test_bad_rows_are_rejected_with_their_lines_and_the_rest_imports(tmp_path):
         (9, "INC0200007"): "resolution_code: 'magic' is not one of ours",
         (10, "INC0200008"): "reopen_count: '-1' is not a count",
         (11, ""): "no incident number",
-        (13, "INC0200010"): f"2 fields where the header has {len(COLUMNS)}",
+        (13, "INC0200011"): "reassignment_count: '²' is not a count",
+        (14, "INC0200012"): "a NUL character (PostgreSQL text cannot hold one)",
+        (15, "INC0200010"): f"2 fields where the header has {len(COLUMNS)}",
     }
     assert set(Incident.objects.values_list("number", flat=True)) == {"INC0200001", "INC0200009"}
     assert summary.rows == summary.updates_imported + summary.updates_already + len(rejected)

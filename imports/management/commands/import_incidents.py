@@ -2,6 +2,7 @@
 ``imports.engine.import_incidents`` once, print its summary (docs/import.md)."""
 
 import csv
+import gzip
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ from tqdm import tqdm
 from imports.engine import import_incidents
 from imports.formats import FORMATS
 from imports.formats.base import ReadOptions
+from imports.formats.reading import WrongFile
 from imports.summary import ImportSummary
 from kernel.enums import Impact, Urgency
 
 SHOWN_MISMATCHES = 20
+SHOWN_REASONS = 20
 
 
 class Command(BaseCommand):
@@ -52,17 +55,31 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["paths"] if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
+        report = options["report"]
+        if report is not None and (report.is_dir() or not report.parent.is_dir()):
+            # Found out before the import, not after it has run for minutes.
+            raise CommandError(f"Cannot write the report to {report}: no such folder.")
         fmt = FORMATS[options["format"]]()
         quiet = options["verbosity"] == 0
         with tqdm(unit=" rows", desc=fmt.label, disable=quiet, file=self.stderr._out) as bar:
-            summary = import_incidents(
-                fmt,
-                options["paths"],
-                options=ReadOptions(time_zone=zone),
-                dry_run=options["dry_run"],
-                batch_size=options["batch_size"],
-                progress=bar.update,
-            )
+            try:
+                summary = import_incidents(
+                    fmt,
+                    options["paths"],
+                    options=ReadOptions(time_zone=zone),
+                    dry_run=options["dry_run"],
+                    batch_size=options["batch_size"],
+                    progress=bar.update,
+                )
+            except WrongFile as wrong:
+                raise CommandError(f"Not a {fmt.label} file: {wrong}") from wrong
+            except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as unreadable:
+                # A file that is not UTF-8 text, or a gzip cut short: the batches before
+                # it stay imported (the run is logged as failed), and a rerun resumes.
+                raise CommandError(
+                    f"Unreadable file ({type(unreadable).__name__}: {unreadable}). Batches "
+                    "already committed stay imported; a rerun on the mended file resumes."
+                ) from unreadable
         if options["report"]:
             write_report(options["report"], summary)
         if not quiet:
@@ -89,8 +106,15 @@ def describe(summary: ImportSummary) -> str:
         f"imported, {len(s.rejected):,} rejected"
         f"{'' if s.accounted() else ' (DO NOT ADD UP: a bug)'}.",
     ]
-    for reason, count in s.rejected_by_reason().most_common():
+    reasons = s.rejected_by_reason().most_common()
+    # Reasons may name their incident (one per clashing number): a file of them must not
+    # print a line each; --report has every row.
+    for reason, count in reasons[:SHOWN_REASONS]:
         lines.append(f"  rejected {count:,}: {reason}")
+    if len(reasons) > SHOWN_REASONS:
+        lines.append(
+            f"  ... and {len(reasons) - SHOWN_REASONS:,} more reasons (--report lists every row)"
+        )
     if s.lookups_created:
         created = ", ".join(
             f"{count:,} {kind}" for kind, count in sorted(s.lookups_created.items())
