@@ -34,7 +34,7 @@ from imports.summary import ImportSummary
 from incidents.models import Incident, IncidentTimelineEntry, Status
 from kernel import events
 from kernel.models import PriorityCell
-from kernel.numbering import WIDTH, reserve_up_to
+from kernel.numbering import WIDTH, parse_number, reserve_up_to
 from problems.models import ProblemIncident, ProblemTimelineEntry
 from sla.clocks import clocks_rebuild
 
@@ -191,11 +191,11 @@ class _Importer:
 
     def refusal(self, case: Case, clashes: set[str]) -> str:
         if case.number in self.seen:
-            return f"{case.number} appears again (first at line {self.seen[case.number]})"
+            return f"the number appears again (first at line {self.seen[case.number]})"
         if len(case.number) > NUMBER_LENGTH:
             return f"number longer than {NUMBER_LENGTH} characters"
         if case.number in clashes:
-            return f"{case.number} exists and was not imported from {self.source}"
+            return f"the number exists and was not imported from {self.source}"
         if not case.updates:
             return "no update to import"
         return ""
@@ -346,9 +346,10 @@ class _Importer:
         the source's own flag says whether they made it); our numbering skips theirs."""
         for incident in Incident.objects.filter(id__in=opened):
             clocks_rebuild(incident)
-        ours = [n for n in numbers if n.startswith(Incident.NUMBER_PREFIX) and n[3:].isdigit()]
+        prefix = Incident.NUMBER_PREFIX
+        ours = [n for n in numbers if parse_number(prefix, n) is not None]
         if ours:
-            highest = max(ours, key=lambda n: int(n[3:]))
+            highest = max(ours, key=lambda n: parse_number(prefix, n) or 0)
             if len(highest) - len(Incident.NUMBER_PREFIX) <= WIDTH + 3:
                 reserve_up_to(Incident.NUMBER_PREFIX, highest)
         self.summary.lookups_created = {k: v for k, v in self.lookups.created.items() if v}

@@ -13,7 +13,7 @@ def format_number(prefix: str, value: int) -> str:
 
 def parse_number(prefix: str, number: str) -> int | None:
     digits = number[len(prefix) :]
-    if not number.startswith(prefix) or not digits.isdigit():
+    if not number.startswith(prefix) or not (digits.isascii() and digits.isdigit()):
         return None
     return int(digits)
 

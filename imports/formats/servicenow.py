@@ -323,7 +323,7 @@ def _counters(row: Row) -> dict[str, int]:
     counters = {}
     for column, name in (("reassignment_count", "reassignments"), ("reopen_count", "reopens")):
         text = _value(row[column])
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             counters[name] = int(text)
     return counters
 
@@ -358,7 +358,7 @@ def _person(text: str) -> str:
 def _level(text: str) -> int | None:
     """``"2 - Medium"`` -> 2."""
     head = _value(text).split(" - ", 1)[0]
-    return int(head) if head.isdigit() else None
+    return int(head) if head.isascii() and head.isdigit() else None
 
 
 def _flag(text: str) -> bool | None:
