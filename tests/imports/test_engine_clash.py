@@ -40,7 +40,6 @@ def test_our_numbering_goes_on_after_the_highest_imported_number(agent):
     assert incident_create(by=agent, title="Next").number == "INC0500901"
 
 
-
 def test_a_number_of_unicode_digits_imports_as_text():
     # "INC²" passes str.isdigit() but not int(): it is no number of our sequence, and
     # the import keeps it as the text it is instead of stopping the run.
