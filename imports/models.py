@@ -79,11 +79,22 @@ class ImportedIncident(models.Model):
         return f"{self.source} {self.number}"
 
 
-class ImportedProblem(models.Model):
-    """The problem record made for a source problem id."""
+class ImportedRecord(models.Model):
+    """The record an import made for a source id (a problem, a change)."""
 
     source = models.CharField(max_length=32)
     external_id = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.external_id}"
+
+
+class ImportedProblem(ImportedRecord):
+    """The problem record made for a source problem id."""
+
     problem = models.OneToOneField(Problem, on_delete=models.CASCADE, related_name="imported")
 
     class Meta:
@@ -91,21 +102,13 @@ class ImportedProblem(models.Model):
             models.UniqueConstraint(fields=["source", "external_id"], name="imported_problem_key"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.source} {self.external_id}"
 
-
-class ImportedChange(models.Model):
+class ImportedChange(ImportedRecord):
     """The change record made for a source change (RFC) id."""
 
-    source = models.CharField(max_length=32)
-    external_id = models.CharField(max_length=200)
     change = models.OneToOneField(Change, on_delete=models.CASCADE, related_name="imported")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="imported_change_key"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.source} {self.external_id}"

@@ -20,21 +20,8 @@ def parse_number(prefix: str, number: str) -> int | None:
 
 def next_number(prefix: str) -> str:
     """Hand out the next number. The row lock serializes concurrent creators for the rest
-    of their transaction, which keeps numbers gap-free and unique on every database.
-
-    One statement (an upsert returning the new value; PostgreSQL, and SQLite 3.35+),
-    where the ORM would need four: it runs on every ticket created."""
-    quote = connection.ops.quote_name
-    table = quote(NumberSequence._meta.db_table)
-    key, last = quote("prefix"), quote("last")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "  # noqa: S608 (names only)  # nosec B608
-            f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
-            [prefix],
-        )
-        (value,) = cursor.fetchone()
-    return format_number(prefix, value)
+    of their transaction, which keeps numbers gap-free and unique on every database."""
+    return next_numbers(prefix, 1)[0]
 
 
 def reserve_up_to(prefix: str, number: str) -> None:
@@ -49,7 +36,9 @@ def reserve_up_to(prefix: str, number: str) -> None:
 
 
 def next_numbers(prefix: str, count: int) -> list[str]:
-    """Hand out ``count`` numbers at once (bulk imports), in one statement as ``next_number``."""
+    """Hand out ``count`` numbers at once (one for each ticket created, many for bulk
+    imports). One statement (an upsert returning the new value; PostgreSQL, and SQLite
+    3.35+), where the ORM would need four: it runs on every ticket created."""
     if count < 1:
         return []
     quote = connection.ops.quote_name
