@@ -8,9 +8,7 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-# A spreadsheet runs a cell that starts with one of these as a formula; names people
-# typed (services, teams) must not (OWASP's CSV injection advice: prefix a quote).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from incidents.export import escape
 
 
 def cell(value: Any) -> Any:
@@ -18,8 +16,8 @@ def cell(value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return escape(value)  # names people typed never run as a spreadsheet formula
     return value
 
 
