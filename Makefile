@@ -5,6 +5,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 URL := http://$(HOST):$(PORT)
+# What `make run`'s processes run with: DEBUG on, and links in mails, feeds and the printed
+# alert endpoints on the server they start (SITE_URL from the environment wins).
+DEV_ENV := DEBUG=1 SITE_URL=$${SITE_URL:-$(URL)}
 
 # The first Python 3.12+ found: plain python3.1x, or a pyenv-installed one.
 PYTHON ?= $(shell for py in python3.12 python3.13 python3.14 python3; do \
@@ -33,8 +36,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	mkdir -p var
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo "  Portal (end users):       $(URL)/"
 	@echo "  Status page (public):     $(URL)/status/"
 	@echo "  Admin (agents' console):  $(URL)/admin/"
@@ -43,8 +46,8 @@ run: $(STAMP)
 	@echo "  Health (load balancers):  $(URL)/health/"
 	@echo
 	@# No broker: tasks run in-process; run_periodic runs the beat schedule (relay, escalations).
-	DEBUG=1 $(BIN)/python manage.py run_periodic & trap 'kill $$!' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py run_periodic & trap 'kill $$!' EXIT INT TERM; \
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production: nginx in front of gunicorn (deploy/serve.py, docs/operations.md#web-server),
 # DEBUG off. The settings that have no safe default must come from the environment.

@@ -13,48 +13,62 @@ from changes.approvals import change_approve
 from changes.links import change_link_incident, change_link_problem
 from changes.models import BlackoutWindow, Change, ChangeTemplate
 from changes.workflow import change_create, change_move
+from demo import data
+from demo.timing import happening_at
 from incidents.models import OPEN_STATES, Incident
 from problems.models import Problem
 from problems.workflow import problem_create_from_incidents, problem_move
-
-WORKAROUNDS = [
-    "Reconnect with the backup gateway (vpn2.example.com) until the fix lands.",
-    "Clear the client cache and sign in again.",
-    "Use the web version meanwhile.",
-]
 
 
 def _agents(service: Service, manager: User) -> list[User]:
     return list(service.owner_team.members.exclude(pk=manager.pk).order_by("username"))
 
 
+# The moves that bring a freshly logged problem to each stage of ``data.KNOWN_ERRORS``.
+STAGES: dict[str, tuple[str, ...]] = {
+    "known_error": ("assess", "mark_known_error"),
+    "fixing": ("assess", "mark_known_error", "analyze", "start_fix"),
+    "resolved": ("assess", "mark_known_error", "analyze", "start_fix", "resolve"),
+    "risk_accepted": ("assess", "accept_risk"),
+}
+
+
 def load_problems(manager: User) -> list[Problem]:
-    """One problem per busy service, from its open incidents, left in varied states."""
+    """The problems behind ``data.KNOWN_ERRORS``, each raised from the incidents reporting
+    its issue (open ones first) the day after the latest of them, then moved an hour apart
+    to its stage: known errors whose workaround fits the incidents they are offered for."""
     problems: list[Problem] = []
-    for index, service in enumerate(Service.objects.order_by("name")[:4]):
+    now = timezone.now()
+    for known in data.KNOWN_ERRORS:
+        service = Service.objects.get(name=known.service)
         agent = _agents(service, manager)[0]
-        incidents = list(
-            Incident.objects.filter(service=service, status__in=OPEN_STATES).order_by("pk")[:4]
-        )
-        if len(incidents) < 2:
+        reports = Incident.objects.filter(service=service, title=known.issue)
+        incidents = [
+            *reports.filter(status__in=OPEN_STATES).order_by("reported_at")[:4],
+            *reports.exclude(status__in=OPEN_STATES).order_by("-reported_at")[:2],
+        ]
+        if not incidents:
             continue
-        problem = problem_create_from_incidents(incidents, by=agent)
-        problem = problem_move(problem, "assess", by=agent)
-        if index < 3:
-            problem = problem_move(
-                problem, "mark_known_error", by=agent, workaround=WORKAROUNDS[index]
-            )
-        if index in (1, 2):
-            problem = problem_move(problem, "analyze", by=agent)
-            problem = problem_move(
-                problem, "start_fix", by=agent, root_cause="A configuration drift after patching."
-            )
-        if index == 2:
-            problem = problem_move(problem, "resolve", by=agent, fix_notes="Configuration fixed.")
-        if index == 3:
-            problem = problem_move(
-                problem, "accept_risk", by=manager, reason="The system retires next quarter."
-            )
+        latest = max(incident.reported_at for incident in incidents)
+        moves = STAGES[known.stage]
+        at = min(latest + timedelta(hours=20), now - timedelta(hours=len(moves) + 2))
+        with happening_at(at):
+            problem = problem_create_from_incidents(incidents, by=agent)
+        inputs: dict[str, dict[str, Any]] = {
+            "mark_known_error": {"workaround": known.workaround},
+            "start_fix": {"root_cause": known.root_cause},
+            "resolve": {"fix_notes": "Fixed at the source: " + known.root_cause},
+            "accept_risk": {"reason": known.root_cause + " They are replaced next quarter."},
+        }
+        for move in moves:
+            at += timedelta(hours=1)
+            with happening_at(at):
+                problem = problem_move(
+                    problem,
+                    move,
+                    by=manager if move == "accept_risk" else agent,
+                    **inputs.get(move, {}),
+                )
         problems.append(problem)
     return problems
 
@@ -119,17 +133,29 @@ def load_changes(manager: User, problems: list[Problem]) -> None:
         change_move(normal, "assess", by=normal.requested_by), "authorize", by=normal.requested_by
     )
 
-    done = make("normal", erp, -3, "Patch the ERP database")
-    for move in ("assess", "authorize"):
-        done = change_move(done, move, by=done.requested_by)
-    done = approve(done, erp)
-    for move, inputs in (
-        ("schedule", {}),
-        ("implement", {}),
-        ("review", {}),
-        ("close", {"close_code": "successful_issues", "close_notes": "Slow for an hour."}),
+    # Done three days ago: requested and approved two days before its window, implemented
+    # and reviewed at the window's times, so its timeline and actual start and end read so.
+    planned = window(-3)
+    start, end = planned["planned_start"], planned["planned_end"]
+    with happening_at(start - timedelta(days=2)):
+        done = make("normal", erp, -3, "Patch the ERP database")
+    for move, at in (("assess", 1), ("authorize", 2)):
+        with happening_at(start - timedelta(days=2) + timedelta(hours=at)):
+            done = change_move(done, move, by=done.requested_by)
+    with happening_at(start - timedelta(days=1)):
+        done = approve(done, erp)
+    for move, at, inputs in (
+        ("schedule", start - timedelta(hours=20), {}),
+        ("implement", start, {}),
+        ("review", end, {}),
+        (
+            "close",
+            end + timedelta(minutes=40),
+            {"close_code": "successful_issues", "close_notes": "Slow for an hour."},
+        ),
     ):
-        done = change_move(done, move, by=done.requested_by, **inputs)
+        with happening_at(at):
+            done = change_move(done, move, by=done.requested_by, **inputs)
     caused = Incident.objects.filter(service=erp).order_by("-pk").first()
     if caused is not None:
         change_link_incident(done, caused, by=done.requested_by)

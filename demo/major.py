@@ -11,11 +11,13 @@ are written when the demo loads, as any import would."""
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
-from catalog.models import Service
+from catalog.models import Category, Service
+from demo import data
 from incidents.major import incident_assign_role, incident_link_major
 from incidents.milestones import incident_set_milestone
 from incidents.models import Incident, ResolutionCode, Role, Severity, Source
@@ -56,6 +58,12 @@ def _user(username: str) -> User:
     return User.objects.get(username=username)
 
 
+def _filed_under(service: Service, subcategory: str) -> dict[str, Any]:
+    """The service's own category (``data.CATEGORIES``) and one of its subcategories."""
+    parent = Category.objects.get(name=data.CATEGORIES[service.name][0], parent=None)
+    return {"category": parent, "subcategory": parent.children.get(name=subcategory)}
+
+
 def load_major_incidents(manager: User) -> tuple[Incident, Incident]:
     """The past SEV1 (closed) and the open SEV2."""
     return _past_sev1(manager), _open_sev2(manager)
@@ -89,6 +97,7 @@ def _past_sev1(manager: User) -> Incident:
     incident = incident_create(
         by=commander,
         title="ERP down: orders cannot be placed",
+        **_filed_under(erp, "Orders"),
         description="Every order fails with error 500 in the ERP and on the web shop.",
         caller=_user("carol"),
         source=Source.PHONE,
@@ -178,14 +187,15 @@ def _children(incident: Incident, by: User, erp: Service, started: datetime) -> 
     """Three callers reported the same outage: children, resolved with the parent."""
     desk = _user("sam")
     children = []
-    for minutes, caller, title in [
-        (7, "dave", "ERP login error 500"),
-        (8, "frank", "Invoices stuck in draft"),
-        (12, "grace", "Cannot place an order"),
+    for minutes, caller, title, subcategory in [
+        (7, "dave", "ERP login error 500", "Sign-in"),
+        (8, "frank", "Invoices stuck in draft", "Invoicing"),
+        (12, "grace", "Cannot place an order", "Orders"),
     ]:
         child = incident_create(
             by=desk,
             title=title,
+            **_filed_under(erp, subcategory),
             description="Reported by phone during the ERP outage.",
             caller=_user(caller),
             service=erp,
@@ -265,6 +275,7 @@ def _open_sev2(manager: User) -> Incident:
     incident = incident_create(
         by=scribe,
         title="Checkout fails for about a third of customers",
+        **_filed_under(website, "Availability"),
         description="Payments time out at the last step of the web shop's checkout.",
         caller=_user("heidi"),
         source=Source.EMAIL,
@@ -313,6 +324,7 @@ def _open_sev2(manager: User) -> Incident:
     child = incident_create(
         by=_user("sam"),
         title="Checkout page slow",
+        **_filed_under(website, "Performance"),
         description="A customer called: the payment step spins and then fails.",
         caller=_user("ivy"),
         service=website,

@@ -268,6 +268,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # An eager apply_async still takes a producer from Celery's pool; with no URL that is
+    # AMQP with no host, and kombu warns "No hostname was supplied" on `make run`'s first
+    # mail. The in-memory transport names its host and never leaves the process.
+    CELERY_BROKER_URL = "memory://localhost/"
 # kombu's Redis transport with the fix that keeps a worker alive across a Redis restart
 # (servicedesk/broker.py).
 CELERY_BROKER_TRANSPORT = (

@@ -1,4 +1,6 @@
-"""`make run` loads the demo desk once: every state, real timelines, the printed logins work."""
+"""`make run` loads the demo desk once: every state, real timelines, the printed logins work,
+and it reads like a real desk (plausible MTTA/MTTR, varied reports, categories and known
+errors that fit their services, the status page's uptime counting its outages)."""
 
 import pytest
 from django.contrib.auth import authenticate
@@ -8,14 +10,19 @@ from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.models import Alert, Integration, Runbook, Silence
+from catalog.models import Service
 from changes.models import BlackoutWindow, Change, ChangeTemplate
 from changes.models import Status as ChangeStatus
-from incidents.models import Incident, Status
+from demo import data
+from incidents.models import OPEN_STATES, Incident, Status
 from notifications.models import Notification
 from problems.models import Problem
+from problems.queries import known_errors_for
+from statuspage.history import service_history
 from statuspage.models import PublicIncident, Subscriber
 from statuspage.status import page_state
 from tests.major.demo_checks import assert_major_incidents
+from tests.metrics.demo_checks import assert_plausible_mtta_mttr
 
 
 @pytest.mark.django_db
@@ -28,9 +35,9 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     people = Incident.objects.filter(
         alert_group__isnull=True, major_since__isnull=True, major_incident__isnull=True
     )
-    assert people.count() == 200
+    assert people.count() == 200 + 2  # and the status page's two outages (demo.status)
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
-    assert not people.filter(timeline__verb="created").count() < 200
+    assert not people.filter(timeline__verb="created").count() < 202
     login = RequestFactory().post("/admin/login/")  # axes watches sign-ins per request
     assert authenticate(login, username="admin", password="servicedesk-demo").is_superuser
     assert authenticate(login, username="sam", password="agent-demo").is_agent
@@ -64,12 +71,47 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     assert Alert.objects.filter(incident__isnull=True, suppressed__startswith="Silenced").exists()
     # Two major incidents, a past one reviewed and closed and one in response now.
     assert_major_incidents()
+    # A real desk's figures and words.
+    assert_plausible_mtta_mttr()
+    _assert_reads_like_a_desk(people)
     # The seed is muted: no mail is even queued, for subscribers (addresses) included.
     assert not Notification.objects.exists()
 
     call_command("load_demo")
     assert "loaded already" in capsys.readouterr().out
-    assert Incident.objects.count() == 203 + 6  # the major incidents and their children
+    assert Incident.objects.count() == 205 + 6  # the major incidents and their children
+
+
+def _assert_reads_like_a_desk(people) -> None:
+    """Each service's own reports in its own category; callers' words vary; each known
+    error explains the incidents it is linked to and is offered for its own kind only; the
+    VPN outage in progress costs today's uptime."""
+    for title, service in people.values_list("title", "service__name").distinct():
+        assert title in data.TITLES[service], (service, title)
+    # The major incidents and their children too; the alerts' come from monitoring.
+    filed = Incident.objects.filter(alert_group__isnull=True)
+    for service, category in filed.values_list("service__name", "category__name").distinct():
+        assert category == data.CATEGORIES[service][0], (service, category)
+    assert people.values("title").distinct().count() >= 20
+    assert people.values("description").distinct().count() >= people.count() // 2
+
+    known = Problem.objects.filter(known_error=True).select_related("service")
+    assert known.count() >= 3
+    for problem in known:
+        linked = Incident.objects.filter(problems=problem)
+        assert linked.exists()
+        assert set(linked.values_list("title", flat=True)) == {
+            problem.title.removeprefix("Recurring: ")
+        }
+    vpn_drop = people.filter(title="VPN drops every few minutes", status__in=OPEN_STATES)
+    offered = known_errors_for(vpn_drop.filter(problem_link__isnull=True).first())
+    assert [p.service.name for p in offered] == ["VPN"]
+    assert "backup gateway" in offered[0].workaround
+
+    vpn = Service.objects.get(name="VPN")
+    history = service_history([vpn.pk])[vpn.pk]
+    assert "partial_outage" in history.days[-1].seconds
+    assert history.uptime < 100.0
 
 
 @pytest.mark.django_db

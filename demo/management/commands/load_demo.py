@@ -4,6 +4,13 @@ monitoring's integrations and alert incidents (``demo.alerts``) and two major in
 one past with its postmortem and one in response (``demo.major``), all made through the
 workflows and the alert intake so each has a real timeline and history.
 
+It reads like a real desk: each incident is one of its service's usual reports
+(``data.ISSUES``: title, subcategory under the service's own category, the caller's
+words, the fix), and each move happens at its own time (``demo.timing``): acknowledged
+minutes to hours after it was reported, resolved hours to days later. The known errors
+(``data.KNOWN_ERRORS``) are raised from the incidents they explain, and the status page's
+outages are posted when they happened, so its uptime counts them.
+
 Runs once: when the demo admin exists already it only prints the login again."""
 
 import random
@@ -130,12 +137,14 @@ class Command(BaseCommand):
             )
             for name, team, criticality, text in data.SERVICES
         ]
-        categories: list[tuple[Category, Category]] = []
-        for parent_name, children in data.CATEGORIES.items():
+        # Each service's category and its subcategories by name.
+        categories: dict[str, tuple[Category, dict[str, Category]]] = {}
+        for service_name, (parent_name, children) in data.CATEGORIES.items():
             parent = Category.objects.create(name=parent_name)
-            categories += [
-                (parent, Category.objects.create(name=c, parent=parent)) for c in children
-            ]
+            categories[service_name] = (
+                parent,
+                {name: Category.objects.create(name=name, parent=parent) for name in children},
+            )
         callers = [self._person(username, staff=False) for username in data.END_USERS]
         load_sla(admin)
 
@@ -145,24 +154,25 @@ class Command(BaseCommand):
         # major incident (demo.major loads the two that are, with their response), so their
         # paths may close a P1 without a review and the board shows only the curated one.
         with major.declaring_nothing(services):
-            for index in range(count):
+            for _ in range(count):
                 service = rng.choice(services)
                 team = service.owner_team
                 team_agents: list[User] = list(team.members.exclude(pk=manager.pk))
                 agent = rng.choice(team_agents)
-                category, subcategory = rng.choice(categories)
+                issue = rng.choice(data.ISSUES[service.name])
+                category, subcategories = categories[service.name]
                 caller = rng.choice(callers)
                 reported_at = now - timedelta(days=rng.uniform(0, 60))
                 with happening_at(reported_at):
                     incident = incident_create(
                         by=agent,
-                        title=rng.choice(data.TITLES[service.name]),
-                        description=f"Reported by {caller}. Demo incident {index + 1}.",
+                        title=issue.title,
+                        description=f"{issue.description} {rng.choice(data.DETAILS)}",
                         caller=caller,
                         source=rng.choice(Source.values),
                         service=service,
                         category=category,
-                        subcategory=subcategory,
+                        subcategory=subcategories[issue.subcategory],
                         impact=rng.choice((1, 2, 2, 3, 3, 3)),
                         urgency=rng.choice((1, 2, 2, 3, 3, 3)),
                         assignment_group=team,
@@ -176,6 +186,7 @@ class Command(BaseCommand):
                 self._walk(
                     incident,
                     list(zip(path, times, strict=True)),
+                    issue=issue,
                     agent=agent,
                     caller=caller,
                     manager=manager,
@@ -191,16 +202,26 @@ class Command(BaseCommand):
         incident: Incident,
         steps: list[tuple[str, datetime]],
         *,
+        issue: data.Issue,
         agent: User,
         caller: User,
         manager: User,
     ) -> None:
         for move, at in steps:
             with happening_at(at):
-                incident = self._move(incident, move, agent=agent, caller=caller, manager=manager)
+                incident = self._move(
+                    incident, move, issue=issue, agent=agent, caller=caller, manager=manager
+                )
 
     def _move(
-        self, incident: Incident, move: str, *, agent: User, caller: User, manager: User
+        self,
+        incident: Incident,
+        move: str,
+        *,
+        issue: data.Issue,
+        agent: User,
+        caller: User,
+        manager: User,
     ) -> Incident:
         if move == "acknowledge":
             incident = incident_acknowledge(incident, by=agent)
@@ -215,7 +236,7 @@ class Command(BaseCommand):
                 incident,
                 by=agent,
                 resolution_code=ResolutionCode.SOLUTION_PROVIDED,
-                resolution_notes="Restarted the service and verified with the caller.",
+                resolution_notes=issue.resolution,
             )
         elif move == "reopen":
             incident = incident_reopen(incident, by=caller, reason="Still broken this morning.")
