@@ -429,7 +429,8 @@ SPECTACULAR_SETTINGS = {
     # allows scripts from us only, and the docs work offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # No ReDoc page: its bundle injects <style> without a nonce and loads its logo from a
+    # CDN, which the CSP refuses; Swagger UI is the one API reader.
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
