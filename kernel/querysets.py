@@ -1,7 +1,7 @@
 """Queries every ticket list shares, shaped so the database's indexes can answer them."""
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection, models
@@ -18,10 +18,10 @@ class StoredVector(models.Expression):
     output_field = SearchVectorField()
 
     def as_sql(
-        self, compiler: SQLCompiler, connection: "BaseDatabaseWrapper", **extra: Any
-    ) -> tuple[str, list[Any]]:
+        self, compiler: SQLCompiler, connection: "BaseDatabaseWrapper"
+    ) -> tuple[str, tuple[str | int, ...]]:
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name(alias)}.search_vector", []
+        return f"{compiler.quote_name(alias)}.search_vector", ()
 
 
 class TicketQuerySet[T: models.Model](models.QuerySet[T]):

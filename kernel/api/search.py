@@ -43,7 +43,9 @@ class SearchHitSerializer(serializers.Serializer[Hit]):
 
 class SearchGroupSerializer(serializers.Serializer[Any]):
     type = serializers.CharField(source="kind")
-    label = serializers.CharField()
+    # A field named like DRF's own Field.label attribute: fine at run time (the metaclass
+    # takes declared fields out of the class), not to the stubs.
+    label = serializers.CharField()  # type: ignore[assignment]
     results = SearchHitSerializer(source="hits", many=True)
 
 
