@@ -12,7 +12,7 @@ On PostgreSQL the words are a ``websearch_to_tsquery`` (English) against the sto
 GIN-indexed ``search_vector`` columns (``kernel.migration_operations.TextSearchColumn``),
 ranked by ``ts_rank``: title (A) over text (B, C) over notes (D). Elsewhere (SQLite, the
 embedded default) each word must appear (``icontains``) and the rank is where it was
-found, newest first among equals. Either way a group costs at most three queries, and
+found, newest first among equals. Either way a group costs at most four queries, and
 the whole search a constant number, whatever the table sizes.
 
 Apps register their types from ``wiring.connect()`` (``register_searchable``)."""
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Max, Model, Q, QuerySet
 
 from kernel.enums import TimelineKind
 from kernel.numbering import format_number
@@ -197,8 +197,9 @@ def search(term: str, *, user: "User", per_group: int = PER_GROUP) -> Results:
 
 
 def group_hits(searchable: Searchable, term: str, user: "User", limit: int) -> list[Hit]:
-    """The ``limit`` best tickets of one type: its own text (one query), its notes (one),
-    and the rows of tickets found only by their notes (one, when there are any)."""
+    """The ``limit`` best tickets of one type: its own text (one query), its notes (one,
+    after the newest note's id on PostgreSQL), and the rows of tickets found only by
+    their notes (one, when there are any)."""
     tickets = rows_of(searchable, user)
     if tickets.query.is_empty():
         return []
@@ -208,7 +209,7 @@ def group_hits(searchable: Searchable, term: str, user: "User", limit: int) -> l
     if uses_full_text():
         query = SearchQuery(term, config="english", search_type="websearch")
         own = ranked(tickets, query).values(*ROW, "rank")
-        noted = ranked(notes, query).values("ticket_id", "kind", "rank")
+        noted = recent_first(notes, query, limit * 3)
     else:
         own = matching(tickets, term, searchable.text_fields).values(*ROW)
         noted = matching(notes, term, ("body",)).values("ticket_id", "kind")
@@ -244,6 +245,34 @@ def ranked(rows: QuerySet[Any], query: SearchQuery) -> QuerySet[Any]:
         .annotate(rank=SearchRank(F("vector"), query))
         .order_by("-rank", "-pk")
     )
+
+
+RECENT_NOTES = 30_000
+"""How many of the newest timeline entries are searched first, row by row."""
+
+
+def recent_first(notes: QuerySet[Any], query: SearchQuery, limit: int) -> QuerySet[Any]:
+    """PostgreSQL: the best notes among the newest ``RECENT_NOTES`` entries, and only when
+    fewer match there, the best of all (one statement; PostgreSQL stops reading after the
+    first part when it fills the limit).
+
+    Why: words common in notes ("mail relay" in 2 % of a million incidents' notes) match
+    tens of thousands of rows scattered over the timeline table, and ranking them all
+    reads every one of their pages. The newest entries are read in id order instead (the
+    unindexed vector keeps the planner off the GIN index, whose estimate for two words
+    that go together is far too low); rare words find too few there and the second part
+    answers them from the GIN index, which is cheap for them."""
+    newest = notes.model._default_manager.aggregate(newest=Max("pk"))["newest"] or 0
+    recent = (
+        notes.filter(pk__gt=newest - RECENT_NOTES)
+        .annotate(vector=StoredVector(indexed=False))
+        .filter(vector=query)
+        .annotate(rank=SearchRank(F("vector"), query))
+        .order_by("-rank", "-pk")
+        .values("ticket_id", "kind", "rank")[:limit]
+    )
+    everywhere = ranked(notes, query).values("ticket_id", "kind", "rank")[:limit]
+    return recent.union(everywhere, all=True).order_by()
 
 
 def words_of(term: str) -> list[str]:

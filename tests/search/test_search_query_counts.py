@@ -12,7 +12,9 @@ from tests.search.conftest import WORD
 
 pytestmark = pytest.mark.django_db
 
-BOUND = 20
+# The session or token and the user (the admin: also its second factor and inbox), then
+# at most four per type (kernel.search.group_hits) for five types.
+BOUND = 30
 
 
 def queries(client, path: str) -> int:
