@@ -1,5 +1,6 @@
 """On SQLite (``make run``'s embedded default) the same search works without full-text
-search: every word must appear, title matches first, work notes for agents only."""
+search: every word must appear, title matches first, work notes for agents only; the
+incident list's search box finds titles and descriptions."""
 
 import json
 
@@ -9,6 +10,7 @@ SCRIPT = """
 import json
 from django.contrib.auth.models import Group
 from accounts.models import User
+from incidents.models import Incident
 from incidents.workflow import incident_add_note, incident_create
 from kernel.search import search
 
@@ -33,6 +35,7 @@ print(json.dumps({
     "agent": found("printer jams", agent),
     "caller": found("printer jams", caller),
     "jump": found("inc" + str(int(by_note.number[3:])), agent),
+    "list": sorted(Incident.objects.search("jams").values_list("number", flat=True)),
 }))
 """
 
@@ -56,3 +59,5 @@ def test_the_fallback_on_sqlite(tmp_path):
     }
     assert answer["caller"]["incidents"] == [[by_title, ["details"]], [by_text, ["details"]]]
     assert answer["jump"]["jump"] == by_note
+    # The incident list's search: the title or the description.
+    assert answer["list"] == sorted([by_title, by_text])
