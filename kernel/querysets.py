@@ -1,7 +1,7 @@
 """Queries every ticket list shares, shaped so the database's indexes can answer them."""
 
 import re
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection, models
@@ -50,8 +50,8 @@ class TicketQuerySet[T: models.Model](models.QuerySet[T]):
         # full-text vector's GIN index on PostgreSQL, the type's ``search_q``), joined by
         # UNION: an OR of them in one WHERE makes PostgreSQL read every row (a million
         # rows for a word that matches none).
-        rows = self.model._default_manager.all()
-        ways = [rows.filter(title__icontains=term)]
+        rows: models.QuerySet[Any] = self.model._default_manager.all()
+        ways: list[models.QuerySet[Any]] = [rows.filter(title__icontains=term)]
         if connection.vendor == "postgresql":
             words = SearchQuery(term, config="english", search_type="websearch")
             ways.append(rows.alias(search_vector=StoredVector()).filter(search_vector=words))
