@@ -13,8 +13,8 @@ from tests.search.conftest import WORD
 pytestmark = pytest.mark.django_db
 
 # The session or token and the user (the admin: also its second factor and inbox), then
-# at most four per type (kernel.search.group_hits) for five types.
-BOUND = 30
+# at most three per type (kernel.search.group_hits) for five types, and the newest notes.
+BOUND = 25
 
 
 def queries(client, path: str) -> int:
