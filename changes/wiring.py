@@ -6,7 +6,7 @@ from functools import partial
 from changes import links
 from changes.admin.change import approvals_panel, conflicts_panel
 from changes.admin.hooks import mark_caused_by_change, mark_fixed_by_change
-from changes.models import Change
+from changes.models import Change, ChangeTimelineEntry
 from changes.workflow import RULES
 from incidents.models import Incident
 from kernel.admin.actions import register_admin_actions
@@ -14,6 +14,7 @@ from kernel.admin.panels import register_admin_panel
 from kernel.editing import ticket_recalculate_priority
 from kernel.links import register_relation
 from kernel.priority import register_priority_recalculation
+from kernel.search import Searchable, register_searchable
 from problems.models import Problem
 
 
@@ -33,3 +34,14 @@ def connect() -> None:
     register_admin_panel(Change, conflicts_panel)
     # The priority matrix's "apply" button re-prioritises open changes through this.
     register_priority_recalculation(Change, partial(ticket_recalculate_priority, RULES))
+    # One search: changes (agents only).
+    register_searchable(
+        Searchable(
+            "change",
+            "Changes",
+            Change,
+            ChangeTimelineEntry,
+            ("CHG",),
+            ("title", "description", "justification"),
+        )
+    )

@@ -2,10 +2,12 @@
 ``connect()``. Nothing registers itself on import."""
 
 from incidents.admin.attachments import attachment_panel
-from incidents.models import Incident
+from incidents.models import Incident, IncidentTimelineEntry
+from incidents.visibility import visible_incidents
 from incidents.workflow import incident_recalculate_priority
 from kernel.admin.panels import register_admin_panel
 from kernel.priority import register_priority_recalculation
+from kernel.search import Searchable, register_searchable
 
 
 def connect() -> None:
@@ -14,3 +16,14 @@ def connect() -> None:
     register_admin_panel(Incident, attachment_panel)
     # The priority matrix's "apply" button re-prioritises open incidents through this.
     register_priority_recalculation(Incident, incident_recalculate_priority)
+    # One search: incidents, which their callers find too (``visible_incidents``).
+    register_searchable(
+        Searchable(
+            "incident",
+            "Incidents",
+            Incident,
+            IncidentTimelineEntry,
+            ("INC",),
+            visible=visible_incidents,
+        )
+    )

@@ -7,6 +7,7 @@ from incidents.models import Incident
 from kernel.admin.panels import register_admin_panel
 from kernel.editing import ticket_recalculate_priority
 from kernel.priority import register_priority_recalculation
+from kernel.search import Searchable, register_searchable
 from kernel.transitions import register_move_guard
 from postmortems import guard
 from postmortems.admin.panels import (
@@ -16,7 +17,7 @@ from postmortems.admin.panels import (
     problem_sources_panel,
     reviewers_panel,
 )
-from postmortems.models import Postmortem
+from postmortems.models import Postmortem, PostmortemTimelineEntry
 from postmortems.workflow import RULES
 from problems.models import Problem
 
@@ -35,3 +36,14 @@ def connect() -> None:
     register_admin_panel(Problem, problem_sources_panel)
     # The priority matrix's "apply" button re-prioritises open postmortems through this.
     register_priority_recalculation(Postmortem, partial(ticket_recalculate_priority, RULES))
+    # One search: postmortems (agents only).
+    register_searchable(
+        Searchable(
+            "postmortem",
+            "Postmortems",
+            Postmortem,
+            PostmortemTimelineEntry,
+            ("PIR",),
+            ("title", "description", "customer_impact", "root_causes", "lessons"),
+        )
+    )

@@ -256,7 +256,7 @@ def test_the_api_keeps_its_contract(case: Any) -> None:
 # moves a caller may make, and the catalog they report against.
 CALLER_ROUTES = (
     r"^/api/v1/incidents/$|^/api/v1/incidents/\{number\}/"
-    r"(comments/|timeline/|confirm/|reopen/|resume/)?$|^/api/v1/(services|categories)/$"
+    r"(comments/|timeline/|confirm/|reopen/|resume/)?$|^/api/v1/(services|categories|search)/$"
 )
 
 
