@@ -15,7 +15,13 @@ from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from metrics.api.views import MetricsViewSet
-from oncall.api import TeamOnCallViewSet
+from oncall.api.config import (
+    EscalationPolicyViewSet,
+    OverrideViewSet,
+    RotationViewSet,
+    ScheduleViewSet,
+)
+from oncall.api.oncall_now import TeamOnCallViewSet
 from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
 from response.api.command import ResponseCommandViewSet
@@ -76,6 +82,13 @@ router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
+# On-call as code (docs/api.md#on-call).
+router.register("oncall/schedules", ScheduleViewSet, basename="oncall-schedule")
+router.register("oncall/rotations", RotationViewSet, basename="oncall-rotation")
+router.register("oncall/overrides", OverrideViewSet, basename="oncall-override")
+router.register(
+    "oncall/escalation-policies", EscalationPolicyViewSet, basename="oncall-escalation-policy"
+)
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("metrics", MetricsViewSet, basename="metrics")
