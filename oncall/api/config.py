@@ -6,6 +6,7 @@ Agents read all of it; writing takes the model's permission: managers (and admin
 create, change and delete; agents may add overrides (they cover for each other), as in
 the admin (``oncall.apps``). Who is on call: ``GET /api/v1/teams/{id}/oncall/``."""
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 
@@ -34,6 +35,7 @@ from oncall.configuration import Level, policy_set_levels, rotation_set_members
 from oncall.models import EscalationLevel, EscalationPolicy, Override, Rotation, Schedule
 from oncall.schedules import YEARS
 
+WALL_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
 MAX_MEMBERS = 100
 MAX_LEVELS = 20
 # A day: a longer wait is a typo, not a policy (PagerDuty's limit is similar).
@@ -104,6 +106,20 @@ class ScheduleFilter(FilterSet):
 # --- rotations --------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": WALL_CLOCK.pattern, "example": "09:00"})
+class WallClockField(serializers.TimeField):
+    """A local time of day, ``HH:MM`` (or ``HH:MM:SS``), without an offset: the schedule's
+    zone gives it one on each day. (JSON Schema's ``time`` format requires an offset.)"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str) or not WALL_CLOCK.fullmatch(value):
+            raise serializers.ValidationError("Use HH:MM, e.g. 09:00.")
+        return super().to_internal_value(value)
+
+
 class MembersField(serializers.ListField):
     """The members' user ids in turn order (prefetched: no query per rotation)."""
 
@@ -113,6 +129,9 @@ class MembersField(serializers.ListField):
 
 class RotationSerializer(StrictModelSerializer[Rotation]):
     schedule = serializers.PrimaryKeyRelatedField(queryset=Schedule.objects.all())
+    handoff_time = WallClockField(
+        required=False, help_text="When shifts hand off, in the schedule's zone (default 09:00)."
+    )
     members = MembersField(
         child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
         max_length=MAX_MEMBERS,
