@@ -98,7 +98,7 @@ def test_a_time_that_does_not_exist_in_the_zone_is_a_form_error(manager, team, a
     }
     response = _client(manager).post(reverse("admin:oncall_schedule_add"), form)
     assert response.status_code == 200
-    assert "couldn’t be interpreted in time zone Europe/Paris" in response.content.decode()
+    assert "be interpreted in time zone Europe/Paris" in response.content.decode()
     assert not Schedule.objects.exists()
 
 
