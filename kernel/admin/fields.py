@@ -34,13 +34,14 @@ class ChoiceListField(forms.TypedMultipleChoiceField):
 
 @cache
 def time_zone_choices() -> list[tuple[str, Any]]:
-    """UTC first, then the zones grouped by region (``Europe``: Berlin, Paris...), so a
-    keyboard user types the city's first letters within its region."""
+    """UTC first, then the zones grouped by region (``Europe``: Berlin, Paris...)."""
     regions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for name in sorted(known_time_zones()):
         region, _, city = name.partition("/")
         if city and not name.startswith(("Etc/", "SystemV/", "US/")) and region.istitle():
-            regions[region].append((name, city.replace("_", " ")))
+            # "Paris (Europe)": typing a city's first letters finds it, and the closed
+            # picker still says where.
+            regions[region].append((name, f"{city.replace('_', ' ')} ({region})"))
     return [("UTC", "UTC"), *sorted(regions.items())]
 
 

@@ -36,7 +36,7 @@ def test_the_add_page_offers_a_zone_picker_and_empty_rows(manager):
     html = page.content.decode()
     assert page.status_code == 200
     assert '<select name="time_zone"' in html and '<optgroup label="Europe">' in html
-    assert '<option value="Europe/Paris">Paris</option>' in html
+    assert '<option value="Europe/Paris">Paris (Europe)</option>' in html
     # An empty rotation row (members picked there) and an empty override row.
     assert 'name="rotations-0-starts_on"' in html and 'name="rotations-0-members"' in html
     assert 'name="overrides-0-starts_at_0"' in html
