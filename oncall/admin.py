@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from kernel.admin.fields import KnownAutocompleteSelect, KnownLabelsFormSet
 from kernel.zones import known_time_zones
 from oncall.escalation import escalation_stop
 from oncall.forms import EscalationLevelForm, EscalationPolicyForm, RotationForm, ScheduleForm
@@ -42,10 +43,31 @@ def _zone_of(request: HttpRequest, schedule: Schedule | None) -> ZoneInfo:
     return ZoneInfo(name if name in known_time_zones() else "UTC")
 
 
-class OverrideInline(admin.TabularInline):
+class KnownPickers:
+    """Inline rows fetched with their foreign keys, whose pickers name them without a query
+    per row (``kernel.admin.fields.KnownLabelsFormSet``)."""
+
+    formset: Any = KnownLabelsFormSet
+    related: Any = ()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in getattr(self, "autocomplete_fields", ()):
+            kwargs["widget"] = KnownAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related(*self.related)  # type: ignore[misc]
+
+
+class OverrideInline(KnownPickers, admin.TabularInline):
     model = Override
     extra = 1
     autocomplete_fields = ("user",)
+    related = ("user",)
     fields = ("user", "starts_at", "ends_at", "reason")
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
@@ -220,7 +242,7 @@ class ScheduleAdmin(admin.ModelAdmin):
         )
 
 
-class EscalationLevelInline(admin.TabularInline):
+class EscalationLevelInline(KnownPickers, admin.TabularInline):
     """The ladder as rows, in order: a target picked (a schedule, a person or the
     group's manager) and a wait in minutes."""
 
@@ -228,6 +250,7 @@ class EscalationLevelInline(admin.TabularInline):
     form = EscalationLevelForm
     extra = 1
     autocomplete_fields = ("user", "schedule")
+    related = ("user", "schedule__team")
     verbose_name = "level"
     verbose_name_plural = "levels (paged in this order)"
 

@@ -8,7 +8,13 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from incidents.models import Severity
-from kernel.admin.fields import ChoiceListField, MinutesField, OrderedUsersField, TimeZoneField
+from kernel.admin.fields import (
+    ChoiceListField,
+    MinutesField,
+    OrderedUsersField,
+    TimeZoneField,
+    tell_labels,
+)
 from kernel.enums import Priority
 from oncall.configuration import rotation_set_members
 from oncall.models import EscalationLevel, EscalationPolicy, Rotation, RotationMember, Schedule
@@ -45,7 +51,9 @@ class RotationForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.initial["members"] = [m.user_id for m in self.instance.members.all()]
+            members = list(self.instance.members.all())  # prefetched with their users
+            self.initial["members"] = [m.user_id for m in members]
+            tell_labels(self.fields["members"].widget, [m.user for m in members])
 
     def _save_m2m(self) -> None:
         super()._save_m2m()  # type: ignore[misc]

@@ -9,8 +9,10 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field as ModelField
+from django.forms.models import BaseInlineFormSet
 
 from kernel.zones import known_time_zones
 
@@ -81,7 +83,57 @@ class MinutesField(forms.IntegerField):
             return True
 
 
-class OrderedAutocomplete(AutocompleteSelectMultiple):
+class KnownLabels:
+    """An autocomplete that names the chosen options it was told about (``known``: value
+    to label) without a query; Django's asks the database once per widget, so once per
+    row of an inline. Unknown values (a re-shown form) fall back to Django's query."""
+
+    known: dict[str, str]
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        known = getattr(self, "known", {})
+        chosen = [str(v) for v in value if v not in (None, "")]
+        if not chosen or any(v not in known for v in chosen):
+            return super().optgroups(name, value, attr)  # type: ignore[misc]
+        options: list[Any] = []
+        if not self.is_required and not self.allow_multiple_selected:  # type: ignore[attr-defined]
+            options.append(self.create_option(name, "", "", False, 0))  # type: ignore[attr-defined]
+        for v in chosen:
+            option = self.create_option(name, v, known[v], set(chosen), len(options))  # type: ignore[attr-defined]
+            options.append(option)
+        return [(None, options, 0)]
+
+
+def tell_labels(widget: Any, objects: Any) -> None:
+    """Let ``widget`` (or the one the admin wrapped) name these objects without a query."""
+    inner = getattr(widget, "widget", widget)
+    if isinstance(inner, KnownLabels):
+        inner.known = {str(obj.pk): str(obj) for obj in objects}
+
+
+class KnownAutocompleteSelect(KnownLabels, AutocompleteSelect):
+    pass
+
+
+class KnownLabelsFormSet(BaseInlineFormSet):
+    """Rows whose foreign keys were fetched with them (``select_related``) tell their
+    ``KnownAutocompleteSelect`` pickers the chosen object: no query per row."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        instance = form.instance
+        for name, field in form.fields.items():
+            try:
+                model_field = instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.many_to_one and model_field.is_cached(instance):
+                related = getattr(instance, name)
+                tell_labels(field.widget, [related] if related is not None else [])
+        return form
+
+
+class OrderedAutocomplete(KnownLabels, AutocompleteSelectMultiple):
     """The admin's autocomplete showing the chosen options in the order given (Django's
     shows them in the model's order). Picking adds at the end; the form posts in order."""
 
