@@ -5,6 +5,8 @@ Hand-offs are wall-clock times in the schedule's time zone: a 09:00 hand-off sta
 or 167 or 169 hours (weekly) long. Counting whole local days, not elapsed hours, is what
 keeps it so."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -74,17 +76,31 @@ def _members(rotation: Rotation) -> list[int]:
 def on_call(schedule: Schedule, at: datetime) -> Shift | None:
     """Who holds ``schedule`` at ``at``: the latest override covering it, else the rotation
     in force."""
-    override = (
-        Override.objects.filter(schedule=schedule, starts_at__lte=at, ends_at__gt=at)
-        .order_by("-id")
-        .first()
-    )
-    if override is not None:
-        return _override_shift(override)
-    tz = schedule.tz
-    rotations = list(schedule.rotations.prefetch_related("members"))
-    rotation = _rotation_at(rotations, at, tz)
-    return rotation_shift(rotation, _members(rotation), at, tz) if rotation else None
+    return on_call_each([schedule], at)[schedule.pk]
+
+
+def on_call_each(schedules: Sequence[Schedule], at: datetime) -> dict[int, Shift | None]:
+    """``on_call`` for several schedules (a list page, a team's schedules) in three
+    queries, however many there are."""
+    ids = [schedule.pk for schedule in schedules]
+    overrides: dict[int, Override] = {}
+    covering = Override.objects.filter(schedule_id__in=ids, starts_at__lte=at, ends_at__gt=at)
+    for override in covering.order_by("-id"):
+        overrides.setdefault(override.schedule_id, override)
+    rotations: dict[int, list[Rotation]] = defaultdict(list)
+    for each in Rotation.objects.filter(schedule_id__in=ids).prefetch_related("members"):
+        rotations[each.schedule_id].append(each)
+    found: dict[int, Shift | None] = {}
+    for schedule in schedules:
+        if schedule.pk in overrides:
+            found[schedule.pk] = _override_shift(overrides[schedule.pk])
+            continue
+        tz = schedule.tz
+        rotation = _rotation_at(rotations[schedule.pk], at, tz)
+        found[schedule.pk] = (
+            rotation_shift(rotation, _members(rotation), at, tz) if rotation else None
+        )
+    return found
 
 
 def _override_shift(override: Override) -> Shift:

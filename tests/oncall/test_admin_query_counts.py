@@ -60,3 +60,25 @@ def test_pages_are_constant_in_their_rows(build, request, role):
             )
         )
     assert counts[0] == counts[1], counts
+
+
+def test_the_schedule_list_and_the_team_answer_are_constant(
+    team, make_rotation, agent, other_agent, agent_api
+):
+    client = Client()
+    client.force_login(agent)
+    url = reverse("admin:oncall_schedule_changelist")
+    api = f"/api/v1/teams/{team.pk}/oncall/"
+    counts = []
+    for total in (2, 10):
+        while Schedule.objects.count() < total:
+            schedule = Schedule.objects.create(team=team, name=f"S{Schedule.objects.count()}")
+            make_rotation([agent, other_agent], schedule=schedule, starts_on=date(2026, 1, 5))
+        client.get(url)  # warm the caches the first request fills
+        agent_api.get(api)
+        with CaptureQueriesContext(connection) as listing:
+            assert " until " in client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as answer:
+            assert len(agent_api.get(api).json()["schedules"]) == total
+        counts.append((len(listing.captured_queries), len(answer.captured_queries)))
+    assert counts[0] == counts[1], counts
