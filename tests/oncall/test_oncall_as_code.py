@@ -154,10 +154,12 @@ def test_the_feed_shows_the_same_shifts_under_stable_uids(
     set_up, client, agent_api, team, django_assert_max_num_queries
 ):
     schedule = Schedule.objects.get(pk=set_up["schedule"]["id"])
-    # The schedule, its rotations and their members, the overrides, the people: a year's
-    # window takes as many queries as a month's.
-    with django_assert_max_num_queries(5):
+    # The schedule, its rotations and their members, the overrides, the people (and the
+    # session's): a year's window takes as many queries as a month's.
+    with django_assert_max_num_queries(6):
         assert len(_events(client, schedule, **{"from": "2026-01-01", "to": "2026-12-31"})) > 40
+    with django_assert_max_num_queries(6):
+        assert len(_events(client, schedule, **{"from": "2026-03-01", "to": "2026-03-31"})) == 3
     first = _events(client, schedule, **{"from": "2026-03-16", "to": "2026-04-13"})
     assert [(start, end, summary) for _, start, end, summary in first] == SHIFTS
     assert len({uid for uid, *_ in first}) == len(SHIFTS)
