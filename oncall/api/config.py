@@ -1,16 +1,15 @@
 """On-call as code (as PagerDuty's API has it): schedules, their rotations with ordered
-members, overrides, and escalation policies with their levels, under
-``/api/v1/oncall/``.
+members and overrides under ``/api/v1/oncall/``; escalation policies with their levels
+in ``oncall.api.policies``.
 
 Agents read all of it; writing takes the model's permission: managers (and admins)
 create, change and delete; agents may add overrides (they cover for each other), as in
 the admin (``oncall.apps``). Who is on call: ``GET /api/v1/teams/{id}/oncall/``."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,27 +18,22 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 
 from accounts.models import User
-from catalog.models import Service, Team
-from incidents.models import Severity
+from catalog.models import Team
 from kernel.api.filters import DateTimeFilter, FilterSet, IdFilter
 from kernel.api.idempotency import Idempotent
 from kernel.api.pagination import CursorPagination
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
-from kernel.api.serializers import StrictModelSerializer, StrictSerializer
+from kernel.api.serializers import StrictModelSerializer
 from kernel.api.transactions import AnswerBeforeCommit
 from kernel.api.values import in_utc, refusal
-from kernel.enums import Priority
 from kernel.zones import validate_time_zone
-from oncall.configuration import Level, policy_set_levels, rotation_set_members
-from oncall.models import EscalationLevel, EscalationPolicy, Override, Rotation, Schedule
+from oncall.configuration import rotation_set_members
+from oncall.models import Override, Rotation, Schedule
 from oncall.schedules import YEARS
 
 WALL_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
 MAX_MEMBERS = 100
-MAX_LEVELS = 20
-# A day: a longer wait is a typo, not a policy (PagerDuty's limit is similar).
-MAX_DELAY_MINUTES = 24 * 60
 
 
 class ById(CursorPagination):
@@ -63,7 +57,7 @@ class ManagersWrite(DjangoModelPermissions):
     }
 
 
-def _users() -> QuerySet[User]:
+def active_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
 
 
@@ -148,7 +142,7 @@ class RotationSerializer(StrictModelSerializer[Rotation]):
         return day
 
     def validate_members(self, members: list[int]) -> list[int]:
-        found = set(_users().filter(pk__in=members).values_list("pk", flat=True))
+        found = set(active_users().filter(pk__in=members).values_list("pk", flat=True))
         missing = [str(pk) for pk in members if pk not in found]
         if missing:
             raise serializers.ValidationError(f"No active user with id {', '.join(missing)}.")
@@ -183,7 +177,7 @@ class RotationFilter(FilterSet):
 
 class OverrideSerializer(StrictModelSerializer[Override]):
     schedule = serializers.PrimaryKeyRelatedField(queryset=Schedule.objects.all())
-    user = serializers.PrimaryKeyRelatedField(queryset=_users())
+    user = serializers.PrimaryKeyRelatedField(queryset=active_users())
 
     class Meta:
         model = Override
@@ -214,133 +208,10 @@ class OverrideFilter(FilterSet):
         fields: list[str] = []
 
 
-# --- escalation policies ----------------------------------------------------------------
-
-
-class LevelSerializer(StrictSerializer):
-    schedule = serializers.PrimaryKeyRelatedField(
-        queryset=Schedule.objects.all(), required=False, allow_null=True
-    )
-    user = serializers.PrimaryKeyRelatedField(queryset=_users(), required=False, allow_null=True)
-    team_manager = serializers.BooleanField(
-        required=False, default=False, help_text="Page the manager of the incident's group."
-    )
-    delay_minutes = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_DELAY_MINUTES,
-        help_text="Minutes to wait for an acknowledgement before paging the next level.",
-    )
-
-    def to_representation(self, level: EscalationLevel) -> dict[str, Any]:
-        return {
-            "schedule": level.schedule_id,
-            "user": level.user_id,
-            "team_manager": level.team_manager,
-            "delay_minutes": max(1, round(level.delay.total_seconds() / 60)),
-        }
-
-    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        targets = [data.get("schedule"), data.get("user"), data.get("team_manager") or None]
-        if sum(target is not None for target in targets) != 1:
-            raise serializers.ValidationError(
-                "Choose exactly one target: a schedule, a user or team_manager."
-            )
-        return data
-
-
-class EscalationPolicySerializer(StrictModelSerializer[EscalationPolicy]):
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
-    )
-    services = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.all(), many=True, required=False
-    )
-    page_priorities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Priority.choices),
-        required=False,
-        max_length=len(Priority),
-        help_text="Priorities whose incidents page (1 is critical).",
-    )
-    page_severities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Severity.choices),
-        required=False,
-        max_length=len(Severity),
-        help_text="Severities whose incidents page (1 is SEV1).",
-    )
-    repeat = serializers.IntegerField(min_value=0, max_value=10, required=False)
-    levels = LevelSerializer(  # type: ignore[call-arg]  # many=True takes max_length
-        many=True, max_length=MAX_LEVELS, help_text="The ladder, in order: level 1 first."
-    )
-
-    class Meta:
-        model = EscalationPolicy
-        fields = (
-            "id",
-            "name",
-            "team",
-            "services",
-            "page_priorities",
-            "page_severities",
-            "repeat",
-            "is_active",
-            "levels",
-        )
-
-    def to_representation(self, policy: EscalationPolicy) -> dict[str, Any]:
-        data = super().to_representation(policy)
-        data["page_priorities"] = sorted(policy.page_priorities)
-        data["page_severities"] = sorted(policy.page_severities)
-        return data
-
-    def save_levels(self, policy: EscalationPolicy, levels: list[dict[str, Any]]) -> None:
-        ladder = [
-            Level(
-                delay=timedelta(minutes=level["delay_minutes"]),
-                schedule_id=level["schedule"].pk if level.get("schedule") else None,
-                user_id=level["user"].pk if level.get("user") else None,
-                team_manager=bool(level.get("team_manager")),
-            )
-            for level in levels
-        ]
-        try:
-            policy_set_levels(policy, ladder)
-        except DjangoValidationError as invalid:
-            raise serializers.ValidationError({"levels": invalid.message_dict}) from None
-
-    def _clean(self, validated_data: dict[str, Any]) -> dict[str, Any]:
-        for name in ("page_priorities", "page_severities"):
-            if name in validated_data:
-                validated_data[name] = sorted({int(v) for v in validated_data[name]})
-        return validated_data
-
-    def create(self, validated_data: dict[str, Any]) -> EscalationPolicy:
-        levels = validated_data.pop("levels")
-        with transaction.atomic():
-            policy = super().create(self._clean(validated_data))
-            self.save_levels(policy, levels)
-        return policy
-
-    def update(self, policy: EscalationPolicy, validated_data: dict[str, Any]) -> EscalationPolicy:
-        levels = validated_data.pop("levels", None)
-        with transaction.atomic():
-            policy = super().update(policy, self._clean(validated_data))
-            if levels is not None:
-                self.save_levels(policy, levels)
-        return policy
-
-
-class EscalationPolicyFilter(FilterSet):
-    team = IdFilter(help_text="A team's id: its policies.")
-
-    class Meta:
-        model = EscalationPolicy
-        fields: list[str] = []
-
-
 # --- views ------------------------------------------------------------------------------
 
 
-def _documented(name: str, plural: str) -> Any:
+def documented(name: str, plural: str) -> Any:
     """The summaries of a configuration ViewSet's operations, and the 409 of a delete."""
     return extend_schema_view(
         list=extend_schema(summary=f"List {plural}"),
@@ -370,7 +241,7 @@ class ConfigViewSet[M: Model](Idempotent, AnswerBeforeCommit, viewsets.ModelView
 
 
 @extend_schema(tags=["on-call"])
-@_documented("schedule", "schedules")
+@documented("schedule", "schedules")
 class ScheduleViewSet(ConfigViewSet[Schedule]):
     """A team's on-call schedule: its time zone, and its rotations (``rotations``)."""
 
@@ -380,7 +251,7 @@ class ScheduleViewSet(ConfigViewSet[Schedule]):
 
 
 @extend_schema(tags=["on-call"])
-@_documented("rotation", "rotations")
+@documented("rotation", "rotations")
 class RotationViewSet(ConfigViewSet[Rotation]):
     """Members take turns in order, handing off daily or weekly at a local time."""
 
@@ -390,20 +261,10 @@ class RotationViewSet(ConfigViewSet[Rotation]):
 
 
 @extend_schema(tags=["on-call"])
-@_documented("override", "overrides")
+@documented("override", "overrides")
 class OverrideViewSet(ConfigViewSet[Override]):
     """Someone covers part of a schedule; the latest override wins where they overlap."""
 
     serializer_class = OverrideSerializer
     filterset_class = OverrideFilter
     queryset = Override.objects.order_by("id")
-
-
-@extend_schema(tags=["on-call"])
-@_documented("escalation policy", "escalation policies")
-class EscalationPolicyViewSet(ConfigViewSet[EscalationPolicy]):
-    """Whom to page for which incidents, in which order, after how long."""
-
-    serializer_class = EscalationPolicySerializer
-    filterset_class = EscalationPolicyFilter
-    queryset = EscalationPolicy.objects.prefetch_related("levels", "services").order_by("id")

@@ -15,13 +15,9 @@ from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from metrics.api.views import MetricsViewSet
-from oncall.api.config import (
-    EscalationPolicyViewSet,
-    OverrideViewSet,
-    RotationViewSet,
-    ScheduleViewSet,
-)
+from oncall.api.config import OverrideViewSet, RotationViewSet, ScheduleViewSet
 from oncall.api.oncall_now import TeamOnCallViewSet
+from oncall.api.policies import EscalationPolicyViewSet
 from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
 from response.api.command import ResponseCommandViewSet
