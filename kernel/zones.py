@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 
 
 @cache
-def _known() -> frozenset[str]:
+def known_time_zones() -> frozenset[str]:
     # Reads the zone database from disk: once per process is enough.
     return frozenset(available_timezones())
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in _known():
+    if value not in known_time_zones():
         raise ValidationError(f"{value!r} is not an IANA time zone (such as Europe/Berlin).")

@@ -4,6 +4,7 @@ subscriptions."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -11,10 +12,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from kernel.admin.fields import ChoiceListField
 from kernel.admin.pages import acting_user
 from kernel.admin.secrets import SecretShownOnceAdmin
 from notifications.delivery import endpoint_enable, endpoint_rotate_secret, notification_retry
-from notifications.enums import Channel, DeliveryStatus
+from notifications.enums import Channel, DeliveryStatus, EventKind
 from notifications.models import (
     Endpoint,
     InboxItem,
@@ -167,6 +169,16 @@ class InboxAdmin(ReadOnlyAdmin):
         queryset.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
+class EndpointForm(forms.ModelForm):
+    kinds = ChoiceListField(
+        choices=EventKind.choices, help_text="Events to send; none ticked sends them all."
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = ("name", "url", "format", "team", "kinds", "is_active")
+
+
 @admin.register(Endpoint)
 class EndpointAdmin(SecretShownOnceAdmin):
     secret_noun = "signing secret"
@@ -180,6 +192,7 @@ class EndpointAdmin(SecretShownOnceAdmin):
     answers the save that created it or the rotation that replaced it. Every other page
     (list, change form, view-only) shows its first characters and when it was set."""
 
+    form = EndpointForm
     list_display = ("name", "url", "team", "format", "active", "disabled_reason", "signing_secret")
     list_filter = ("is_active", "format", "team")
     search_fields = ("name", "url")

@@ -4,19 +4,26 @@ of escalations with their pages."""
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from kernel.admin.fields import KnownAutocompleteSelect, KnownLabelsFormSet
+from kernel.zones import known_time_zones
 from oncall.escalation import escalation_stop
+from oncall.forms import EscalationLevelForm, EscalationPolicyForm, RotationForm, ScheduleForm
 from oncall.models import (
     Escalation,
     EscalationLevel,
@@ -24,37 +31,118 @@ from oncall.models import (
     Override,
     Page,
     Rotation,
-    RotationMember,
     Schedule,
 )
-from oncall.schedules import on_call, shifts
+from oncall.schedules import on_call_each, shifts
 from oncall.views import feed_url
 
 
-class RotationMemberInline(admin.TabularInline):
-    model = RotationMember
-    extra = 1
-    autocomplete_fields = ("user",)
+def _zone_of(request: HttpRequest, schedule: Schedule | None) -> ZoneInfo:
+    """The zone a schedule's page reads and shows times in: the one being saved (a new
+    schedule's, or a changed one's), else the schedule's, else UTC."""
+    posted = request.POST.get("time_zone", "") if request.method == "POST" else ""
+    name = posted if posted in known_time_zones() else getattr(schedule, "time_zone", "UTC")
+    return ZoneInfo(name if name in known_time_zones() else "UTC")
 
 
-class OverrideInline(admin.TabularInline):
+class KnownPickers:
+    """Inline rows fetched with their foreign keys, whose pickers name them without a query
+    per row (``kernel.admin.fields.KnownLabelsFormSet``)."""
+
+    formset: Any = KnownLabelsFormSet
+    related: Any = ()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in getattr(self, "autocomplete_fields", ()):
+            kwargs["widget"] = KnownAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related(*self.related)  # type: ignore[misc]
+
+
+class OverrideInline(KnownPickers, admin.TabularInline):
     model = Override
     extra = 1
     autocomplete_fields = ("user",)
+    related = ("user",)
+    fields = ("user", "starts_at", "ends_at", "reason")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        zone = _zone_of(request, obj)
+        for name in ("starts_at", "ends_at"):
+            field = formset.form.base_fields.get(name)
+            if field is not None:
+                field.help_text = f"In the schedule's time zone ({zone.key})."
+        return formset
+
+
+class MembersShown:
+    """How a rotation's members read where they cannot be changed (agents view them): the
+    admin takes a ModelAdmin method of the field's name before the model's manager."""
+
+    @admin.display(description="members (in turn order)")
+    def members(self, obj: Rotation) -> str:
+        return ", ".join(str(member.user) for member in obj.members.all()) or "nobody yet"
 
 
 @admin.register(Rotation)
-class RotationAdmin(admin.ModelAdmin):
+class RotationAdmin(MembersShown, admin.ModelAdmin):
+    form = RotationForm
+    fields = ("schedule", "period", "handoff_time", "starts_on", "members")
     list_display = ("schedule", "period", "handoff_time", "starts_on")
     list_filter = ("period", "schedule__team")
     list_select_related = ("schedule__team",)
-    inlines = (RotationMemberInline,)
+    autocomplete_fields = ("schedule",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rotation]:
+        return super().get_queryset(request).prefetch_related("members__user")
 
 
-class RotationInline(admin.TabularInline):
+class RotationInline(MembersShown, admin.TabularInline):
+    """Rotations on their schedule's page, with an empty row for a new one and its
+    members picked in turn order."""
+
     model = Rotation
-    extra = 0
+    form = RotationForm
+    extra = 1
     show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rotation]:
+        return super().get_queryset(request).prefetch_related("members__user")
+
+
+def _on_call_now(schedules: list[Schedule]) -> dict[int, str]:
+    """Who is on call now on each schedule, and until when in its zone: four queries for
+    any number of schedules."""
+    shifts_now = on_call_each(schedules, timezone.now())
+    people = get_user_model().objects.in_bulk({s.user_id for s in shifts_now.values() if s})
+    shown: dict[int, str] = {}
+    for schedule in schedules:
+        shift = shifts_now[schedule.pk]
+        if shift is None:
+            shown[schedule.pk] = "nobody"
+            continue
+        until = timezone.localtime(shift.ends_at, schedule.tz).strftime("%a %d %b %H:%M %Z")
+        who = people.get(shift.user_id, f"user {shift.user_id}")
+        shown[schedule.pk] = f"{who} until {until}" + (" (override)" if shift.override else "")
+    return shown
+
+
+class OnCallNowList(ChangeList):
+    """The schedules' list, with who is on call on the page's rows found at once."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        rows = list(self.result_list)
+        shown = _on_call_now(rows)
+        for schedule in rows:
+            schedule.on_call_now_shown = shown[schedule.pk]
 
 
 def _name(user_id: int, names: dict[int, str]) -> str:
@@ -69,8 +157,25 @@ class ScheduleAdmin(admin.ModelAdmin):
     list_select_related = ("team",)
     autocomplete_fields = ("team",)
     readonly_fields = ("on_call_now", "upcoming", "calendar_feed")
+    form = ScheduleForm
     inlines = (RotationInline, OverrideInline)
     actions = ("rotate_calendar_link",)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Overrides are typed and shown in the schedule's zone, not the server's: Django's
+        # forms read naive input in, and render in, the current time zone.
+        schedule = self.get_object(request, unquote(object_id)) if object_id else None
+        with timezone.override(_zone_of(request, schedule)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()  # while the zone holds
+        return response
 
     def get_readonly_fields(self, request: HttpRequest, obj: Schedule | None = None) -> Any:
         # The feed link shows who is on call to anyone who holds it: only those who may
@@ -113,25 +218,22 @@ class ScheduleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return OnCallNowList
+
     @admin.display(description="on call now")
     def on_call_now(self, obj: Schedule) -> str:
         if obj.pk is None:
             return "-"
-        shift = on_call(obj, timezone.now())
-        if shift is None:
-            return "nobody"
-        from django.contrib.auth import get_user_model
-
-        user = get_user_model().objects.get(pk=shift.user_id)
-        until = timezone.localtime(shift.ends_at, obj.tz).strftime("%a %d %b %H:%M %Z")
-        return f"{user} until {until}" + (" (override)" if shift.override else "")
+        found = getattr(obj, "on_call_now_shown", None)
+        if found is None:
+            found = _on_call_now([obj])[obj.pk]
+        return found
 
     @admin.display(description="next 14 days")
     def upcoming(self, obj: Schedule) -> SafeString | str:
         if obj.pk is None:
             return "-"
-        from django.contrib.auth import get_user_model
-
         now = timezone.now()
         found = shifts(obj, now, now + timedelta(days=14))
         names = {
@@ -167,20 +269,45 @@ class ScheduleAdmin(admin.ModelAdmin):
         )
 
 
-class EscalationLevelInline(admin.TabularInline):
+class EscalationLevelInline(KnownPickers, admin.TabularInline):
+    """The ladder as rows, in order: a target picked (a schedule, a person or the
+    group's manager) and a wait in minutes."""
+
     model = EscalationLevel
+    form = EscalationLevelForm
     extra = 1
     autocomplete_fields = ("user", "schedule")
+    related = ("user", "schedule__team")
+    verbose_name = "level"
+    verbose_name_plural = "levels (paged in this order)"
 
 
 @admin.register(EscalationPolicy)
 class EscalationPolicyAdmin(admin.ModelAdmin):
-    list_display = ("name", "team", "page_priorities", "page_severities", "repeat", "is_active")
+    form = EscalationPolicyForm
+    list_display = ("name", "team", "pages_for_shown", "repeat", "is_active")
     list_filter = ("is_active", "team")
     search_fields = ("name",)
     autocomplete_fields = ("team", "services")
     list_select_related = ("team",)
     inlines = (EscalationLevelInline,)
+
+    @admin.display(description="pages for")
+    def pages_for_shown(self, obj: EscalationPolicy) -> str:
+        words = [f"P{p}" for p in sorted(obj.page_priorities)]
+        words += [f"SEV{s}" for s in sorted(obj.page_severities)]
+        return ", ".join(words) or "nothing"
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is EscalationLevel:
+            # The rows' order is the ladder's: level 1 is the first row left standing.
+            deleted = formset.deleted_forms
+            kept = [f.instance for f in formset.forms if f.instance.pk and f not in deleted]
+            for position, level in enumerate(kept):
+                if level.position != position:
+                    level.position = position
+                    level.save(update_fields=["position"])
 
 
 class PageInline(admin.TabularInline):

@@ -15,6 +15,7 @@ READ = [
 MANAGE = [
     "add_schedule",
     "change_schedule",
+    "delete_schedule",
     "add_rotation",
     "change_rotation",
     "delete_rotation",
@@ -26,6 +27,7 @@ MANAGE = [
     "delete_override",
     "add_escalationpolicy",
     "change_escalationpolicy",
+    "delete_escalationpolicy",
     "add_escalationlevel",
     "change_escalationlevel",
     "delete_escalationlevel",

@@ -5,11 +5,17 @@ Hand-offs are wall-clock times in the schedule's time zone: a 09:00 hand-off sta
 or 167 or 169 hours (weekly) long. Counting whole local days, not elapsed hours, is what
 keeps it so."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from oncall.models import Override, Rotation, Schedule
+
+# The years a rotation may start and a window or an override may reach: shift arithmetic
+# stays far from datetime's limits (years 1 and 9999), where it would overflow.
+YEARS = range(1970, 9001)
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,14 @@ class Shift:
     starts_at: datetime
     ends_at: datetime
     override: bool = False
+    # The shift's identity, whatever window it is read through: the rotation, its natural
+    # start and the member, or the override; a part left after an override names it too.
+    # The iCalendar feed's UIDs are made of it, so calendar apps never see a shift twice.
+    key: str = ""
+
+
+def _stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _local(day: date, rotation: Rotation, tz: ZoneInfo) -> datetime:
@@ -40,10 +54,13 @@ def rotation_shift(
         return None
     index = days // rotation.days
     first_day = rotation.starts_on + timedelta(days=index * rotation.days)
+    user_id = members[index % len(members)]
+    starts_at = _local(first_day, rotation, tz)
     return Shift(
-        user_id=members[index % len(members)],
-        starts_at=_local(first_day, rotation, tz),
+        user_id=user_id,
+        starts_at=starts_at,
         ends_at=_local(first_day + timedelta(days=rotation.days), rotation, tz),
+        key=f"r{rotation.pk}-{_stamp(starts_at)}-u{user_id}",
     )
 
 
@@ -59,22 +76,43 @@ def _members(rotation: Rotation) -> list[int]:
 def on_call(schedule: Schedule, at: datetime) -> Shift | None:
     """Who holds ``schedule`` at ``at``: the latest override covering it, else the rotation
     in force."""
-    override = (
-        Override.objects.filter(schedule=schedule, starts_at__lte=at, ends_at__gt=at)
-        .order_by("-id")
-        .first()
+    return on_call_each([schedule], at)[schedule.pk]
+
+
+def on_call_each(schedules: Sequence[Schedule], at: datetime) -> dict[int, Shift | None]:
+    """``on_call`` for several schedules (a list page, a team's schedules) in three
+    queries, however many there are."""
+    ids = [schedule.pk for schedule in schedules]
+    overrides: dict[int, Override] = {}
+    covering = Override.objects.filter(schedule_id__in=ids, starts_at__lte=at, ends_at__gt=at)
+    for override in covering.order_by("-id"):
+        overrides.setdefault(override.schedule_id, override)
+    rotations: dict[int, list[Rotation]] = defaultdict(list)
+    for each in Rotation.objects.filter(schedule_id__in=ids).prefetch_related("members"):
+        rotations[each.schedule_id].append(each)
+    found: dict[int, Shift | None] = {}
+    for schedule in schedules:
+        if schedule.pk in overrides:
+            found[schedule.pk] = _override_shift(overrides[schedule.pk])
+            continue
+        tz = schedule.tz
+        rotation = _rotation_at(rotations[schedule.pk], at, tz)
+        found[schedule.pk] = (
+            rotation_shift(rotation, _members(rotation), at, tz) if rotation else None
+        )
+    return found
+
+
+def _override_shift(override: Override) -> Shift:
+    return Shift(
+        override.user_id, override.starts_at, override.ends_at, override=True, key=f"o{override.pk}"
     )
-    if override is not None:
-        return Shift(override.user_id, override.starts_at, override.ends_at, override=True)
-    tz = schedule.tz
-    rotations = list(schedule.rotations.prefetch_related("members"))
-    rotation = _rotation_at(rotations, at, tz)
-    return rotation_shift(rotation, _members(rotation), at, tz) if rotation else None
 
 
 def shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shift]:
-    """Rotation shifts between ``start`` and ``end`` with the overrides laid over them
-    (an override cuts the rotation shift it covers into the parts before and after)."""
+    """The shifts that overlap ``start`` to ``end``, whole (the first may begin before
+    ``start``: a window never changes a shift), with the overrides laid over them (an
+    override cuts the rotation shift it covers into the parts before and after)."""
     tz = schedule.tz
     rotations = list(schedule.rotations.prefetch_related("members"))
     base: list[Shift] = []
@@ -92,7 +130,7 @@ def shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shift]:
         # A newer rotation may begin inside this shift and cut it short.
         starts = [_local(r.starts_on, r, tz) for r in rotations]
         boundary = min([t for t in starts if cursor < t < shift.ends_at], default=shift.ends_at)
-        base.append(Shift(shift.user_id, max(shift.starts_at, cursor), boundary))
+        base.append(Shift(shift.user_id, shift.starts_at, boundary, key=shift.key))
         cursor = boundary
     overrides = list(
         Override.objects.filter(schedule=schedule, starts_at__lt=end, ends_at__gt=start).order_by(
@@ -106,11 +144,10 @@ def shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shift]:
                 cut.append(shift)
                 continue
             if shift.starts_at < override.starts_at:
-                cut.append(
-                    Shift(shift.user_id, shift.starts_at, override.starts_at, shift.override)
-                )
+                cut.append(replace(shift, ends_at=override.starts_at))
             if shift.ends_at > override.ends_at:
-                cut.append(Shift(shift.user_id, override.ends_at, shift.ends_at, shift.override))
-        cut.append(Shift(override.user_id, override.starts_at, override.ends_at, override=True))
+                after = f"{shift.key}-after-o{override.pk}"
+                cut.append(replace(shift, starts_at=override.ends_at, key=after))
+        cut.append(_override_shift(override))
         base = sorted(cut, key=lambda s: s.starts_at)
     return base

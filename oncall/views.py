@@ -5,17 +5,18 @@ in)."""
 import re
 
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from incidents.models import Status
 from incidents.workflow import incident_acknowledge
 from kernel.errors import WorkflowError
 from oncall.escalation import escalation_stop, read_ack_token
-from oncall.ical import schedule_calendar
+from oncall.ical import WindowInvalid, parse_window, schedule_calendar
 from oncall.models import Schedule
 
 # What new_feed_token() makes; anything else is refused before it reaches the database.
@@ -27,12 +28,22 @@ def feed_url(schedule: Schedule) -> str:
 
 
 def schedule_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The schedule's shifts in a window: ``?from=&to=`` (``oncall.ical``)."""
     # A lookup on the unique index, not a comparison in Python: with 256 random bits a
     # timing difference tells a guesser nothing worth having.
     if not FEED_TOKEN.fullmatch(token):
         raise Http404("No such calendar.")
     schedule = get_object_or_404(Schedule, feed_token=token)
-    response = HttpResponse(schedule_calendar(schedule), content_type="text/calendar")
+    try:
+        window = parse_window(
+            request.GET.get("from"), request.GET.get("to"), schedule.tz, now=timezone.now()
+        )
+    except WindowInvalid as invalid:
+        return JsonResponse(
+            {"code": "invalid", "message": str(invalid), "errors": invalid.as_lists()},
+            status=400,
+        )
+    response = HttpResponse(schedule_calendar(schedule, window), content_type="text/calendar")
     response["Content-Disposition"] = f'inline; filename="oncall-{schedule.pk}.ics"'
     return response
 

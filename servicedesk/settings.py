@@ -459,6 +459,8 @@ SPECTACULAR_SETTINGS = {
         "PostmortemStatusEnum": "postmortems.models.Status",
         "ActionItemKindEnum": "postmortems.models.Kind",
         "ActionItemStateEnum": "postmortems.models.ItemState",
+        # An escalation policy's ``page_priorities`` lists the same priorities.
+        "PriorityEnum": "kernel.enums.Priority",
     },
 }
 

@@ -7,15 +7,18 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.models import Alert, Integration, Runbook, Silence
-from catalog.models import Service
+from catalog.models import Service, Team
 from changes.models import BlackoutWindow, Change, ChangeTemplate
 from changes.models import Status as ChangeStatus
 from demo import data
 from incidents.models import OPEN_STATES, Incident, Status
 from notifications.models import Notification
+from oncall.models import Override
+from oncall.schedules import on_call
 from problems.models import Problem
 from problems.queries import known_errors_for
 from statuspage.history import service_history
@@ -76,6 +79,11 @@ def test_demo_desk_loads_once_with_every_state(settings, capsys):
     _assert_reads_like_a_desk(people)
     # The seed is muted: no mail is even queued, for subscribers (addresses) included.
     assert not Notification.objects.exists()
+    # On-call per team: someone on call now, an override ahead, a policy with its ladder.
+    for team in Team.objects.all():
+        assert on_call(team.oncall_schedules.get(), timezone.now()) is not None
+        assert team.escalation_policies.get().levels.count() == 2
+    assert Override.objects.filter(starts_at__gt=timezone.now()).exists()
 
     call_command("load_demo")
     assert "loaded already" in capsys.readouterr().out

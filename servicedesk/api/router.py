@@ -16,7 +16,9 @@ from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
 from kernel.api.search import SearchViewSet
 from metrics.api.views import MetricsViewSet
-from oncall.api import TeamOnCallViewSet
+from oncall.api.config import OverrideViewSet, RotationViewSet, ScheduleViewSet
+from oncall.api.oncall_now import TeamOnCallViewSet
+from oncall.api.policies import EscalationPolicyViewSet
 from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
 from problems.api.views import KnownErrorViewSet, ProblemViewSet
 from response.api.command import ResponseCommandViewSet
@@ -77,6 +79,13 @@ router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
+# On-call as code (docs/api.md#on-call).
+router.register("oncall/schedules", ScheduleViewSet, basename="oncall-schedule")
+router.register("oncall/rotations", RotationViewSet, basename="oncall-rotation")
+router.register("oncall/overrides", OverrideViewSet, basename="oncall-override")
+router.register(
+    "oncall/escalation-policies", EscalationPolicyViewSet, basename="oncall-escalation-policy"
+)
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("search", SearchViewSet, basename="search")

@@ -24,7 +24,14 @@ from changes.models import Status as ChangeStatus
 from incidents.major import incident_assign_role, incident_link_major
 from incidents.models import Incident, Role
 from incidents.workflow import incident_move
-from oncall.models import Rotation, RotationMember, Schedule
+from oncall.models import (
+    EscalationLevel,
+    EscalationPolicy,
+    Override,
+    Rotation,
+    RotationMember,
+    Schedule,
+)
 from problems.models import Problem
 from problems.models import Status as ProblemStatus
 from response.updates import stakeholder_add
@@ -57,6 +64,8 @@ REFERENCES_OR_RULES = (
     r"/(reviewers|remove-reviewer)/$",
     # Reports: a period ends after it starts and within ten years; an id names a record.
     r"^/api/v1/metrics/",
+    # On-call: an override names a schedule and a user, and ends after it starts.
+    r"^/api/v1/oncall/",
 )
 
 
@@ -84,8 +93,21 @@ def desk(
     for position, user in enumerate((agent, other_agent)):
         RotationMember.objects.create(rotation=rotation, user=user, position=position)
 
+    override = Override.objects.create(
+        schedule=schedule,
+        user=agent,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=8),
+    )
+    policy = EscalationPolicy.objects.create(name="Primary paging", team=team)
+    EscalationLevel.objects.create(policy=policy, schedule=schedule)
+
     parameters: dict[str, dict[str, Any]] = {
         "/api/v1/teams/{team_id}/oncall/": {"team_id": team.pk},
+        "/api/v1/oncall/schedules/{id}/": {"id": schedule.pk},
+        "/api/v1/oncall/rotations/{id}/": {"id": rotation.pk},
+        "/api/v1/oncall/overrides/{id}/": {"id": override.pk},
+        "/api/v1/oncall/escalation-policies/{id}/": {"id": policy.pk},
         "/api/v1/teams/{id}/": {"id": team.pk},
         "/api/v1/services/{id}/": {"id": service.pk},
         "/api/v1/categories/{id}/": {"id": Category.objects.get(pk=subcategory.pk).pk},

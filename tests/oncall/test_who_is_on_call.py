@@ -129,6 +129,8 @@ def test_shifts_lay_overrides_over_the_rotation(make_rotation, people):
     found = shifts(rotation.schedule, utc(2026, 3, 24, 0), utc(2026, 3, 25, 12))
     summary = [(s.starts_at.astimezone(UTC).hour, s.user_id, s.override) for s in found]
     a, b, c = (people[n].pk for n in "ABC")
-    assert summary == [(0, a, False), (9, b, False), (12, c, True), (18, b, False), (9, a, False)]
+    # The first shift whole, from its own hand-off (the 23rd at 09:00), not from the window.
+    assert found[0].starts_at == utc(2026, 3, 23, 9)
+    assert summary == [(9, a, False), (9, b, False), (12, c, True), (18, b, False), (9, a, False)]
     for earlier, later in itertools.pairwise(found):
         assert earlier.ends_at == later.starts_at  # no gaps, no overlaps

@@ -32,6 +32,7 @@ from alerts.models import Integration
 from catalog.models import Category, Service, Team
 from demo import data, itil, major
 from demo.alerts import load_alerts
+from demo.oncall import load_oncall
 from demo.sla import load_sla, settle_sla
 from demo.status import load_status_page
 from demo.timing import happening_at, step_times
@@ -195,6 +196,7 @@ class Command(BaseCommand):
             load_status_page()
             load_alerts(manager)
         major.load_major_incidents(manager)
+        load_oncall(teams, manager)
         settle_sla()
 
     def _walk(

@@ -19,7 +19,7 @@ from catalog.models import Team
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from oncall.models import Schedule
-from oncall.schedules import on_call
+from oncall.schedules import on_call_each
 
 
 class PersonSerializer(serializers.Serializer[object]):
@@ -71,9 +71,12 @@ class TeamOnCallViewSet(viewsets.ViewSet):
         team = get_object_or_404(Team, pk=team_id)
         at = parse_at(request.query_params.get("at"))
         rows = []
-        for schedule in Schedule.objects.filter(team=team).order_by("name"):
-            shift = on_call(schedule, at)
-            user = get_user_model().objects.filter(pk=shift.user_id).first() if shift else None
+        schedules = list(Schedule.objects.filter(team=team).order_by("name"))
+        shifts = on_call_each(schedules, at)
+        people = get_user_model().objects.in_bulk({s.user_id for s in shifts.values() if s})
+        for schedule in schedules:
+            shift = shifts[schedule.pk]
+            user = people.get(shift.user_id) if shift else None
             rows.append(
                 {
                     "schedule": schedule.pk,
