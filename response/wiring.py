@@ -4,10 +4,12 @@ Nothing registers itself on import."""
 from incidents.models import Incident
 from kernel import events
 from kernel.admin.actions import register_admin_actions
+from kernel.admin.home import register_home_queues
 from kernel.admin.panels import register_admin_panel
 from kernel.api.details import register_detail_field
 from response import cadence
 from response.admin.actions import link_to_major_incident
+from response.admin.home import major_queues
 from response.admin.panels import major_panel, milestones_panel, suggestion_panel, updates_panel
 from response.api.details import ChildrenCountField, NextUpdateDueField
 
@@ -27,3 +29,5 @@ def connect() -> None:
     # The incident's API detail: its children and the next update due.
     register_detail_field(Incident, "children_count", ChildrenCountField)
     register_detail_field(Incident, "next_update_due", NextUpdateDueField)
+    # The agents' home: open major incidents, one click to the board.
+    register_home_queues("response", 30, major_queues)
