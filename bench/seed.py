@@ -155,6 +155,10 @@ class Shape:
     per_batch: bool = True
     """Each batch of 200,000 ends now (as web.py always seeded); else the last incident
     is the one reported now and the first ``spacing x target`` seconds ago."""
+    timeline: str = ""
+    """The statement writing the timeline entries (``TIMELINE_SQL`` when empty); it gets
+    ``after`` (the last incident id before this run) and ``timeline_params``."""
+    timeline_params: dict[str, object] = field(default_factory=dict)
 
 
 TIMELINE_SQL = """
@@ -239,7 +243,7 @@ def seed_incidents(target: int, titles: list[str], shape: Shape | None = None) -
                 },
             )
             print(f"  seeded {last:,} incidents", flush=True)
-        cursor.execute(TIMELINE_SQL, {"after": after})
+        cursor.execute(shape.timeline or TIMELINE_SQL, {"after": after, **shape.timeline_params})
         print("  timelines written", flush=True)
         cursor.execute(history_sql, {"after": after})
         print("  history written", flush=True)

@@ -7,7 +7,7 @@ from changes import links
 from changes.admin.change import approvals_panel, conflicts_panel
 from changes.admin.home import change_queues
 from changes.admin.hooks import mark_caused_by_change, mark_fixed_by_change
-from changes.models import Change
+from changes.models import Change, ChangeTimelineEntry
 from changes.workflow import RULES
 from incidents.models import Incident
 from kernel.admin.actions import register_admin_actions
@@ -16,6 +16,7 @@ from kernel.admin.panels import register_admin_panel
 from kernel.editing import ticket_recalculate_priority
 from kernel.links import register_relation
 from kernel.priority import register_priority_recalculation
+from kernel.search import Searchable, register_searchable
 from problems.models import Problem
 
 
@@ -37,3 +38,14 @@ def connect() -> None:
     register_priority_recalculation(Change, partial(ticket_recalculate_priority, RULES))
     # The agents' home: changes awaiting my approval.
     register_home_queues("changes", 40, change_queues)
+    # One search: changes (agents only).
+    register_searchable(
+        Searchable(
+            "change",
+            "Changes",
+            Change,
+            ChangeTimelineEntry,
+            ("CHG",),
+            ("title", "description", "justification"),
+        )
+    )

@@ -37,3 +37,52 @@ class TrigramSearchIndex(migrations.RunSQL):
         schema_editor: BaseDatabaseSchemaEditor = args[1]
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(*args, **kwargs)
+
+
+class TextSearchColumn(migrations.RunSQL):
+    """A stored ``tsvector`` column kept by PostgreSQL itself (``GENERATED ALWAYS AS``)
+    and its GIN index: what ``kernel.search`` ranks by. Django's models do not declare
+    it (SQLite has no such column and searches with ``icontains``), so history tables,
+    forms and serializers never see it; ``vector`` is the SQL of the column's value."""
+
+    def __init__(self, table: str, vector: str, index: str) -> None:
+        super().__init__(
+            sql=[
+                f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS search_vector tsvector '
+                f"GENERATED ALWAYS AS ({vector}) STORED",
+                f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" USING gin (search_vector)',
+            ],
+            reverse_sql=[
+                f'DROP INDEX IF EXISTS "{index}"',
+                f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS search_vector',
+            ],
+        )
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, *args: Any, **kwargs: Any) -> None:
+        schema_editor: BaseDatabaseSchemaEditor = args[1]
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(*args, **kwargs)
+
+
+def weighted(*columns: tuple[str, str]) -> str:
+    """The SQL of a ticket's text vector: each (column, weight A-D) in English."""
+    return " || ".join(
+        f"setweight(to_tsvector('english'::regconfig, coalesce(\"{column}\", '')), '{weight}')"
+        for column, weight in columns
+    )
+
+
+# Comments and work notes are searched; events (their bodies are system text) are not.
+NOTES_VECTOR = (
+    "CASE WHEN kind IN ('comment', 'work_note') THEN to_tsvector('english'::regconfig, body) END"
+)

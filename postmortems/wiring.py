@@ -8,6 +8,7 @@ from kernel.admin.home import register_home_queues
 from kernel.admin.panels import register_admin_panel
 from kernel.editing import ticket_recalculate_priority
 from kernel.priority import register_priority_recalculation
+from kernel.search import Searchable, register_searchable
 from kernel.transitions import register_move_guard
 from postmortems import guard
 from postmortems.admin.home import action_item_queues
@@ -18,7 +19,7 @@ from postmortems.admin.panels import (
     problem_sources_panel,
     reviewers_panel,
 )
-from postmortems.models import Postmortem
+from postmortems.models import Postmortem, PostmortemTimelineEntry
 from postmortems.workflow import RULES
 from problems.models import Problem
 
@@ -39,3 +40,14 @@ def connect() -> None:
     register_priority_recalculation(Postmortem, partial(ticket_recalculate_priority, RULES))
     # The agents' home: my overdue action items.
     register_home_queues("postmortems", 50, action_item_queues)
+    # One search: postmortems (agents only).
+    register_searchable(
+        Searchable(
+            "postmortem",
+            "Postmortems",
+            Postmortem,
+            PostmortemTimelineEntry,
+            ("PIR",),
+            ("title", "description", "customer_impact", "root_causes", "lessons"),
+        )
+    )

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from incidents.api.views import IncidentViewSet
+from kernel.admin.search import search_page
 from response.api.timeline import TimelineMarkdownView
 from servicedesk.api.router import router
 
@@ -13,6 +14,7 @@ admin.site.index_title = "Agents' console"
 urlpatterns = [
     # Before the admin's own URLs, which end in a catch-all.
     path("admin/mfa/", include("accounts.urls")),
+    path("admin/search/", admin.site.admin_view(search_page), name="admin-search"),
     path("admin/", admin.site.urls),
     # A file, not a JSON answer: no trailing slash, so it stays outside the router.
     path(

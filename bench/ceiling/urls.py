@@ -10,4 +10,5 @@ urlpatterns = [
     path("alerts/", views.alerts),
     path("metrics/aggregate/", views.mtt_aggregate),
     path("metrics/breaching/", views.breaching_soon),
+    path("search/", views.search),
 ]

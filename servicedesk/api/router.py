@@ -14,6 +14,7 @@ from alerts.api.intake import AlertIntakeViewSet
 from catalog.api import CategoryViewSet, ServiceViewSet, TeamViewSet
 from changes.api.views import ChangeViewSet
 from incidents.api.views import IncidentViewSet
+from kernel.api.search import SearchViewSet
 from metrics.api.views import MetricsViewSet
 from oncall.api import TeamOnCallViewSet
 from postmortems.api.views import ActionItemViewSet, PostmortemViewSet
@@ -78,5 +79,6 @@ router.register("teams", TeamViewSet, basename="team")
 router.register(r"teams/(?P<team_id>[0-9]+)/oncall", TeamOnCallViewSet, basename="team-oncall")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("tokens", TokenViewSet, basename="token")
+router.register("search", SearchViewSet, basename="search")
 router.register("metrics", MetricsViewSet, basename="metrics")
 router.register("sla/clocks", ClockViewSet, basename="sla-clock")
