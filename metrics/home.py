@@ -11,16 +11,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from kernel.admin.home import HomePanel
+from kernel.admin.home import HomePanel, shared
 from metrics import charts
-from metrics.flow import daily_flow, open_by_priority
+from metrics.flow import Day, daily_flow, open_by_priority
 from metrics.scope import Scope
-from metrics.trend import TREND_MEASURES, week_start, weekly
+from metrics.trend import TREND_MEASURES, Week, week_start, weekly
 
 FLOW_DAYS = 14
 TREND_WEEKS = 8
 CSS = ("metrics/reports.css",)
 FIGURE = '<figure class="home-chart">{}<figcaption>{}</figcaption></figure>'
+
+
+def flow() -> list[Day]:
+    return daily_flow(FLOW_DAYS)
+
+
+def trend() -> list[Week]:
+    """The weekly figures of the last ``TREND_WEEKS`` weeks, this one so far included."""
+    now = timezone.now()
+    scope = Scope(start=week_start(now) - timedelta(weeks=TREND_WEEKS - 1), end=now, now=now)
+    return weekly(scope)
 
 
 def _may_see(request: HttpRequest) -> bool:
@@ -30,7 +41,7 @@ def _may_see(request: HttpRequest) -> bool:
 def priority_panel(request: HttpRequest) -> HomePanel | None:
     if not _may_see(request):
         return None
-    counts = open_by_priority()
+    counts = shared("open-by-priority", open_by_priority)
     chart = charts.bar_chart(
         "home-priority",
         "Open incidents by priority",
@@ -53,7 +64,8 @@ def priority_panel(request: HttpRequest) -> HomePanel | None:
 def flow_panel(request: HttpRequest) -> HomePanel | None:
     if not _may_see(request):
         return None
-    days = daily_flow(FLOW_DAYS)
+    today = timezone.localdate()
+    days = shared(f"flow:{today}:{timezone.get_current_timezone_name()}", flow)
     chart = charts.line_chart(
         "home-flow",
         f"Created and resolved, last {FLOW_DAYS} days",
@@ -77,9 +89,7 @@ def flow_panel(request: HttpRequest) -> HomePanel | None:
 def trend_panel(request: HttpRequest) -> HomePanel | None:
     if not (_may_see(request) and request.user.has_perm("metrics.view_incidentreport")):
         return None
-    now = timezone.now()
-    scope = Scope(start=week_start(now) - timedelta(weeks=TREND_WEEKS - 1), end=now, now=now)
-    weeks = weekly(scope)
+    weeks = shared(f"trend:{week_start(timezone.now()).date()}", trend)
     mtta_at, mttr_at = TREND_MEASURES.index("mtta"), TREND_MEASURES.index("mttr_resolve")
     mtta = [week.measures[mtta_at].p50 for week in weeks]
     mttr = [week.measures[mttr_at].p50 for week in weeks]
