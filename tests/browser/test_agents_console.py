@@ -49,6 +49,7 @@ def test_from_the_home_to_resolved_in_six_clicks(
 
     clicks = Clicks(page)
     clicks.click("a.home-queue:has-text('My open incidents')")
+    assert_fits(page)  # the list's columns fit 1366 px
     clicks.click(f"text={incident.number}")
     expect(page.locator("h1")).to_have_text(f"{incident.number} Printer prints blank pages")
     # The timeline is beside the form, in view without scrolling.
@@ -68,11 +69,8 @@ def test_from_the_home_to_resolved_in_six_clicks(
 
     clicks.click("a.movebutton:text-is('Resolve')")
     # The move's own page asks for exactly what resolving needs.
-    assert {
-        name for name in page.locator("#content-main form [name]").evaluate_all(
-            "els => els.map(e => e.name)"
-        )
-    } == {"csrfmiddlewaretoken", "resolution_code", "resolution_notes"}
+    names = page.locator("#content-main form [name]").evaluate_all("els => els.map(e => e.name)")
+    assert set(names) == {"csrfmiddlewaretoken", "resolution_code", "resolution_notes"}
     page.select_option("[name=resolution_code]", "solution_provided")
     page.fill("[name=resolution_notes]", "Replaced the toner")
     clicks.click("input[type=submit][value='Resolve']")
@@ -85,3 +83,12 @@ def test_from_the_home_to_resolved_in_six_clicks(
     assert not [url for url in clicks.landed if "/move/acknowledge/" in url]
     incident.refresh_from_db()
     assert incident.status == Status.RESOLVED
+
+    # The bare incident list now shows the open ones: this one is gone, one click to all.
+    page.goto(f"{live_server.url}/admin/incidents/incident/")
+    expect(page.locator("#changelist-filter li.selected a[href='?open=yes']")).to_be_visible()
+    expect(page.locator("#result_list")).to_have_count(0)  # nothing open
+    page.click("#changelist-filter a[href='?open=all']")
+    expect(page.locator("#result_list")).to_contain_text(incident.number)
+    assert_fits(page)
+    screenshot("all-incidents", on=page)
