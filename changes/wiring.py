@@ -5,11 +5,13 @@ from functools import partial
 
 from changes import links
 from changes.admin.change import approvals_panel, conflicts_panel
+from changes.admin.home import change_queues
 from changes.admin.hooks import mark_caused_by_change, mark_fixed_by_change
 from changes.models import Change, ChangeTimelineEntry
 from changes.workflow import RULES
 from incidents.models import Incident
 from kernel.admin.actions import register_admin_actions
+from kernel.admin.home import register_home_queues
 from kernel.admin.panels import register_admin_panel
 from kernel.editing import ticket_recalculate_priority
 from kernel.links import register_relation
@@ -34,6 +36,8 @@ def connect() -> None:
     register_admin_panel(Change, conflicts_panel)
     # The priority matrix's "apply" button re-prioritises open changes through this.
     register_priority_recalculation(Change, partial(ticket_recalculate_priority, RULES))
+    # The agents' home: changes awaiting my approval.
+    register_home_queues("changes", 40, change_queues)
     # One search: changes (agents only).
     register_searchable(
         Searchable(

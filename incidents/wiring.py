@@ -2,9 +2,11 @@
 ``connect()``. Nothing registers itself on import."""
 
 from incidents.admin.attachments import attachment_panel
+from incidents.admin.home import incident_queues
 from incidents.models import Incident, IncidentTimelineEntry
 from incidents.visibility import visible_incidents
 from incidents.workflow import incident_recalculate_priority
+from kernel.admin.home import register_home_queues
 from kernel.admin.panels import register_admin_panel
 from kernel.priority import register_priority_recalculation
 from kernel.search import Searchable, register_searchable
@@ -16,6 +18,8 @@ def connect() -> None:
     register_admin_panel(Incident, attachment_panel)
     # The priority matrix's "apply" button re-prioritises open incidents through this.
     register_priority_recalculation(Incident, incident_recalculate_priority)
+    # The agents' home: my open incidents, unassigned in my groups.
+    register_home_queues("incidents", 10, incident_queues)
     # One search: incidents, which their callers find too (``visible_incidents``).
     register_searchable(
         Searchable(

@@ -71,8 +71,10 @@ def line_chart(
     series: Sequence[Series],
     unit: str,
     fmt: Callable[[float], str],
+    per: str = "week",
 ) -> SafeString:
-    """Lines over the x labels (weeks), y from 0 to a round ceiling, with a legend."""
+    """Lines over the x labels (weeks, or days: ``per``), y from 0 to a round ceiling,
+    with a legend."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     known = [v for s in series for v in s.values if v is not None]
     top = _nice_ceiling(max(known, default=0.0))
@@ -158,7 +160,7 @@ def line_chart(
         )
     if not known:
         parts.append(_empty(HEIGHT))
-    description = f"{', '.join(s.name for s in series)} per week, in {unit}."
+    description = f"{', '.join(s.name for s in series)} per {per}, in {unit}."
     return _frame(chart_id, title, description, HEIGHT, _join(parts))
 
 

@@ -2,7 +2,9 @@
 ``connect()``. Nothing registers itself on import."""
 
 from kernel import events, notices
+from kernel.admin.home import register_home_panel
 from oncall import escalation, hooks
+from oncall.home import on_call_panel
 
 
 def connect() -> None:
@@ -15,3 +17,5 @@ def connect() -> None:
     # The page's acknowledge link, built for the person paged when their message is
     # rendered: never stored on the timeline or sent to webhooks.
     notices.register_personal_link(notices.NoticeKind.PAGE, escalation.page_link)
+    # The agents' home: who is on call now for my teams.
+    register_home_panel("oncall", 10, on_call_panel)

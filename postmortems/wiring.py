@@ -4,12 +4,14 @@
 from functools import partial
 
 from incidents.models import Incident
+from kernel.admin.home import register_home_queues
 from kernel.admin.panels import register_admin_panel
 from kernel.editing import ticket_recalculate_priority
 from kernel.priority import register_priority_recalculation
 from kernel.search import Searchable, register_searchable
 from kernel.transitions import register_move_guard
 from postmortems import guard
+from postmortems.admin.home import action_item_queues
 from postmortems.admin.panels import (
     action_items_panel,
     blameless_panel,
@@ -36,6 +38,8 @@ def connect() -> None:
     register_admin_panel(Problem, problem_sources_panel)
     # The priority matrix's "apply" button re-prioritises open postmortems through this.
     register_priority_recalculation(Postmortem, partial(ticket_recalculate_priority, RULES))
+    # The agents' home: my overdue action items.
+    register_home_queues("postmortems", 50, action_item_queues)
     # One search: postmortems (agents only).
     register_searchable(
         Searchable(

@@ -228,6 +228,13 @@ FIXED_TITLES: dict[str, str] = {
     "update_overdue": "Stakeholder update overdue",
     SCRIBE_VERB: "Scribe entry",
     "paged": "On-call paged",
+    "paging_exhausted": "Nobody acknowledged the page",
+    "note": "Note",
+    "sla_warning": "SLA warning",
+    "sla_breach": "SLA breached",
+    "sla_changed": "SLA target changed",
+    "approved": "Approved",
+    "rejected": "Rejected",
 }
 
 

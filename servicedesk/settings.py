@@ -549,6 +549,11 @@ SLA_ALARM_INTERVAL: float = env.float("SLA_ALARM_INTERVAL", default=30.0)
 # "Breaching soon" (the incident list's SLA filter, the amber "Time left"): due within this.
 SLA_SOON_MINUTES: int = env.int("SLA_SOON_MINUTES", default=60)
 
+# The agents' home (kernel.admin.home): the figures that are the same for every agent (the
+# charts, the SLA queues) are read at most once per this many seconds per process, from
+# the cache; 0 reads them on every request. At a million incidents they cost 0.5-1.5 s.
+HOME_REFRESH_SECONDS: int = env.int("HOME_REFRESH_SECONDS", default=60)
+
 # API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
 # replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.
 IDEMPOTENCY_KEY_TTL_HOURS: int = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

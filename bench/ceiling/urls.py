@@ -11,4 +11,6 @@ urlpatterns = [
     path("metrics/aggregate/", views.mtt_aggregate),
     path("metrics/breaching/", views.breaching_soon),
     path("search/", views.search),
+    path("home/", views.home),
+    path("record/<int:pk>/", views.record),
 ]

@@ -165,3 +165,52 @@ def search(request: HttpRequest) -> JsonResponse:
         columns = [c.name for c in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return JsonResponse({"results": rows})
+
+
+HOME_SQL = """
+SELECT
+  (SELECT count(*) FROM incidents_incident
+    WHERE status IN (1, 2, 3) AND assigned_to_id = %(user)s) AS mine,
+  (SELECT count(*) FROM incidents_incident i
+    JOIN catalog_team_members m ON m.team_id = i.assignment_group_id AND m.user_id = %(user)s
+    WHERE i.status IN (1, 2, 3) AND i.assigned_to_id IS NULL) AS unassigned,
+  (SELECT json_object_agg(priority, n) FROM (
+     SELECT priority, count(*) AS n FROM incidents_incident
+     WHERE status IN (1, 2, 3) GROUP BY priority) p) AS by_priority,
+  (SELECT json_object_agg(day, n) FROM (
+     SELECT reported_at::date AS day, count(*) AS n FROM incidents_incident
+     WHERE reported_at >= now() - interval '14 days' GROUP BY 1) c) AS created,
+  (SELECT json_object_agg(day, n) FROM (
+     SELECT resolved_at::date AS day, count(*) AS n FROM incidents_incident
+     WHERE resolved_at >= now() - interval '14 days' GROUP BY 1) r) AS resolved
+"""
+
+
+def home(request: HttpRequest) -> JsonResponse:
+    """The nearest plain SQL to the agents' home (bench/home.py): one statement for the
+    agent's two incident queues, the open incidents by priority and the created and
+    resolved per day over 14 days; no auth, no SLA, no MTTx, no page to render."""
+    with connection.cursor() as cursor:
+        cursor.execute(HOME_SQL, {"user": int(request.GET.get("user", "0"))})
+        columns = [c.name for c in cursor.description]
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    return JsonResponse(row)
+
+
+RECORD_SQL = """
+SELECT i.number, i.title, i.status, i.priority, i.severity,
+  (SELECT json_agg(t) FROM (
+     SELECT kind, verb, body, created_at FROM incidents_incidenttimelineentry
+     WHERE ticket_id = i.id ORDER BY created_at DESC, id DESC LIMIT 21) t) AS timeline
+FROM incidents_incident i WHERE i.id = %(pk)s
+"""
+
+
+def record(request: HttpRequest, pk: int) -> JsonResponse:
+    """The nearest plain SQL to an incident's record page (bench/home.py): the row and
+    the newest page of its timeline in one statement, as JSON."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_SQL, {"pk": pk})
+        columns = [c.name for c in cursor.description]
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    return JsonResponse(row)

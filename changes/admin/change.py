@@ -117,7 +117,8 @@ class ChangeAdmin(TicketAdmin[Change]):
                     "conflict_override_reason",
                     ("close_code", "closed_at"),
                     "close_notes",
-                )
+                ),
+                "classes": ("collapse",),
             },
         ),
     )

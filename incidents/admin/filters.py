@@ -51,13 +51,47 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 class OpenFilter(admin.SimpleListFilter):
+    """The bare list shows open incidents: the list an agent works from is the open one,
+    and "All" is one click away (``?open=all``). Any other filter or a search looks
+    everywhere: "Status: Resolved" lists the resolved ones, a number typed in finds its
+    incident, open or not."""
+
     title = "open / closed"
     parameter_name = "open"
     OPEN = "yes"
     CLOSED = "no"
+    ALL = "all"
+
+    # Paging and sorting keep the default; anything else in the query string asks for more.
+    KEEPS_DEFAULT = frozenset({"p", "o"})
+
+    def __init__(self, request: HttpRequest, params: Any, model: Any, model_admin: Any) -> None:
+        self.bare = not set(request.GET) - self.KEEPS_DEFAULT
+        super().__init__(request, params, model, model_admin)
+
+    def value(self) -> str | None:
+        chosen: str | None = super().value()
+        return self.OPEN if chosen is None and self.bare else chosen
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(self.OPEN, "Open"), (self.CLOSED, "Resolved, closed or canceled")]
+        return [
+            (self.OPEN, "Open"),
+            (self.CLOSED, "Resolved, closed or canceled"),
+            (self.ALL, "All"),
+        ]
+
+    def has_output(self) -> bool:
+        return True
+
+    def choices(self, changelist: Any) -> Any:
+        # No "All" that drops the parameter (that would be the default again): every
+        # choice names itself in the query string.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Incident]) -> QuerySet[Incident]:
         if self.value() == self.OPEN:

@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
@@ -25,6 +26,7 @@ from incidents.attachments import attachment_response
 from incidents.export import export_filename, export_rows
 from incidents.models import Incident, IncidentAttachment
 from incidents.workflow import EDITABLE_FIELDS, WORKFLOW
+from kernel.admin.panels import Fact
 from kernel.admin.ticket import TicketAdmin, priority_badge
 
 _STATE = (
@@ -39,6 +41,7 @@ _MILESTONES = (
     ("acknowledged_at", "mitigated_at"),
     ("resolved_at", "closed_at"),
 )
+COLLAPSED = ("collapse",)
 
 
 @admin.register(Incident)
@@ -104,9 +107,13 @@ class IncidentAdmin(TicketAdmin[Incident]):
             },
         ),
         ("Assignment", {"fields": ("assignment_group", "assigned_to", "reassignment_count")}),
-        ("Major incident", {"fields": (("major_since", "major_incident"), "war_room_url")}),
-        ("State", {"fields": _STATE}),
-        ("Milestones", {"fields": _MILESTONES}),
+        # Rarely edited, and the header says the state and the major incident: folded.
+        (
+            "Major incident",
+            {"fields": (("major_since", "major_incident"), "war_room_url"), "classes": COLLAPSED},
+        ),
+        ("State", {"fields": _STATE, "classes": COLLAPSED}),
+        ("Milestones", {"fields": _MILESTONES, "classes": COLLAPSED}),
     )
     add_fieldsets = (
         (None, {"fields": ("title", "description", "caller", "contact", "source")}),
@@ -142,6 +149,17 @@ class IncidentAdmin(TicketAdmin[Incident]):
     @admin.display(description="Age", ordering="reported_at")
     def age(self, obj: Incident) -> str:
         return timesince(obj.reported_at, depth=1)
+
+    def own_facts(self, request: HttpRequest, ticket: Incident) -> list[Fact]:
+        facts = [Fact("Severity", f"SEV{ticket.severity}" if ticket.severity else "not set")]
+        if ticket.is_major:
+            badge = format_html('<span class="major-badge">{}</span>', "Major incident")
+            roles = [
+                f"{role.get_role_display()}: {role.user.get_full_name() or role.user.username}"
+                for role in ticket.roles.select_related("user")
+            ]
+            facts.append(Fact(badge, "; ".join(roles) or "no roles yet"))
+        return facts
 
     def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None) -> Any:
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)

@@ -74,3 +74,57 @@ def panels_for(request: HttpRequest, ticket: Model) -> list[Panel]:
         if panel is not None:
             panels.append(panel)
     return panels
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One item of a ticket's header: "Priority: P1", "SLA: 2 h 05 min"."""
+
+    label: str
+    value: Any
+    """Text, or HTML its maker made safe (a badge)."""
+
+
+type FactSource = Callable[[HttpRequest, Any], Fact | None]
+
+_facts: dict[type[Model], list[FactSource]] = {}
+
+
+def register_header_fact(model: type[Model], source: FactSource) -> None:
+    """Show ``source(request, ticket)`` in ``model``'s change form header, after the
+    ticket admin's own facts (``None``: nothing). Called from ``wiring.connect()``;
+    idempotent."""
+    registered = _facts.setdefault(model, [])
+    if source not in registered:
+        registered.append(source)
+
+
+def plugged_facts(request: HttpRequest, ticket: Model) -> list[Fact]:
+    found = (source(request, ticket) for source in _facts.get(type(ticket), ()))
+    return [fact for fact in found if fact is not None]
+
+
+type EntryTitle = Callable[[Any, Any], str]
+
+_entry_titles: list[EntryTitle] = []
+
+
+def register_entry_title(source: EntryTitle) -> None:
+    """The words a timeline entry is shown with on every ticket's change form:
+    ``source(ticket, entry)``. One app holds the words (``response.timeline``); until it
+    registers, a move's own words or the verb spelled out are shown."""
+    _entry_titles[:] = [source]
+
+
+def entry_title(ticket: Any, entry: Any) -> str:
+    if _entry_titles:
+        return _entry_titles[0](ticket, entry)
+    moves = type(ticket).moves
+    if entry.verb in moves.names():
+        move = moves.get(entry.verb)
+        return str(move.words or move.label).capitalize()
+    return (
+        str(entry.get_kind_display())
+        if entry.verb in ("", "note")
+        else (entry.verb.replace("_", " ").capitalize())
+    )

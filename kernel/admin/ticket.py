@@ -10,6 +10,7 @@ its workflow functions); it never saves a ticket itself, and nothing here assign
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -29,7 +30,7 @@ from kernel.admin.lists import (
     list_filters_for,
 )
 from kernel.admin.pages import TicketPagesAdmin, TimelineNoteForm, acting_user, attach_errors
-from kernel.admin.panels import panels_for
+from kernel.admin.panels import Fact, entry_title, panels_for, plugged_facts
 from kernel.admin.search import change_url
 from kernel.enums import Priority
 from kernel.errors import WorkflowError
@@ -38,6 +39,8 @@ from kernel.search import find_number, parse_number
 from kernel.transitions import Move
 
 _REFUSAL = "_ticket_admin_refusal"
+TIMELINE_PAGE = 20
+"""Timeline entries per page of the change form; ``?timeline=2`` shows the next ones."""
 # Set on a request while its changelist is built: only the list pays for plugged columns'
 # annotations.
 _LISTING = "_ticket_admin_listing"
@@ -207,9 +210,14 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
         obj: T | None = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk:
+            timeline, page, more = self.timeline_page(request, obj)
             context.update(
-                move_links=[
-                    (move, self._url("move", obj.pk, move.name))
+                # "INC0000042 Mail is down", not "Change incident".
+                title=f"{obj.number} {obj.title}",
+                subtitle=None,
+                header_facts=self.header_facts(request, obj),
+                move_buttons=[
+                    self.move_button(move, self._url("move", obj.pk, move.name))
                     for move in self.allowed_moves(request, obj)
                 ],
                 override_url=(
@@ -217,7 +225,9 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
                     if self.can_override_priority(request, obj)
                     else None
                 ),
-                timeline=self.timeline(obj),
+                timeline=[(entry, entry_title(obj, entry)) for entry in timeline],
+                timeline_newer=page - 1 if page > 1 else None,
+                timeline_older=page + 1 if more else None,
                 panels=panels_for(request, obj),
                 extra_tools=self.extra_tools(request, obj),
                 note_form=TimelineNoteForm(),
@@ -235,7 +245,57 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
     def allowed_moves(self, request: HttpRequest, ticket: T) -> list[Move]:
         return type(ticket).moves.offered(ticket, acting_user(request))
 
+    def move_button(self, move: Move, url: str) -> MoveButton:
+        """A move that requires no input is made in one click (a POST from the change
+        form, no page in between); one with only optional inputs (a note) offers its page
+        beside the button; the rest open the page that asks for exactly their inputs."""
+        fields = self.move_forms[move.name].base_fields.values()
+        required = any(field.required for field in fields)
+        return MoveButton(move, url, one_click=not required, optional=bool(fields) and not required)
+
+    def header_facts(self, request: HttpRequest, ticket: T) -> list[Fact]:
+        """What the header says about the ticket: its state, priority and who has it, then
+        what other apps add (``kernel.admin.panels.register_header_fact``)."""
+        group, assignee = ticket.assignment_group, ticket.assigned_to
+        return [
+            Fact("State", ticket.get_status_display()),  # type: ignore[attr-defined]
+            Fact("Priority", priority_badge(ticket.priority)),
+            *self.own_facts(request, ticket),
+            Fact(
+                "Assigned to",
+                assignee.get_full_name() or assignee.username if assignee else "nobody",
+            ),
+            Fact("Group", str(group) if group else "none"),
+            *plugged_facts(request, ticket),
+        ]
+
+    def own_facts(self, request: HttpRequest, ticket: T) -> list[Fact]:
+        """The ticket type's own facts, after its priority (an incident's severity)."""
+        return []
+
     def timeline(self, ticket: T) -> QuerySet[Any]:
         # One query however long the timeline: the author is the only relation shown.
         timeline: QuerySet[Any] = ticket.timeline.select_related("author")  # type: ignore[attr-defined]
         return timeline.order_by("-created_at", "-id")
+
+    def timeline_page(self, request: HttpRequest, ticket: T) -> tuple[list[Any], int, bool]:
+        """(entries, page number, whether older ones follow), newest first: one query of
+        one page and one row more, never a count of a long history."""
+        try:
+            page = max(1, int(request.GET.get("timeline", "1")))
+        except ValueError:
+            page = 1
+        start = (page - 1) * TIMELINE_PAGE
+        found = list(self.timeline(ticket)[start : start + TIMELINE_PAGE + 1])
+        return found[:TIMELINE_PAGE], page, len(found) > TIMELINE_PAGE
+
+
+@dataclass(frozen=True)
+class MoveButton:
+    move: Move
+    url: str
+    one_click: bool
+    """Requires nothing: a POST button on the change form. Otherwise a link to the page
+    that asks for exactly the move's inputs."""
+    optional: bool = False
+    """A one-click move whose page takes optional input (a note): linked beside it."""

@@ -91,7 +91,7 @@ class ProblemAdmin(TicketAdmin[Problem]):
         ),
         ("Assignment", {"fields": ("assignment_group", "assigned_to", "reassignment_count")}),
         ("Analysis", {"fields": ("root_cause", "fix_notes")}),
-        ("State", {"fields": _STATE}),
+        ("State", {"fields": _STATE, "classes": ("collapse",)}),
     )
     add_fieldsets = (
         (None, {"fields": ("title", "description")}),

@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def run(client, action, incidents, **data):
+    # From the list of all incidents: the default list shows only open ones, and an action
+    # applies to the selected rows the list shows.
     return client.post(
-        changelist_url(),
+        changelist_url() + "?open=all",
         {"action": action, "_selected_action": [i.pk for i in incidents], **data},
     )
 

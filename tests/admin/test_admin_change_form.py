@@ -85,7 +85,7 @@ def test_a_closed_incident_is_read_only(agent_client, incident_in):
     response = agent_client.get(change_url(closed))
 
     assert {"title", "assigned_to"} <= set(response.context["adminform"].readonly_fields)
-    assert response.context["move_links"] == []
+    assert response.context["move_buttons"] == []
 
 
 def test_raising_the_severity_to_sev1_on_the_form_declares_it(agent_client, incident):

@@ -87,3 +87,17 @@ def test_the_priority_is_a_coloured_badge(agent_client, make_incident):
     assert '<span class="priority-badge priority-1">1 - Critical</span>' in html
     # The colour comes from the console's stylesheet: the CSP refuses style="" attributes.
     assert "kernel/admin.css" in html
+
+
+def test_the_bare_list_shows_open_incidents_and_all_is_one_click(agent_client, board):
+    open_ones = numbers(board, "mine", "bobs", "unassigned", "unassigned_elsewhere")
+    response = agent_client.get(changelist_url())
+    assert {i.number for i in response.context["cl"].result_list} == open_ones
+    html = response.content.decode()
+    # The filter says so, and "All" is a link of its own.
+    assert '<li class="selected">\n    <a href="?open=yes"' in html or 'href="?open=yes"' in html
+    assert 'href="?open=all"' in html
+    assert listed(agent_client, "?open=all") == numbers(board, *board)
+    # A search looks everywhere: a closed incident's number finds it.
+    closed = board["mine_resolved"].number
+    assert listed(agent_client, f"?q={closed}") == {closed}

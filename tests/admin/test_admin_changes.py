@@ -91,6 +91,7 @@ def test_calendar(agent_client, change_in, service, view):
     params = {"view": view, "date": timezone.localtime(start).date().isoformat()}
     page = agent_client.get(url, params).content.decode()
     assert change.number in page and "Freeze" in page
+    assert f"</span> {change.title} <span" in page  # the title, not only the number
     other = agent_client.get(url, {**params, "service": service.pk + 1000}).content.decode()
     assert change.number not in other and "Freeze" in other  # a global freeze shows everywhere
 

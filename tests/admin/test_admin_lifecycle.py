@@ -67,11 +67,11 @@ def test_change_form_offers_the_allowed_moves_and_shows_the_timeline(agent_clien
     page = agent_client.get(change_url(incident))
 
     html = page.content.decode()
-    offered = [move.name for move, _url in page.context["move_links"]]
+    offered = [button.move.name for button in page.context["move_buttons"]]
     # cancel is for managers
     assert offered == ["acknowledge", "hold", "resolve", "escalate_group", "escalate_manager"]
     assert move_url(incident, "acknowledge") in html
-    assert 'id="timeline"' in html and "created" in html
+    assert 'id="timeline"' in html and "Logged" in html
 
 
 def test_work_notes_and_comments_go_on_the_timeline(agent_client, agent, incident):

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def offered_moves(client, incident) -> list[str]:
-    return [move.name for move, _url in client.get(change_url(incident)).context["move_links"]]
+    return [button.move.name for button in client.get(change_url(incident)).context["move_buttons"]]
 
 
 def offered_actions(client) -> list[str]:
