@@ -41,6 +41,7 @@ from kernel.transitions import Move
 _REFUSAL = "_ticket_admin_refusal"
 TIMELINE_PAGE = 20
 """Timeline entries per page of the change form; ``?timeline=2`` shows the next ones."""
+TIMELINE_PAGES = 100_000
 # Set on a request while its changelist is built: only the list pays for plugged columns'
 # annotations.
 _LISTING = "_ticket_admin_listing"
@@ -282,7 +283,9 @@ class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
         """(entries, page number, whether older ones follow), newest first: one query of
         one page and one row more, never a count of a long history."""
         try:
-            page = max(1, int(request.GET.get("timeline", "1")))
+            # Bounded: an absurd page number is the last page there could be, not an
+            # OFFSET the database refuses.
+            page = min(max(1, int(request.GET.get("timeline", "1"))), TIMELINE_PAGES)
         except ValueError:
             page = 1
         start = (page - 1) * TIMELINE_PAGE
