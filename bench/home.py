@@ -18,7 +18,7 @@ percentile with ``--strict``), writes ``bench/results/home-<time>.json`` and exi
 miss.
 
     .venv/bin/python bench/home.py                   # seeds on first use
-    .venv/bin/python bench/home.py --only "cached" --seconds 5 --rounds 2
+    .venv/bin/python bench/home.py --only "the default" --seconds 5 --rounds 2
     .venv/bin/python bench/home.py --explain         # statements and the slowest's plan
 """
 
