@@ -32,7 +32,7 @@ def test_an_agent_reads_the_reports(
         ),
     )
     admin_login(page, live_server.url, "alice", "pw-alice")
-    page.click("a:text-is('Incident reports')")  # listed on the admin index
+    page.click("a:text-is('All reports')")  # under the MTTA/MTTR chart on the agents' home
     expect(page.locator("h1")).to_have_text("Incident reports")
     expect(page.locator("figure.report-chart svg")).to_have_count(4)
     assert_accessible(page)
