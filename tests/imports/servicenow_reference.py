@@ -170,9 +170,8 @@ def figures(found: list[Incident]) -> dict[str, Any]:
     }
 
 
-def report(data_dir: Path) -> dict[str, Any]:
-    """Everything the test compares, as plain JSON-able values."""
-    found = incidents(data_dir)
+def report(found: list[Incident]) -> dict[str, Any]:
+    """Everything the test compares, as plain JSON-able values, over ``incidents()``."""
     priorities = sorted({i.priority for i in found})
     return {
         "rows": sum(i.rows + i.skipped for i in found),

@@ -53,8 +53,8 @@ REPLAY_VERBS_EXCLUDED = ("problem_linked", "caused_by_change")
 
 
 @pytest.fixture(scope="module")
-def expected(data_dir: Path) -> dict[str, Any]:
-    return ref.report(data_dir)
+def expected(servicenow_replayed: list[ref.Incident]) -> dict[str, Any]:
+    return ref.report(servicenow_replayed)
 
 
 @pytest.fixture(scope="module")
