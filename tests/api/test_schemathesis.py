@@ -40,7 +40,11 @@ from tests.alerts import rows
 from tests.conftest import token_for
 from tests.factories import CHANGE_PATHS, PATHS, PROBLEM_PATHS
 
-EXAMPLES = 5
+# Per operation and generation mode (valid and invalid data), besides the schema's own
+# examples. Each operation's strategy costs most (schemathesis canonicalizes its schemas
+# whatever the count), then each example a request and every check's: 3, as the caller's
+# contract below, keeps every operation and mode covered at ~40% less time than 5 did.
+EXAMPLES = 3
 SEED = 20261202
 
 # Operations whose bodies name other records: a schema-valid body may name an id or a

@@ -1,6 +1,6 @@
 """The ServiceNow log's report figures computed straight from the CSV, with ``csv`` and
 ``gzip`` only: not a line of the product's code (no format, no engine, no metrics), so
-``test_servicenow_reports`` checks the product's figures against an independent reading.
+``test_servicenow_whole_log`` checks the product's figures against an independent reading.
 
 The replay rules are common.md's, written out literally:
 
@@ -170,9 +170,8 @@ def figures(found: list[Incident]) -> dict[str, Any]:
     }
 
 
-def report(data_dir: Path) -> dict[str, Any]:
-    """Everything the test compares, as plain JSON-able values."""
-    found = incidents(data_dir)
+def report(found: list[Incident]) -> dict[str, Any]:
+    """Everything the test compares, as plain JSON-able values, over ``incidents()``."""
     priorities = sorted({i.priority for i in found})
     return {
         "rows": sum(i.rows + i.skipped for i in found),

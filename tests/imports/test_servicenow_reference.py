@@ -2,7 +2,6 @@
 the CSV by hand: its replay rules give what the rows say."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ from tests.imports import servicenow_reference as ref
 
 
 @pytest.fixture(scope="module")
-def by_number(data_dir: Path) -> dict[str, ref.Incident]:
-    return {incident.number: incident for incident in ref.incidents(data_dir)}
+def by_number(servicenow_replayed: list[ref.Incident]) -> dict[str, ref.Incident]:
+    return {incident.number: incident for incident in servicenow_replayed}
 
 
 def t(text: str) -> datetime:
