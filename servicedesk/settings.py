@@ -289,12 +289,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = 10_000
 # A worker outlives a broker outage (docs/operations.md#workers): it reconnects for as long
 # as it takes (Celery's default gives up after 100 tries, about 50 minutes, and exits),
-# connects within 5 s or tries again instead of hanging on an unreachable host, and lets a
-# delivery that is running finish instead of cancelling it (every task is idempotent; the
-# message it cannot acknowledge any more is discarded or redelivered harmlessly).
+# and lets a delivery that is running finish instead of cancelling it (every task is
+# idempotent; the message it cannot acknowledge any more is discarded or redelivered
+# harmlessly).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}
+# A publisher gives up at once (docs/operations.md#workers): a publish
+# that finds no connection tries to connect once ("max_retries": 0) instead of kombu's
+# implicit reconnect (about 6 s of retries, inside the request), and a connection attempt
+# to an unreachable host ends after CELERY_BROKER_CONNECT_TIMEOUT seconds; the outbox
+# leaves the rows to the relay. The worker and beat pass their own retry policy when they
+# connect (above), so they still reconnect for as long as it takes, one such attempt at
+# a time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=0.5),
+}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
