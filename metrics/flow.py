@@ -29,24 +29,22 @@ def daily_flow(days: int, now: datetime | None = None) -> list[Day]:
     today = timezone.localdate(now)
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, time(), tzinfo=timezone.get_current_timezone())
-    created = dict(
-        Incident.objects.filter(reported_at__gte=since)
-        .order_by()
-        .annotate(day=TruncDate("reported_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    resolved = dict(
-        Incident.objects.filter(resolved_at__gte=since)
-        .order_by()
-        .annotate(day=TruncDate("resolved_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
+    created = _per_day("reported_at", since)
+    resolved = _per_day("resolved_at", since)
     span = (first + timedelta(days=n) for n in range(days))
     return [Day(day, created.get(day, 0), resolved.get(day, 0)) for day in span]
+
+
+def _per_day(field: str, since: datetime) -> dict[date, int]:
+    """Incidents per day of ``field`` (in the current time zone) from ``since`` on."""
+    return dict(
+        Incident.objects.filter(**{f"{field}__gte": since})
+        .order_by()
+        .annotate(day=TruncDate(field))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
 
 
 def open_by_priority() -> list[tuple[Priority, int]]:
