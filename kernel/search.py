@@ -44,8 +44,11 @@ type Visible = Callable[[QuerySet[Any], "User"], QuerySet[Any]]
 
 
 def agents_only(tickets: QuerySet[Any], user: "User") -> QuerySet[Any]:
-    """The default visibility: agents see every ticket of the type, nobody else any."""
-    return tickets if user.is_agent else tickets.none()
+    """The default visibility: agents who may view the type (its model's ``view``
+    permission, as in the admin) see every ticket of it, nobody else any."""
+    opts = tickets.model._meta.concrete_model._meta  # a known error is a problem
+    may_view = user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    return tickets if user.is_agent and may_view else tickets.none()
 
 
 @dataclass(frozen=True)

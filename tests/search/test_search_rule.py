@@ -120,3 +120,26 @@ def test_blank_or_punctuation_finds_nothing_and_does_not_fail(incident, agent):
     assert search("   ", user=agent).empty
     assert search("&|!:*()'\"", user=agent).empty
     assert search("x" * 5000, user=agent).empty
+
+
+def test_an_agent_finds_no_type_they_may_not_view(make_problem, make_change, agent):
+    """The admin hides a type from an agent without its ``view`` permission; so does the
+    search: here an agent whose own permissions leave out changes."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    problem = make_problem(title="Badge reader rejects cards")
+    make_change(title="Replace the badge reader")
+    limited = User.objects.create_user("carol", password="pw-carol", is_staff=True)
+    limited.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=("incidents", "problems"), codename__startswith="view_"
+        )
+    )
+
+    results = search("badge reader", user=limited)
+
+    assert numbers(results, "problem") == [problem.number]
+    assert numbers(results, "change") == []
+    assert numbers(search("badge reader", user=agent), "change") != []
