@@ -86,7 +86,7 @@ class EscalationLevelForm(forms.ModelForm):
     delay = MinutesField(
         label="wait (minutes)",
         initial=15,
-        min_value=1,
+        # The floor is the model's (delay_refusal, ESCALATION_MIN_DELAY_SECONDS).
         max_value=MAX_DELAY_MINUTES,
         help_text="For an acknowledgement before the next level is paged.",
     )
