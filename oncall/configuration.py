@@ -25,6 +25,11 @@ def rotation_set_members(rotation: Rotation, user_ids: Sequence[int]) -> None:
         )
 
 
+# A day: a longer wait is a typo, not a policy (PagerDuty's limit is similar). The API
+# and the console both refuse more.
+MAX_DELAY_MINUTES = 24 * 60
+
+
 @dataclass(frozen=True)
 class Level:
     """One rung as a form or a request gives it: exactly one target, and a wait."""

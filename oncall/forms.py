@@ -16,7 +16,7 @@ from kernel.admin.fields import (
     tell_labels,
 )
 from kernel.enums import Priority
-from oncall.configuration import rotation_set_members
+from oncall.configuration import MAX_DELAY_MINUTES, rotation_set_members
 from oncall.models import EscalationLevel, EscalationPolicy, Rotation, RotationMember, Schedule
 
 
@@ -86,6 +86,8 @@ class EscalationLevelForm(forms.ModelForm):
     delay = MinutesField(
         label="wait (minutes)",
         initial=15,
+        # The floor is the model's (delay_refusal, ESCALATION_MIN_DELAY_SECONDS).
+        max_value=MAX_DELAY_MINUTES,
         help_text="For an acknowledgement before the next level is paged.",
     )
 

@@ -74,7 +74,10 @@ class MinutesField(forms.IntegerField):
 
     def clean(self, value: Any) -> timedelta | None:
         minutes = super().clean(value)
-        return None if minutes is None else timedelta(minutes=minutes)
+        try:
+            return None if minutes is None else timedelta(minutes=minutes)
+        except OverflowError:  # beyond what a duration holds (a typo of many digits)
+            raise forms.ValidationError("Enter a number of minutes.", code="invalid") from None
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         try:

@@ -19,7 +19,7 @@ from catalog.models import Team
 from kernel.api.permissions import IsAgent
 from kernel.api.schema import error_responses
 from oncall.models import Schedule
-from oncall.schedules import on_call_each
+from oncall.schedules import YEARS, on_call_each
 
 
 class PersonSerializer(serializers.Serializer[object]):
@@ -47,11 +47,18 @@ class TeamOnCallSerializer(serializers.Serializer[object]):
 def parse_at(raw: str | None) -> datetime:
     if not raw:
         return timezone.now()
-    value = parse_datetime(raw)
+    try:
+        # Well formed but impossible (2026-02-30, an offset of +99:00) is a ValueError.
+        value = parse_datetime(raw)
+    except ValueError:
+        value = None
     if value is None:
         raise ValidationError({"at": ["Use ISO 8601, e.g. 2026-03-29T08:30:00+02:00."]})
     if timezone.is_naive(value):
         raise ValidationError({"at": ["Give a UTC offset or Z: a bare time is ambiguous."]})
+    if value.year not in YEARS:
+        # The shifts around 9999-12-31 would overflow the calendar.
+        raise ValidationError({"at": [f"Stay between {YEARS[0]} and {YEARS[-1]}."]})
     return value
 
 

@@ -16,12 +16,10 @@ from kernel.api.filters import FilterSet, IdFilter
 from kernel.api.serializers import StrictModelSerializer, StrictSerializer
 from kernel.enums import Priority
 from oncall.api.config import ConfigViewSet, active_users, documented
-from oncall.configuration import Level, policy_set_levels
+from oncall.configuration import MAX_DELAY_MINUTES, Level, policy_set_levels
 from oncall.models import EscalationLevel, EscalationPolicy, Schedule
 
 MAX_LEVELS = 20
-# A day: a longer wait is a typo, not a policy (PagerDuty's limit is similar).
-MAX_DELAY_MINUTES = 24 * 60
 
 
 class LevelSerializer(StrictSerializer):

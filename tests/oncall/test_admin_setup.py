@@ -165,3 +165,22 @@ def test_agents_read_every_on_call_page(agent, make_rotation, other_agent, team)
     # Reading, not shaping: the schedule's fields are not editable for an agent.
     page = viewer.get(reverse("admin:oncall_schedule_change", args=[rotation.schedule.pk]))
     assert '<select name="time_zone"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("minutes", ["99999999999999", "5000", "-99999999999999"])
+def test_a_wait_beyond_a_day_is_a_form_error_not_a_500(manager, team, agent, minutes):
+    """The API refuses more than a day (``MAX_DELAY_MINUTES``); so does the console,
+    instead of failing on a duration Python cannot hold or saving a wait no one means."""
+    form = {
+        "name": "Typo",
+        "team": str(team.pk),
+        "repeat": "0",
+        **_management("levels", 1),
+        "levels-0-user": str(agent.pk),
+        "levels-0-delay": minutes,
+    }
+    response = _client(manager).post(reverse("admin:oncall_escalationpolicy_add"), form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "less than or equal to 1440" in page or "Enter a number of minutes." in page
+    assert not EscalationPolicy.objects.exists()

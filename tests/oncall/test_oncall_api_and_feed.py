@@ -27,6 +27,16 @@ def test_api_answers_now_and_at_t(make_rotation, agent, other_agent, agent_api, 
     assert agent_api.get("/api/v1/teams/999999/oncall/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "at", ["2026-02-30T09:00:00Z", "2026-03-29T09:00:00+99:00", "9999-12-31T23:59:59+00:00"]
+)
+def test_an_impossible_or_far_at_is_a_400_not_a_500(make_rotation, agent, agent_api, team, at):
+    make_rotation([agent], tz="Europe/Paris", starts_on=date(2026, 3, 23))
+    bad = agent_api.get(f"/api/v1/teams/{team.pk}/oncall/", {"at": at})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid" and "at" in bad.json()["errors"]
+
+
 def test_api_is_for_agents(team, caller_api):
     assert caller_api.get(f"/api/v1/teams/{team.pk}/oncall/").status_code == 403
 
