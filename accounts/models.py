@@ -26,7 +26,27 @@ class User(AbstractUser):
     @property
     def is_agent(self) -> bool:
         """Agents work tickets: they see every incident, not only their own."""
-        return self.is_active and self.is_staff and self.has_perm("incidents.view_incident")
+        return self.is_active and self.is_staff and self.has_perm(".".join(AGENT_PERMISSION))
+
+
+AGENT_PERMISSION = ("incidents", "view_incident")
+
+
+def agents_q() -> models.Q:
+    """``User.is_agent`` as a filter: active staff holding the agents' permission through
+    a group or their own grants (or superusers). Subqueries, not joins, so a user with the
+    permission twice is one row (the admin's pickers ``get`` by it)."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = AGENT_PERMISSION
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    by_group = User.groups.through.objects.filter(group__permissions__in=permission)
+    by_grant = User.user_permissions.through.objects.filter(permission__in=permission)
+    return models.Q(is_active=True, is_staff=True) & (
+        models.Q(is_superuser=True)
+        | models.Q(pk__in=by_group.values("user_id"))
+        | models.Q(pk__in=by_grant.values("user_id"))
+    )
 
 
 class ReportingGrant(models.Model):

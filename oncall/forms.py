@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from accounts.models import agents_q
 from incidents.models import Severity
 from kernel.admin.fields import (
     ChoiceListField,
@@ -39,7 +40,7 @@ class RotationForm(forms.ModelForm):
     members = OrderedUsersField(
         RotationMember._meta.get_field("user"),
         admin.site,
-        queryset=get_user_model().objects.filter(is_active=True),
+        queryset=get_user_model().objects.filter(agents_q()),
         help_text="In turn order: the first takes the first shift. Pick in order; remove "
         "and pick again to move someone.",
     )

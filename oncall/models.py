@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from accounts.models import agents_q
 from kernel.zones import validate_time_zone
 
 
@@ -86,7 +87,13 @@ class Rotation(models.Model):
 
 class RotationMember(models.Model):
     rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Only agents are on call: paging an end user would send them incidents' details.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to=agents_q,
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -100,7 +107,12 @@ class Override(models.Model):
     """Someone covers a period; the latest override wins where overrides overlap."""
 
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to=agents_q,
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True)
@@ -167,7 +179,12 @@ class EscalationLevel(models.Model):
         Schedule, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agents_q,
     )
     team_manager = models.BooleanField(
         default=False, help_text="Page the manager of the incident's assignment group."

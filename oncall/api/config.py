@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 
-from accounts.models import User
+from accounts.models import User, agents_q
 from catalog.models import Team
 from kernel.api.filters import DateTimeFilter, FilterSet, IdFilter
 from kernel.api.idempotency import Idempotent
@@ -58,7 +58,9 @@ class ManagersWrite(DjangoModelPermissions):
 
 
 def active_users() -> QuerySet[User]:
-    return User.objects.filter(is_active=True)
+    """Who may be on call, an override or an escalation's target: agents only (the
+    models' ``limit_choices_to``)."""
+    return User.objects.filter(agents_q())
 
 
 def _instant(moment: datetime) -> datetime:

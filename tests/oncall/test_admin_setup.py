@@ -184,3 +184,26 @@ def test_a_wait_beyond_a_day_is_a_form_error_not_a_500(manager, team, agent, min
     page = response.content.decode()
     assert "less than or equal to 1440" in page or "Enter a number of minutes." in page
     assert not EscalationPolicy.objects.exists()
+
+
+def test_an_end_user_is_refused_as_member_or_override(manager, team, agent, caller):
+    form = {
+        "team": str(team.pk),
+        "name": "Primary",
+        "time_zone": "UTC",
+        **_management("rotations", 1),
+        "rotations-0-period": "weekly",
+        "rotations-0-handoff_time": "09:00",
+        "rotations-0-starts_on": "2026-03-16",
+        "rotations-0-members": [str(agent.pk), str(caller.pk)],
+        **_management("overrides", 1),
+        "overrides-0-user": str(caller.pk),
+        "overrides-0-starts_at_0": "2026-07-01",
+        "overrides-0-starts_at_1": "18:00",
+        "overrides-0-ends_at_0": "2026-07-02",
+        "overrides-0-ends_at_1": "08:00",
+    }
+    response = _client(manager).post(reverse("admin:oncall_schedule_add"), form)
+    assert response.status_code == 200
+    assert response.content.decode().count("Select a valid choice") == 2
+    assert not Schedule.objects.exists()

@@ -146,3 +146,33 @@ def test_lists_take_the_same_queries_at_any_size(
         with django_assert_max_num_queries(8):
             response = agent_api.get(f"{BASE}/{path}/")
         assert len(response.json()["results"]) == count
+
+
+def test_only_agents_are_put_on_call(manager_api, schedule, caller, agent, team):
+    """An end user is never a rotation's member, an override or an escalation's target:
+    a page would send them the incident's details."""
+    rotation = schedule.rotations.get()
+    refused = [
+        manager_api.patch(
+            f"{BASE}/rotations/{rotation.pk}/", {"members": [agent.pk, caller.pk]}, format="json"
+        ),
+        manager_api.post(
+            f"{BASE}/overrides/",
+            {
+                "schedule": schedule.pk,
+                "user": caller.pk,
+                "starts_at": "2026-05-01T18:00:00+02:00",
+                "ends_at": "2026-05-02T08:00:00+02:00",
+            },
+            format="json",
+        ),
+        manager_api.post(
+            f"{BASE}/escalation-policies/",
+            {"name": "P1", "team": team.pk, "levels": [{"user": caller.pk, "delay_minutes": 5}]},
+            format="json",
+        ),
+    ]
+    assert [r.status_code for r in refused] == [400, 400, 400]
+    assert [next(iter(r.json()["errors"])) for r in refused] == ["members", "user", "levels"]
+    assert [m.user_id for m in rotation.members.all()] != [agent.pk, caller.pk]
+    assert not Override.objects.exists() and not EscalationPolicy.objects.exists()
