@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "metrics",
     "demo",
     "imports",
+    "mailin",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # one layer are independent of each other. docs/architecture.md shows the same table.
 LAYERS: list[tuple[str, ...]] = [
     ("servicedesk",),
-    ("portal", "demo", "imports"),
+    ("portal", "demo", "imports", "mailin"),
     ("postmortems", "metrics"),
     ("response",),
     ("statuspage", "alerts"),

@@ -1,0 +1,44 @@
+"""The one way mail comes in: ``mail_receive(raw, via=...)``. The IMAP poller
+(``mailin.imap``) and the LMTP gateway (``mailin.lmtp``) both call it."""
+
+import email
+import email.policy
+import hashlib
+from email.message import EmailMessage
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from mailin.models import InboundMail, MailStatus
+
+
+def _key(message_id: str, raw: bytes) -> str:
+    if message_id:
+        return hashlib.sha256(b"mid:" + message_id.encode("utf-8", "replace")).hexdigest()
+    return hashlib.sha256(b"raw:" + raw).hexdigest()
+
+
+def mail_receive(raw: bytes, *, via: str) -> InboundMail:
+    """Store ``raw`` once (idempotent by Message-ID, else by a hash of the bytes) and
+    process it. Returns after its transaction committed: a caller (the IMAP poller, the
+    LMTP gateway) may then acknowledge the mail to its sender. Raises only when the
+    database cannot take it, so the caller leaves the mail where it is and tries later."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    message_id = str(message.get("Message-ID", "") or "").strip()[:998]
+    key = _key(message_id, raw)
+    inbound = InboundMail.objects.filter(key=key).first()
+    if inbound is None:
+        try:
+            with transaction.atomic():
+                inbound = InboundMail(key=key, message_id=message_id, size=len(raw), via=via)
+                inbound.raw.save("mail.eml", ContentFile(raw), save=False)
+                inbound.save()
+        except IntegrityError:
+            # Delivered by the other route at the same moment: that row is the mail.
+            inbound = InboundMail.objects.get(key=key)
+    if inbound.status == MailStatus.RECEIVED:
+        from mailin.process import mail_process
+
+        inbound = mail_process(inbound)
+    return inbound
