@@ -154,7 +154,8 @@ def _route(current: InboundMail) -> Result:
             if thread is not None
             else "it answers no incident"
         )
-        return Result(MailStatus.IGNORED, f"{traits.no_reply_reason().capitalize()}: {where}.")
+        why = traits.no_reply_reason()
+        return Result(MailStatus.IGNORED, f"{why[:1].upper()}{why[1:]}: {where}.")
     previous = thread.incident if thread is not None else None
     return _open(current, raw, message, subject, sender, user, traits, previous)
 
