@@ -34,6 +34,10 @@ from notifications.outbox import notify_addresses
 logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
+# Descriptions and notes hold at most this much (kernel.models.Ticket.description); the
+# whole mail stays in original.eml.
+TEXT_MAX = 50_000
+CUT = "\n\n[Cut here: the whole mail is in original.eml.]"
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"\[INC\d{7,}\]\s*", re.IGNORECASE)
 
@@ -172,11 +176,13 @@ def _answer(
     """A reply to an open (or resolved) incident: the caller's or an agent's comment, or
     anyone else's work note, which the caller never sees."""
     body = read_body(message)
-    text = body.text.strip() or "(The mail had no text.)"
+    text = clip(body.text.strip() or "(The mail had no text.)", TEXT_MAX - 400)
     result = Result(MailStatus.PROCESSED, f"Threaded by {how}.", incident=incident, sender=user)
     result.notes.extend(body.problems)
-    person = user is not None and not traits.answers_us
-    if person and user is not None and (incident.is_requester(user) or user.is_agent):
+    # A robot's answer is never a comment, even from the caller's own address: an "out of
+    # office" must not resume an incident awaiting the caller.
+    speaks = user is not None and not traits.answers_us
+    if speaks and user is not None and (incident.is_requester(user) or user.is_agent):
         incident_add_note(incident, by=user, body=text, internal=False)
         result.outcome = Outcome.COMMENT
         _attach(incident, user, body, result)
@@ -225,7 +231,7 @@ def _open(
             f"This follows up {previous.number}, which is {state}: a reply to a finished "
             "incident opens a new one."
         )
-    description = f"{link}\n\n{body.text}".strip() if link else body.text
+    description = clip(f"{link}\n\n{body.text}".strip() if link else body.text, TEXT_MAX)
     incident = incident_create(
         by=user,
         title=title_of(subject),
@@ -251,6 +257,13 @@ def _open(
     _attach(incident, user, body, result)
     incident_keep_original(incident, by=user, data=raw)
     return result
+
+
+def clip(text: str, most: int) -> str:
+    """``text``, cut to ``most`` characters with a line saying so."""
+    if len(text) <= most:
+        return text
+    return text[: most - len(CUT)].rstrip() + CUT
 
 
 def title_of(subject: str) -> str:

@@ -199,3 +199,15 @@ def test_files_go_through_the_portals_checks(receive, caller):
     assert "tool.exe: .exe files are not accepted" in inbound.reason
     assert "fake.png was refused" in inbound.reason
     assert incident.attachments.filter(internal=True, name="original.eml").count() == 1
+
+
+def test_a_very_long_mail_is_cut_and_kept_whole(receive, caller):
+    long = "All work and no play makes Jack a dull boy. " * 3000  # 132,000 characters
+    inbound = receive(build(body=long))
+    incident = Incident.objects.get()
+    assert inbound.status == MailStatus.PROCESSED
+    assert len(incident.description) <= 50_000
+    assert incident.description.endswith("[Cut here: the whole mail is in original.eml.]")
+    reply = receive(build(subject=f"[{incident.number}] again", body=long))
+    assert reply.outcome == Outcome.COMMENT
+    assert len(comments(incident)[0]) <= 50_000
