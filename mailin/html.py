@@ -26,7 +26,7 @@ _BLOCKS = frozenset(
         "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
     }
 )  # fmt: skip
-_PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"})
+_PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre"})
 _INLINE = frozenset(
     {"a", "b", "i", "u", "em", "strong", "span", "font", "code", "small", "big", "sub", "sup",
      "s", "strike", "del", "ins", "mark", "q", "cite", "abbr", "td", "th", "br", "hr"}
