@@ -136,8 +136,7 @@ class _Reader:
             self.problems.append(words)
 
     def read(self, message: EmailMessage) -> Body:
-        subject = _attempt(lambda: str(message.get("Subject", "") or ""), "")
-        subject = _SPACES.sub(" ", _clean(subject)).strip()
+        subject = self._subject(message)
         leaves = self._leaves(message)
         chosen = self._choose(message, 0)
         texts: list[str] = []
@@ -160,6 +159,8 @@ class _Reader:
         if reply is None or len(texts) > 1:
             reply = full
         text = strip_reply(reply) if reply.strip() else ""
+        if not full:
+            self.problem("The mail has no text, only attachments (or nothing at all).")
         return Body(
             text=text or full,
             full=full,
@@ -167,6 +168,15 @@ class _Reader:
             problems=self.problems,
             subject=subject,
         )
+
+    def _subject(self, message: Message) -> str:
+        header = _attempt(lambda: message.get("Subject"), None)
+        if header is None:
+            return ""
+        subject = _SPACES.sub(" ", _clean(str(header))).strip()
+        if getattr(header, "defects", ()) or "\ufffd" in subject:
+            self.problem("The subject is not correctly encoded; some characters may be wrong.")
+        return subject
 
     def _leaves(self, message: Message) -> list[tuple[Message, int, bool]]:
         """Every part that is not a container, in order, with its depth and whether it
@@ -271,6 +281,8 @@ class _Reader:
         if kind != "text/html":
             return _clean(text), None
         html = html_to_text(text)
+        if html.problem:
+            self.problem(html.problem)
         return _clean(html.full), None if html.reply is None else _clean(html.reply)
 
     def _payload(self, part: Message) -> bytes:

@@ -52,6 +52,16 @@ _QUOTE_IDS = frozenset(
         "mail-editor-reference-message-container",  # Outlook for Mac
     }
 )
+# A tag, for counting nesting only. Its attributes stop at "<" so that unterminated tags
+# ("<a <a <a ...") cost one step each, not a scan to the end of the text.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)  # fmt: skip
+# html5ever's tree builder walks the open elements for every block it opens: quadratic in
+# the nesting depth (40,000 nested <div> take 15 s). No mail needs more than this.
+MAX_NESTING = 400
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 OUTLOOK_RULE = "_" * 32  # how Outlook writes a rule (<hr>) in its plain text
@@ -64,11 +74,14 @@ class HtmlText:
     reply: str | None
     """The text above the first quoted-history or signature element; None when there is
     none (then the text patterns of ``mailin.quotes`` decide alone)."""
+    problem: str | None = None
+    """Why the layout may be off (markup nested deeper than ``MAX_NESTING``)."""
 
 
 def html_to_text(html: str) -> HtmlText:
     """``html`` as readable plain text: blocks on their own lines, list items with a dash,
     blockquotes prefixed "> ", links followed by their address when it is not their text."""
+    html, flattened = _flatten(html)
     clean = nh3.clean(
         html,
         tags=set(_TAGS),
@@ -81,7 +94,44 @@ def html_to_text(html: str) -> HtmlText:
     walker = _Walker()
     walker.feed(clean)
     walker.close()
-    return walker.result()
+    text = walker.result()
+    if not flattened:
+        return text
+    problem = (
+        f"The HTML part is nested more than {MAX_NESTING} levels deep; "
+        "the deeper levels were read without their layout."
+    )
+    return HtmlText(full=text.full, reply=text.reply, problem=problem)
+
+
+def _flatten(html: str) -> tuple[str, bool]:
+    """``html`` with the tags deeper than MAX_NESTING removed (their text stays), and
+    whether there were any. Scripts and styles are kept whatever their depth, so that
+    nh3 still drops them with their content."""
+    depth = 0
+    dropped = 0
+    flattened = False
+
+    def tag(match: re.Match[str]) -> str:
+        nonlocal depth, dropped, flattened
+        name = match.group(2).lower()
+        if name in _VOID or name in _DROPPED:
+            return match.group(0)
+        if match.group(1):  # a closing tag closes the innermost: a dropped one first
+            if dropped:
+                dropped -= 1
+                return ""
+            depth = max(depth - 1, 0)
+            return match.group(0)
+        if depth >= MAX_NESTING:
+            dropped += 1
+            flattened = True
+            return ""
+        depth += 1
+        return match.group(0)
+
+    flat = _TAG.sub(tag, html)
+    return flat, flattened
 
 
 class _Walker(HTMLParser):
