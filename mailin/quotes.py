@@ -6,7 +6,8 @@ and "From: / Sent: / To: / Subject:" blocks in the languages it knows, and signa
 ("-- ", "Sent from my iPhone", "Best regards"). Two things are ours. The library's
 patterns are slow on long runs of blank lines (quadratic) and on long texts, so it sees
 at most ``SCAN_CHARS`` characters with blank runs collapsed. And a reply that quotes
-without an attribution line leaves "> " lines at its end, which we drop.
+without an attribution line leaves "> " lines at its end, which we drop, as we drop the
+iPhone taglines in German and French the library does not know.
 """
 
 import re
@@ -19,6 +20,9 @@ from mailparser_reply.parser import EmailMessage as ParsedReply
 LANGUAGES = ("en", "de", "fr", "nl", "it", "sv", "da", "pl", "ja")
 SCAN_CHARS = 100_000
 _BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){2,}")
+# The phones' own taglines the library does not know (it knows "Sent from my ...",
+# "Gesendet von ..." and "Envoyé depuis ..."): iOS in German and French.
+_TAGLINE = re.compile(r"(?:Von meinem \S+(?: \S+)? gesendet|Envoy\u00e9 de mon \S+(?: \S+)?)\.?")
 
 
 def strip_reply(text: str) -> str:
@@ -37,6 +41,10 @@ def strip_reply(text: str) -> str:
 def _drop_trailing_quote(text: str) -> str:
     lines = text.rstrip().split("\n")
     end = len(lines)
-    while end and (lines[end - 1].startswith(">") or not lines[end - 1].strip()):
+    while end and (
+        lines[end - 1].startswith(">")
+        or not lines[end - 1].strip()
+        or _TAGLINE.fullmatch(lines[end - 1].strip())
+    ):
         end -= 1
     return "\n".join(lines[:end]).strip()

@@ -62,3 +62,23 @@ def test_the_html_part_alone_gives_the_same_text(name: str) -> None:
 
     assert body.text == _expected(name)
     assert not re.search(r"</?[a-z]+[ >/]|&[a-z]+;", body.full)  # text, never markup
+
+
+@pytest.mark.parametrize(
+    "tagline",
+    [
+        "Sent from my iPhone",
+        "Von meinem iPhone gesendet",
+        "Envoyé de mon iPad",
+        "Get Outlook for Android",
+    ],
+)
+def test_a_phone_tagline_is_cut_in_each_language(tagline: str) -> None:
+    raw = (
+        "From: m@example.net\r\nSubject: Re: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"Geht wieder.\r\n\r\n{tagline}\r\n"
+    ).encode()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+
+    assert read_body(message).text == "Geht wieder."
