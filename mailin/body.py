@@ -125,6 +125,41 @@ def _clean(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def _param(part: Message, name: str) -> str:
+    """A Content-Type parameter in lower case, "" when absent or malformed."""
+    value = _attempt(lambda: part.get_param(name), None)
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _unflow(text: str, *, delsp: bool) -> str:
+    """RFC 3676 ``format=flowed`` text (Thunderbird, Apple Mail) with its soft line breaks
+    joined, so a paragraph reads as one line and quote markers stay at line starts."""
+    lines: list[str] = []
+    paragraph: tuple[int, str] | None = None  # quote depth, text so far
+    for line in text.replace("\r\n", "\n").split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:].removeprefix(" ")  # the space-stuffing of the sender
+        soft = content.endswith(" ") and content != "-- "  # the signature line is never soft
+        if soft and delsp:
+            content = content[:-1]
+        if paragraph is not None and paragraph[0] == depth:
+            paragraph = (depth, paragraph[1] + content)
+        else:
+            if paragraph is not None:
+                lines.append(_quoted(*paragraph))
+            paragraph = (depth, content)
+        if not soft:
+            lines.append(_quoted(*paragraph))
+            paragraph = None
+    if paragraph is not None:
+        lines.append(_quoted(*paragraph))
+    return "\n".join(lines)
+
+
+def _quoted(depth: int, content: str) -> str:
+    return f"{'>' * depth} {content}" if depth else content
+
+
 class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -279,6 +314,8 @@ class _Reader:
                 "(the whole mail is kept)."
             )
         if kind != "text/html":
+            if _param(part, "format") == "flowed":
+                text = _unflow(text, delsp=_param(part, "delsp") == "yes")
             return _clean(text), None
         html = html_to_text(text)
         if html.problem:
