@@ -10,6 +10,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mailin.body import MAX_DEPTH, MAX_HTML_CHARS, MAX_TEXT_CHARS, Body, read_body
 
@@ -236,3 +238,25 @@ def test_thousands_of_parts_are_read_to_a_limit_and_said() -> None:
     assert len(body.files) < 500
     assert seconds < 10
     assert any("more than 500 parts" in problem for problem in body.problems)
+
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*/*.eml"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(min_value=0, max_value=len(CORPUS) - 1),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), max_size=6),
+)
+def test_a_mangled_mail_is_read_by_the_real_path_not_the_last_resort(
+    index: int, edits: list[tuple[float, bytes]]
+) -> None:
+    raw = bytearray(CORPUS[index].read_bytes())
+    for where, junk in edits:  # overwrite a few bytes anywhere: headers, boundaries, base64
+        at = int(where * len(raw))
+        raw[at : at + len(junk)] = junk
+
+    body = read_body(_parse(bytes(raw)))
+
+    assert not any("could not be read completely" in problem for problem in body.problems)
+    assert "\x00" not in body.text + body.full + body.subject
