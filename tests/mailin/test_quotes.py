@@ -1,0 +1,84 @@
+"""Quoted history and signatures are cut from replies written by the common clients
+(tests/mailin/corpus/replies: Gmail, Outlook desktop and web, Apple Mail, Thunderbird, in
+English, German and French): the agent reads what the sender wrote, nothing else."""
+
+import email
+import email.policy
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from mailin.body import read_body
+
+REPLIES = Path(__file__).parent / "corpus" / "replies"
+CASES = sorted(path.stem for path in REPLIES.glob("*.eml"))
+
+
+def _message(name: str) -> EmailMessage:
+    raw = (REPLIES / f"{name}.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _expected(name: str) -> str:
+    return (REPLIES / f"{name}.expected.txt").read_text(encoding="utf-8").rstrip("\n")
+
+
+def _html_only(message: EmailMessage) -> EmailMessage:
+    """The same mail as a client that sends only HTML would write it."""
+    for part in message.walk():
+        if part.get_content_type() == "multipart/alternative":
+            payload = part.get_payload()
+            assert isinstance(payload, list)
+            part.set_payload([p for p in payload if p.get_content_type() != "text/plain"])
+    return message
+
+
+def test_the_corpus_covers_each_client_in_two_languages() -> None:
+    clients = {name.split("_")[0] for name in CASES}
+    assert clients == {"gmail", "outlook", "apple", "thunderbird"}
+    assert {"gmail_de", "gmail_fr", "outlook_desktop_de", "outlook_web_fr", "apple_mail_de",
+            "thunderbird_de"} <= set(CASES)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_reply_keeps_only_what_the_sender_wrote(name: str) -> None:
+    body = read_body(_message(name))
+
+    assert body.text == _expected(name)
+    assert body.problems == []
+    assert len(body.full) > len(body.text)  # the history is still in the full text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [name for name in CASES if "multipart/alternative" in (REPLIES / f"{name}.eml").read_text()],
+)
+def test_the_html_part_alone_gives_the_same_text(name: str) -> None:
+    body = read_body(_html_only(_message(name)))
+
+    assert body.text == _expected(name)
+    assert not re.search(r"</?[a-z]+[ >/]|&[a-z]+;", body.full)  # text, never markup
+
+
+@pytest.mark.parametrize(
+    "tagline",
+    [
+        "Sent from my iPhone",
+        "Von meinem iPhone gesendet",
+        "Envoyé de mon iPad",
+        "Get Outlook for Android",
+    ],
+)
+def test_a_phone_tagline_is_cut_in_each_language(tagline: str) -> None:
+    raw = (
+        "From: m@example.net\r\nSubject: Re: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"Geht wieder.\r\n\r\n{tagline}\r\n"
+    ).encode()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+
+    assert read_body(message).text == "Geht wieder."
