@@ -14,12 +14,19 @@ are dropped then).
 The template is built under another name and renamed only once migrated, so a run killed
 half-way never leaves a half-migrated template behind. Workers take turns through a
 PostgreSQL advisory lock, so two workers (or two runs) never build it at once.
-``--reuse-db`` (keepdb) and other databases than PostgreSQL keep Django's own way."""
+``--reuse-db`` (keepdb) and other databases than PostgreSQL keep Django's own way.
+
+The tests of ``make run``'s SQLite database do the same with a file: ``migrated_sqlite``
+migrates one per digest (~40 s of CPU on SQLite, which rebuilds tables to alter them) and
+copies it for each test."""
 
 import contextlib
+import fcntl
 import hashlib
 import inspect
+import shutil
 import sys
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +39,8 @@ from django.db import DatabaseError
 from django.db.backends.postgresql.creation import DatabaseCreation
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.signals import post_migrate
+
+from tests.imports.slices import manage
 
 
 def content_digest() -> str:
@@ -111,3 +120,20 @@ def _test_database_from_template() -> Iterator[None]:
         original: Any = DatabaseCreation.create_test_db
         patch.setattr(DatabaseCreation, "create_test_db", create_from_template(original))
         yield
+
+
+def migrated_sqlite(target: Path) -> None:
+    """``target``: a new SQLite database with every migration applied by ``manage.py
+    migrate``, copied from the one migrated for these migrations (built once, under a file
+    lock, beside the system's other temporary files)."""
+    cache = Path(tempfile.gettempdir()) / f"servicedesk-test-{content_digest()}.sqlite3"
+    with cache.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not cache.exists():
+            building = cache.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            process = manage("migrate", "-v0", database_url=f"sqlite:///{building}")
+            _out, err = process.communicate(timeout=540)
+            assert process.returncode == 0, err.decode()
+            building.replace(cache)  # whole or not at all
+    shutil.copyfile(cache, target)
