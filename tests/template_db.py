@@ -64,7 +64,7 @@ def content_digest() -> str:
 
 def create_from_template(original: Callable[..., str]) -> Callable[..., str]:
     def create_test_db(
-        self: DatabaseCreation,
+        self: Any,  # a postgresql DatabaseCreation; the stubs lack the private helpers used
         verbosity: int = 1,
         autoclobber: bool = False,
         serialize: bool | None = None,
