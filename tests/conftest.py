@@ -27,6 +27,7 @@ from problems.models import Problem
 from problems.workflow import problem_create
 from tests.factories import bring_change_to, bring_problem_to, bring_to
 from tests.services import PrivatePostgres, running_private_postgres
+from tests.template_db import _test_database_from_template  # noqa: F401 (an autouse fixture)
 
 
 @pytest.fixture(autouse=True, scope="session")

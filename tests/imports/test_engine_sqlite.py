@@ -4,6 +4,7 @@ slice of the real log imports there, and a second run changes nothing."""
 import sqlite3
 
 from tests.imports.slices import manage, numbers_in, servicenow_slice
+from tests.template_db import migrated_sqlite
 
 ROWS = 2_000
 
@@ -18,7 +19,7 @@ def test_an_import_on_sqlite(data_dir, tmp_path):
         assert process.returncode == 0, err.decode()
         return out.decode()
 
-    run("migrate", "-v0")
+    migrated_sqlite(tmp_path / "desk.sqlite3")
     first = run("import_incidents", "--format", "servicenow", "--batch-size", "40", str(path))
     second = run("import_incidents", "--format", "servicenow", str(path))
     numbers = numbers_in(path)

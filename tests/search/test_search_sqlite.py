@@ -5,6 +5,7 @@ incident list's search box finds titles and descriptions."""
 import json
 
 from tests.imports.slices import manage
+from tests.template_db import migrated_sqlite
 
 SCRIPT = """
 import json
@@ -49,7 +50,7 @@ def test_the_fallback_on_sqlite(tmp_path):
         assert process.returncode == 0, err.decode()
         return out.decode()
 
-    run("migrate", "-v0")
+    migrated_sqlite(tmp_path / "desk.sqlite3")
     answer = json.loads(run("shell", "-c", SCRIPT).strip().splitlines()[-1])
 
     by_title, by_text, by_note = answer["numbers"]
