@@ -1,0 +1,222 @@
+"""The IMAP route in: poll the desk's mailbox, hand each message to ``mail_receive``, and
+move it out of the inbox only once its row has committed (docs/mail.md#receiving).
+
+A poll that dies anywhere (killed, the network gone, the database down) leaves every
+message it had not finished in the inbox; the next poll takes them again, and
+``mail_receive`` recognises those it had already stored (by Message-ID, else by a hash of
+the bytes). So a message is never lost and never stored twice."""
+
+import hashlib
+import ipaddress
+import logging
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+
+from mailin.models import Via
+from mailin.receive import mail_receive
+
+logger = logging.getLogger(__name__)
+
+SCHEMES = {"imaps": 993, "imap+starttls": 143, "imap": 143}
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """Where to poll, from ``settings.MAIL_IMAP_URL`` and its neighbours."""
+
+    scheme: str
+    host: str
+    port: int
+    username: str
+    password: str = field(repr=False)
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    failed_folder: str = "Failed"
+    ca_file: str = ""
+    timeout: float = 60.0
+
+    @classmethod
+    def from_url(cls, url: str, **options: str | float) -> "Mailbox":
+        parts = urlsplit(url)
+        if parts.scheme not in SCHEMES:
+            raise ImproperlyConfigured(
+                f"MAIL_IMAP_URL: the scheme must be one of {', '.join(SCHEMES)}, "
+                f"not {parts.scheme!r}"
+            )
+        if not parts.hostname or parts.username is None:
+            raise ImproperlyConfigured("MAIL_IMAP_URL needs a user and a host.")
+        if parts.scheme == "imap" and not _is_loopback(parts.hostname):
+            # A password and every mail in clear over a network: only for a server on
+            # this host (the tests' dovecot).
+            raise ImproperlyConfigured(
+                "MAIL_IMAP_URL: plain imap:// only to a loopback address; use imaps:// "
+                "or imap+starttls://"
+            )
+        return cls(
+            scheme=parts.scheme,
+            host=parts.hostname,
+            port=parts.port or SCHEMES[parts.scheme],
+            username=unquote(parts.username),
+            password=unquote(parts.password or ""),
+            folder=unquote(parts.path.lstrip("/")) or "INBOX",
+            **options,  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def from_settings(cls) -> "Mailbox":
+        if not settings.MAIL_IMAP_URL:
+            raise ImproperlyConfigured("Set MAIL_IMAP_URL to poll a mailbox.")
+        return cls.from_url(
+            settings.MAIL_IMAP_URL,
+            processed_folder=settings.MAIL_IMAP_PROCESSED_FOLDER,
+            failed_folder=settings.MAIL_IMAP_FAILED_FOLDER,
+            ca_file=settings.MAIL_IMAP_CA_FILE,
+            timeout=settings.MAIL_IMAP_TIMEOUT,
+        )
+
+    @property
+    def lock_key(self) -> int:
+        """One PostgreSQL advisory lock per mailbox (not per process or per host)."""
+        name = f"mailin.imap:{self.username}@{self.host}:{self.port}/{self.folder}"
+        return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], signed=True)
+
+    def client(self) -> BaseMailBox:
+        if self.scheme == "imap":
+            return MailBoxUnencrypted(self.host, self.port, timeout=self.timeout)
+        context = ssl.create_default_context(cafile=self.ca_file or None)
+        if self.scheme == "imap+starttls":
+            return MailBoxStartTls(self.host, self.port, timeout=self.timeout, ssl_context=context)
+        return MailBox(self.host, self.port, timeout=self.timeout, ssl_context=context)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class RawMessage(MailMessage):
+    """A fetched message as the bytes the server sent: ``mail_receive`` parses them itself
+    (policy ``default``), so imap-tools' own parse would be wasted work on a big mail."""
+
+    raw: bytes
+
+    def __init__(self, fetch_data: list) -> None:
+        self.raw, self._raw_uid_data, self._raw_flag_data = self._get_message_data_parts(fetch_data)
+
+
+@dataclass
+class Poll:
+    """What one poll did, for the command's output and the logs."""
+
+    locked: bool = True
+    """False: another poller held the mailbox, this one did nothing."""
+    received: int = 0
+    """Handed to ``mail_receive`` and moved to the processed folder."""
+    set_aside: int = 0
+    """Moved to the failed folder: too big, or ``mail_receive`` could not take them."""
+    left: int = 0
+    """Left in the inbox for the next poll (the limit per poll, or the database down)."""
+    error: str = ""
+
+
+@contextmanager
+def mailbox_lock(mailbox: Mailbox) -> Iterator[bool]:
+    """True while this session holds the mailbox: two pollers (beat firing while a slow
+    poll runs, two hosts running beat) would fetch the same messages and race to move
+    them. A session lock, so a poller that is killed releases it with its connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [mailbox.lock_key])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [mailbox.lock_key])
+            except DatabaseError:
+                # The connection is gone, and the lock with it.
+                pass
+
+
+def mailbox_poll(
+    mailbox: Mailbox | None = None, *, limit: int | None = None, batch: int | None = None
+) -> Poll:
+    """Take up to ``limit`` messages from the mailbox's inbox, ``batch`` per fetch."""
+    mailbox = mailbox or Mailbox.from_settings()
+    limit = settings.MAIL_IMAP_MAX_PER_POLL if limit is None else limit
+    batch = max(1, settings.MAIL_IMAP_BATCH if batch is None else batch)
+    with mailbox_lock(mailbox) as held:
+        if not held:
+            return Poll(locked=False)
+        with mailbox.client() as box:
+            box.login(mailbox.username, mailbox.password, initial_folder=None)
+            for folder in (mailbox.processed_folder, mailbox.failed_folder):
+                if not box.folder.exists(folder):
+                    box.folder.create(folder)
+            box.folder.set(mailbox.folder)
+            return _take(box, mailbox, limit, batch)
+
+
+def _take(box: BaseMailBox, mailbox: Mailbox, limit: int, batch: int) -> Poll:
+    poll = Poll()
+    box.email_message_class = RawMessage
+    uids = box.uids("ALL")[:limit]
+    for start in range(0, len(uids), batch):
+        chunk = uids[start : start + batch]
+        # Sizes first, from the headers: a mail over the limit is never downloaded.
+        fits = []
+        for head in box.fetch(uid_list=chunk, headers_only=True, mark_seen=False, bulk=True):
+            if head.size_rfc822 > settings.MAIL_MAX_BYTES:
+                logger.warning(
+                    "Mail %s is %d bytes, over MAIL_MAX_BYTES: moved to %s",
+                    head.uid,
+                    head.size_rfc822,
+                    mailbox.failed_folder,
+                )
+                box.move(str(head.uid), mailbox.failed_folder)
+                poll.set_aside += 1
+            elif head.uid:
+                fits.append(head.uid)
+        messages = box.fetch(uid_list=fits, mark_seen=False, bulk=True) if fits else []
+        if not all(_receive(box, mailbox, message, poll) for message in messages):
+            break
+    poll.left = len(box.uids("ALL"))
+    return poll
+
+
+def _receive(box: BaseMailBox, mailbox: Mailbox, message: MailMessage, poll: Poll) -> bool:
+    """Store one message, then move it; False when the database is down (stop polling)."""
+    assert isinstance(message, RawMessage)
+    uid = str(message.uid)
+    try:
+        mail_receive(message.raw, via=Via.IMAP)
+    except DatabaseError as exc:
+        # Not stored: it stays in the inbox. The next message would fail the same way.
+        logger.warning("Mail %s left in the mailbox, the database refused it: %s", uid, exc)
+        poll.error = str(exc)
+        return False
+    except Exception:
+        # mail_receive stores even a mail it cannot process; this one it could not store
+        # at all (a bug). Set aside where a person sees it, so it does not block the rest.
+        logger.exception("Mail %s could not be stored: moved to %s", uid, mailbox.failed_folder)
+        box.move(uid, mailbox.failed_folder)
+        poll.set_aside += 1
+        return True
+    # Only now, its row committed: a poller killed before this line leaves the message in
+    # the inbox, and the next poll finds its row (mail_receive is idempotent).
+    box.move(uid, mailbox.processed_folder)
+    poll.received += 1
+    return True

@@ -1,0 +1,198 @@
+"""A real IMAP server for the tests: Debian's dovecot (``.ci/run`` installs
+``dovecot-imapd``), started with a throwaway configuration in a temporary directory, one
+mail user from a static file, maildirs beside it, plain IMAP on a loopback port from
+``TEST_PORT_RANGE``, and stopped afterwards. Nothing of the machine's own dovecot setup
+(``/etc/dovecot``) is read."""
+
+import grp
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from imap_tools import BaseMailBox, MailBoxUnencrypted
+
+from tests.services import free_port
+
+DOVECOT = Path("/usr/sbin/dovecot")
+USER, PASSWORD = "desk", "desk-secret"
+
+CONFIG = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+default_internal_group = {internal_group}
+first_valid_uid = {uid}
+last_valid_uid = 0
+mail_location = maildir:{root}/mail/%u
+mail_uid = {uid}
+mail_gid = {gid}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={root}/mail/%u
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  chroot =
+}}
+service anvil {{
+  chroot =
+}}
+"""
+
+
+@dataclass
+class Dovecot:
+    root: Path
+    port: int
+    process: subprocess.Popen | None = None
+
+    def url(self, folder: str = "INBOX") -> str:
+        return f"imap://{USER}:{PASSWORD}@127.0.0.1:{self.port}/{folder}"
+
+    @contextmanager
+    def client(self, folder: str = "INBOX") -> Iterator[BaseMailBox]:
+        with MailBoxUnencrypted("127.0.0.1", self.port, timeout=10) as box:
+            box.login(USER, PASSWORD, initial_folder=None)
+            if not box.folder.exists(folder):
+                box.folder.create(folder)
+            box.folder.set(folder)
+            yield box
+
+    def append(self, *mails: bytes, folder: str = "INBOX") -> None:
+        with self.client(folder) as box:
+            for raw in mails:
+                box.append(raw, folder)
+
+    def count(self, folder: str) -> int:
+        with self.client(folder) as box:
+            return len(box.uids("ALL"))
+
+    def log(self) -> str:
+        path = self.root / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def start(self) -> None:
+        if not DOVECOT.exists():
+            pytest.fail("dovecot is not installed (.ci/run installs dovecot-imapd)")
+        # As root (CI), dovecot will not serve mail as uid 0: the mail belongs to its own
+        # unprivileged user. Otherwise everything runs as the current user.
+        if os.geteuid() == 0:
+            mail = pwd.getpwnam("dovecot")
+            uid, gid, login_user = mail.pw_uid, mail.pw_gid, "dovenull"
+        else:
+            me = pwd.getpwuid(os.geteuid())
+            uid, gid, login_user = me.pw_uid, me.pw_gid, me.pw_name
+        internal = pwd.getpwuid(uid)
+        (self.root / "mail").mkdir()
+        os.chown(self.root / "mail", uid, gid)
+        (self.root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        config = self.root / "dovecot.conf"
+        config.write_text(
+            CONFIG.format(
+                root=self.root,
+                port=self.port,
+                uid=uid,
+                gid=gid,
+                login_user=login_user,
+                internal_user=internal.pw_name,
+                internal_group=grp.getgrgid(internal.pw_gid).gr_name,
+            )
+        )
+        self.process = subprocess.Popen(
+            [str(DOVECOT), "-F", "-c", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.root / "stderr").open("wb"),
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with self.client():
+                    return
+            except OSError:
+                time.sleep(0.1)
+        stderr = (self.root / "stderr").read_text(errors="replace")
+        pytest.fail(f"dovecot did not start on port {self.port}:\n{stderr}\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+@contextmanager
+def running_dovecot() -> Iterator[Dovecot]:
+    """Started, and at the end stopped and removed. The directory is outside pytest's
+    tmp_path: as root, dovecot's own user must reach the maildirs in it."""
+    root = Path(tempfile.mkdtemp(prefix="dovecot-"))
+    root.chmod(0o755)
+    server = Dovecot(root, free_port())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def make_mail(
+    *,
+    subject: str,
+    body: str = "Hello,\n\nit does not work.\n",
+    sender: str = "carl@example.com",
+    to: str = "desk@example.com",
+    message_id: str | None = None,
+    **headers: str,
+) -> bytes:
+    """A plain-text mail as a client sends it (CRLF line ends); ``headers`` by their
+    Python names (``In_Reply_To="<...>"``)."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import formatdate, make_msgid
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate()
+    message["Message-ID"] = message_id or make_msgid(domain="client.example")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    return message.as_bytes(policy=SMTP)
