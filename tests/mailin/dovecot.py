@@ -97,6 +97,13 @@ class Dovecot:
         with self.client(folder) as box:
             return len(box.uids("ALL"))
 
+    def message_ids(self, folder: str) -> list[str]:
+        with self.client(folder) as box:
+            return [
+                message.headers.get("message-id", ("",))[0].strip()
+                for message in box.fetch(headers_only=True, mark_seen=False, bulk=True)
+            ]
+
     def log(self) -> str:
         path = self.root / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
