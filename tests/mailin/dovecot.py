@@ -9,6 +9,7 @@ import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -31,7 +32,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = {login_user}
@@ -60,7 +63,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
   chroot =
 }}
@@ -72,12 +76,21 @@ service anvil {{
 
 @dataclass
 class Dovecot:
+    """Plain IMAP (and STARTTLS) on ``port``, IMAP over TLS on ``tls_port``, with a
+    self-signed certificate for 127.0.0.1 (``ca_file``) made at start."""
+
     root: Path
     port: int
+    tls_port: int
     process: subprocess.Popen | None = None
 
-    def url(self, folder: str = "INBOX") -> str:
-        return f"imap://{USER}:{PASSWORD}@127.0.0.1:{self.port}/{folder}"
+    @property
+    def ca_file(self) -> Path:
+        return self.root / "cert.pem"
+
+    def url(self, folder: str = "INBOX", scheme: str = "imap") -> str:
+        port = self.tls_port if scheme == "imaps" else self.port
+        return f"{scheme}://{USER}:{PASSWORD}@127.0.0.1:{port}/{folder}"
 
     @contextmanager
     def client(self, folder: str = "INBOX") -> Iterator[BaseMailBox]:
@@ -123,11 +136,19 @@ class Dovecot:
         (self.root / "mail").mkdir()
         os.chown(self.root / "mail", uid, gid)
         (self.root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+             "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(self.root / "key.pem"),
+             "-out", str(self.ca_file)],
+            capture_output=True, timeout=30, check=True,
+        )  # fmt: skip
         config = self.root / "dovecot.conf"
         config.write_text(
             CONFIG.format(
                 root=self.root,
                 port=self.port,
+                tls_port=self.tls_port,
                 uid=uid,
                 gid=gid,
                 login_user=login_user,
@@ -169,7 +190,12 @@ def running_dovecot() -> Iterator[Dovecot]:
     tmp_path: as root, dovecot's own user must reach the maildirs in it."""
     root = Path(tempfile.mkdtemp(prefix="dovecot-"))
     root.chmod(0o755)
-    server = Dovecot(root, free_port())
+    plain = free_port()
+    # free_port only checks a port: hold the first while choosing the second.
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", plain))
+        tls = free_port()
+    server = Dovecot(root, plain, tls)
     try:
         server.start()
         yield server
