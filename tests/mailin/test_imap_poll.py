@@ -164,11 +164,13 @@ def test_a_poll_takes_at_most_its_limit(dovecot: Dovecot, mailbox: Mailbox) -> N
     assert mailbox_poll(mailbox).received == 2
 
 
-def test_beat_polls_the_configured_mailbox(dovecot: Dovecot, mailbox: Mailbox) -> None:
+def test_beat_polls_the_configured_mailbox(dovecot: Dovecot, mailbox: Mailbox, settings) -> None:
     dovecot.append(make_mail(subject="Through beat"))
     schedule_from_settings(app)
-    entry = app.conf.beat_schedule["fetch-mail"]
+    # The schedule is the process's: the other tests' run_periodic must not poll.
+    entry = app.conf.beat_schedule.pop("fetch-mail")
     assert entry["task"] == "mailin.tasks.fetch_mail"
+    assert entry["schedule"] == settings.MAIL_IMAP_POLL_INTERVAL
     app.loader.import_default_modules()  # as run_periodic does: autodiscovery is lazy
 
     assert app.tasks[entry["task"]].apply().get() == 1
