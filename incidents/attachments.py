@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import puremagic
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
@@ -160,7 +161,9 @@ def incident_attach(
             current = lock(incident)
             if current.is_finished:
                 raise MoveNotAllowed(f"{current.number} is {current.get_status_display()}.")
-            checked = check_uploads(files, already=current.attachments.count())
+            checked = check_uploads(
+                files, already=current.attachments.filter(internal=False).count()
+            )
             for item in checked:
                 attachment = IncidentAttachment(
                     incident=current,
@@ -186,6 +189,30 @@ def incident_attach(
             attachment.file.delete(save=False)
         raise
     return written
+
+
+def incident_keep_original(
+    incident: Incident, *, by: "User | None", data: bytes, name: str = "original.eml"
+) -> IncidentAttachment:
+    """Keep a received mail as it came, for agents only (``internal``): it is our own
+    record of what arrived, not an upload, so it skips the type checks, counts against no
+    limit and is always served as a download (``attachment_response``). It may be a
+    stranger's mail, which the caller must not read."""
+    attachment = IncidentAttachment(
+        incident=incident,
+        name=display_name(name),
+        content_type="message/rfc822",
+        size=len(data),
+        uploaded_by=by,
+        internal=True,
+    )
+    attachment.file.save(name, ContentFile(data), save=False)
+    try:
+        save_audited(attachment, by=by, reason="Mail received")
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
 
 
 def content_disposition(name: str) -> str:

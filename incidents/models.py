@@ -509,6 +509,12 @@ class IncidentAttachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    internal = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Only agents see it: a received mail as it came (original.eml), which may "
+        "be from someone the caller must not read.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

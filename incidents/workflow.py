@@ -75,10 +75,14 @@ def incident_create(
     title: str,
     number: str | None = None,
     reported_at: datetime | None = None,
+    note: str = "",
+    acknowledge: bool | None = None,
     **fields: Any,
 ) -> Incident:
     """Log a new incident. ``number`` and ``reported_at`` are for imports that keep the
-    source system's values; everything else in ``fields`` must be an editable field."""
+    source system's values; ``note`` and ``acknowledge`` say what the "logged" notice
+    adds and whether the caller gets it (``kernel.editing.ticket_save_new``); everything
+    else in ``fields`` must be an editable field."""
     refuse_unknown(RULES, fields)
     incident = Incident(title=title, **fields)
     incident.reported_at = reported_at or timezone.now()
@@ -90,7 +94,14 @@ def incident_create(
         incident.assignment_group_id = incident.service.owner_team_id
     # Not one transaction with the declaration: callers (the API, the admin, alerts) are
     # in theirs, and an inner one would cost two statements on every incident logged.
-    saved = ticket_save_new(incident, by=by, number=number, data={"source": incident.source})
+    saved = ticket_save_new(
+        incident,
+        by=by,
+        number=number,
+        data={"source": incident.source},
+        note=note,
+        acknowledge=acknowledge,
+    )
     return _declare_if_due(saved, by=by)
 
 
@@ -196,12 +207,20 @@ def incident_recalculate_priority(incident: Incident, *, by: "User | None") -> b
     return changed
 
 
-def incident_add_note(incident: Incident, *, by: "User", body: str, internal: bool) -> Incident:
-    """Add a work note (``internal``, agents only) or a comment the caller sees. A caller's
-    comment on an incident awaiting the caller puts it back in progress."""
+def incident_add_note(
+    incident: Incident, *, by: "User | None", body: str, internal: bool
+) -> Incident:
+    """Add a work note (``internal``, agents only, or the system's with ``by=None``) or a
+    comment the caller sees. A caller's comment on an incident awaiting the caller puts it
+    back in progress."""
     with transaction.atomic():
         ticket_add_note(RULES, incident, by=by, body=body, internal=internal)
-        if not internal and incident.awaiting_caller and incident.is_requester(by):
+        if (
+            by is not None
+            and not internal
+            and incident.awaiting_caller
+            and incident.is_requester(by)
+        ):
             return incident_resume(incident, by=by, note="The caller replied.")
     return incident
 

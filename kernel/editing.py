@@ -117,9 +117,15 @@ def ticket_save_new[T: Ticket](
     by: "User | None",
     number: str | None = None,
     data: dict[str, Any] | None = None,
+    note: str = "",
+    acknowledge: bool | None = None,
 ) -> T:
     """Number, validate and save a new ticket with its history row and "created" event.
-    ``number`` is for imports that keep the source system's number."""
+    ``number`` is for imports that keep the source system's number. ``note`` is the
+    event's text (what its notice says besides the ticket's title). ``acknowledge``: None
+    tells the requester as usual (not when they logged it themselves); True tells them
+    even then (a mail's sender gets its number back); False never tells them (no reply
+    to an automatic mail, which could answer and loop)."""
     prefix = type(ticket).NUMBER_PREFIX
     ticket.number = prefix  # placeholder so full_clean passes; replaced below
     validate_ticket(ticket)
@@ -130,12 +136,14 @@ def ticket_save_new[T: Ticket](
         else:
             ticket.number = next_number(prefix)
         save_audited(ticket, by=by, reason="Logged")
+        told = CREATED_AUDIENCE - ({Audience.REQUESTER} if acknowledge is False else set())
         record_event(
             ticket,
             by=by,
             verb="created",
+            body=note,
             data={"priority": ticket.priority, **(data or {})},
-            notice=Notice(NoticeKind.CREATED, "logged", CREATED_AUDIENCE),
+            notice=Notice(NoticeKind.CREATED, "logged", told, tells_author=bool(acknowledge)),
         )
     return ticket
 
@@ -264,14 +272,18 @@ def ticket_recalculate_priority(rules: TicketRules, ticket: Ticket, *, by: "User
 
 
 def ticket_add_note(
-    rules: TicketRules, ticket: Ticket, *, by: "User", body: str, internal: bool
+    rules: TicketRules, ticket: Ticket, *, by: "User | None", body: str, internal: bool
 ) -> None:
     """Add a work note (``internal``, workers only) or a comment the requester sees; not on
-    a finished (closed, canceled) ticket, which is read-only for good."""
+    a finished (closed, canceled) ticket, which is read-only for good. ``by=None`` is the
+    system writing a work note (a mail from someone who is neither caller nor agent)."""
     if not body.strip():
         raise MoveInvalid({"body": ["Write something."]})
-    is_worker = by.has_perm(rules.work_permission)
-    if not is_worker and (internal or not ticket.is_requester(by)):
+    if by is None and not internal:
+        # A comment is someone speaking to the requester; the system has no such voice.
+        raise MoveForbidden("Only a person may comment.")
+    is_worker = by is None or by.has_perm(rules.work_permission)
+    if by is not None and not is_worker and (internal or not ticket.is_requester(by)):
         raise MoveForbidden("Only agents may add work notes." if internal else "Not yours.")
     with transaction.atomic():
         current = lock(ticket)
@@ -279,7 +291,8 @@ def ticket_add_note(
             label = current.get_status_display()  # type: ignore[attr-defined]
             raise MoveNotAllowed(f"{current.number} is {label}: it takes no more notes.")
         if internal:
-            kind, notice = TimelineKind.WORK_NOTE, WORK_NOTE_NOTICE.worded(f"work note from {by}")
+            words = f"work note from {by}" if by is not None else "work note"
+            kind, notice = TimelineKind.WORK_NOTE, WORK_NOTE_NOTICE.worded(words)
         else:
             kind, notice = TimelineKind.COMMENT, COMMENT_NOTICE.worded(f"comment from {by}")
         record_event(current, by=by, verb="note", kind=kind, body=body, notice=notice)

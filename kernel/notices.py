@@ -36,6 +36,7 @@ class NoticeKind(models.TextChoices):
     UPDATE_DUE = "update_due", "Stakeholder update overdue"
     POSTMORTEM_REVIEW = "postmortem_review", "Postmortem review"
     ACTION_ITEM_DUE = "action_item_due", "Action item overdue"
+    MAIL_REFUSED = "mail_refused", "Inbound mail refused"
 
 
 class Audience(StrEnum):
@@ -79,6 +80,10 @@ class Notice:
     is a ``personal link``, built when that recipient's message is rendered."""
     public: "PublicNotice | None" = None
     """Set for a notice meant for the public (a status-page update): only these words."""
+    tells_author: bool = False
+    """Whether the person who caused the event hears of it too. Usually not (they know
+    what they just did); a mail's sender does: the acknowledgement is their only way to
+    learn the number of the incident their mail opened."""
 
     def naming(self, users: Iterable[int | None]) -> "Notice":
         """The same notice, told to ``users`` by name too."""

@@ -25,4 +25,9 @@ class Body:
 def read_body(message: EmailMessage) -> Body:
     part = message.get_body(preferencelist=("plain", "html"))
     full = part.get_content() if part is not None else ""
-    return Body(text=full.strip(), full=full)
+    files = [
+        MailFile(item.get_filename() or "file", item.get_content_type(), item.get_content())
+        for item in message.iter_attachments()
+        if isinstance(item.get_content(), bytes)
+    ]
+    return Body(text=full.strip(), full=full, files=files)

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -18,6 +19,16 @@ class MailStatus(models.TextChoices):
     IGNORED = "ignored", "Ignored"
     REJECTED = "rejected", "Rejected"
     FAILED = "failed", "Failed"
+
+
+class Outcome(models.TextChoices):
+    """What a processed mail became (``status`` says whether it was processed at all)."""
+
+    NONE = "", "Nothing"
+    CREATED = "created", "Incident created"
+    FOLLOW_UP = "follow_up", "Follow-up incident created"
+    COMMENT = "comment", "Comment"
+    WORK_NOTE = "work_note", "Work note"
 
 
 def raw_path(instance: "InboundMail", filename: str) -> str:
@@ -51,11 +62,66 @@ class InboundMail(models.Model):
         blank=True,
         related_name="inbound_mails",
     )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    replied = models.BooleanField(
+        default=False, help_text="Whether we answered the sender (acknowledgement or refusal)."
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account the From address matched (or was created for).",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = "inbound mail"
         verbose_name_plural = "inbound mail"
+        indexes = [
+            # The rate limit counts one sender's new incidents of the last hour.
+            models.Index(fields=["from_address", "processed_at"], name="inbound_sender_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_address}: {self.subject}"
+
+    @property
+    def may_retry(self) -> bool:
+        """A failed or rejected mail may be processed again (the bug fixed, the limit
+        passed, the sender given an account); an ignored one was never meant to be."""
+        return self.status in (MailStatus.FAILED, MailStatus.REJECTED)
+
+
+class DeskAddress(models.Model):
+    """An address the desk receives mail at, and where new incidents from it go.
+    ``settings.NOTIFICATIONS_REPLY_TO`` is one without a row; replies to any of them
+    (``local+INC0000123@domain``) thread to their incident."""
+
+    address = models.EmailField(unique=True, help_text="Stored lower-cased.")
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignment_group = models.ForeignKey(
+        "catalog.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the service's owning team, as for any new incident.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["address"]
+        verbose_name = "desk address"
+        verbose_name_plural = "desk addresses"
+
+    def __str__(self) -> str:
+        return self.address
+
+    def clean(self) -> None:
+        # Before the uniqueness check: Desk@ and desk@ are one mailbox.
+        self.address = self.address.strip().lower()

@@ -1,13 +1,338 @@
 """What a received mail becomes: an incident, a comment, a work note, or a recorded
-refusal. Filled in by the routing work (docs/mail.md)."""
+refusal (docs/mail.md#routing). ``mail_process`` is the one function that decides;
+``mail_retry`` runs it again for a mail that failed or was rejected."""
 
+import email
+import email.policy
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
 
-from mailin.models import InboundMail, MailStatus
+from accounts.models import User
+from incidents.attachments import check_upload, incident_attach, incident_keep_original
+from incidents.models import Incident, Source
+from incidents.workflow import incident_add_note, incident_create
+from kernel.errors import MoveInvalid
+from kernel.notices import NoticeKind
+from mailin import loops
+from mailin.body import Body, MailFile, read_body
+from mailin.models import InboundMail, MailStatus, Outcome, Via
+from mailin.routing import desk_address_for, find_thread
+from mailin.senders import create_end_user, find_user, header, is_own, sender_of
+from notifications.events import Event
+from notifications.outbox import Address as Recipient
+from notifications.outbox import notify_addresses
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = 200
+# Descriptions and notes hold at most this much (kernel.models.Ticket.description); the
+# whole mail stays in original.eml.
+TEXT_MAX = 50_000
+CUT = "\n\n[Cut here: the whole mail is in original.eml.]"
+_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_TAGS = re.compile(r"\[INC\d{7,}\]\s*", re.IGNORECASE)
+
+
+class NotRetryable(Exception):
+    """Only a failed or rejected mail is processed again."""
+
+
+@dataclass
+class Result:
+    """What became of one mail, as ``InboundMail`` records it."""
+
+    status: str
+    reason: str = ""
+    outcome: str = Outcome.NONE
+    incident: Incident | None = None
+    replied: bool = False
+    sender: User | None = None
+    notes: list[str] = field(default_factory=list)
+    """What else happened on the way (a refused file, an unreadable part)."""
+
+
+def parse(raw: bytes) -> EmailMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def mail_process(inbound: InboundMail) -> InboundMail:
-    inbound.status = MailStatus.PROCESSED
-    inbound.processed_at = timezone.now()
-    inbound.save(update_fields=["status", "processed_at"])
-    return inbound
+    """Decide what ``inbound`` becomes and record it, in one transaction with what it
+    created. Never raises for the mail's sake: a bug or a refusal of the workflow is
+    stored as failed with the error, and an agent can retry it (``mail_retry``). Raises
+    only when the database itself fails (the mail stays received; the route retries)."""
+    try:
+        with transaction.atomic():
+            # The same mail delivered by both routes at once: the second waits here and
+            # then finds it processed.
+            current = InboundMail.objects.select_for_update().get(pk=inbound.pk)
+            if current.status != MailStatus.RECEIVED:
+                return current
+            result = _route(current)
+            _record(current, result)
+        return current
+    except Exception as exc:
+        logger.exception("Inbound mail %s failed", inbound.pk)
+        return _record_failure(inbound, exc)
+
+
+def mail_retry(inbound: InboundMail, *, by: User) -> InboundMail:
+    """Process a failed or rejected mail again, as if it had just arrived (the admin's
+    "retry" action)."""
+    with transaction.atomic():
+        current = InboundMail.objects.select_for_update().get(pk=inbound.pk)
+        if not current.may_retry:
+            raise NotRetryable(
+                f"Mail {current.pk} is {current.get_status_display().lower()}: "
+                "only failed or rejected mail is retried."
+            )
+        logger.info("Inbound mail %s retried by %s", current.pk, by)
+        current.status = MailStatus.RECEIVED
+        current.via = Via.RETRY
+        current.reason = current.outcome = ""
+        current.save(update_fields=["status", "via", "reason", "outcome"])
+    return mail_process(current)
+
+
+def _record(current: InboundMail, result: Result) -> None:
+    current.status = result.status
+    current.reason = "; ".join(filter(None, [result.reason, *result.notes]))
+    current.outcome = result.outcome
+    current.incident = result.incident
+    current.replied = result.replied
+    current.sender = result.sender
+    current.processed_at = timezone.now()
+    current.attempts += 1
+    current.save()
+
+
+def _record_failure(inbound: InboundMail, exc: Exception) -> InboundMail:
+    with transaction.atomic():
+        current = InboundMail.objects.select_for_update().get(pk=inbound.pk)
+        if current.status == MailStatus.RECEIVED:
+            current.status = MailStatus.FAILED
+            current.reason = f"{type(exc).__name__}: {exc}"[:2000]
+            current.processed_at = timezone.now()
+            current.attempts += 1
+            current.save(update_fields=["status", "reason", "processed_at", "attempts"])
+    return current
+
+
+# --- routing ---------------------------------------------------------------------------
+
+
+def _route(current: InboundMail) -> Result:
+    with current.raw.open("rb") as handle:
+        raw = handle.read()
+    message = parse(raw)
+    subject = header(message, "Subject")
+    sender = sender_of(message)
+    current.subject = subject[:300]
+    current.from_address = sender.addr_spec.lower()[:320] if sender else ""
+    if sender is None:
+        return Result(MailStatus.REJECTED, "The mail has no sender address (From) we can read.")
+    address = current.from_address
+    if is_own(address):
+        return Result(
+            MailStatus.IGNORED,
+            f"From our own address {address}: never processed or answered (a mail loop).",
+        )
+    traits = loops.traits(message)
+    user = find_user(address)
+    thread = find_thread(message, subject)
+    if thread is not None and not thread.incident.is_finished:
+        return _answer(current, raw, message, thread.incident, thread.how, user, traits)
+    if traits.answers_us:
+        where = (
+            f"{thread.incident.number} is {thread.incident.get_status_display().lower()}"
+            if thread is not None
+            else "it answers no incident"
+        )
+        why = traits.no_reply_reason()
+        return Result(MailStatus.IGNORED, f"{why[:1].upper()}{why[1:]}: {where}.")
+    previous = thread.incident if thread is not None else None
+    return _open(current, raw, message, subject, sender, user, traits, previous)
+
+
+def _answer(
+    current: InboundMail,
+    raw: bytes,
+    message: EmailMessage,
+    incident: Incident,
+    how: str,
+    user: User | None,
+    traits: loops.Traits,
+) -> Result:
+    """A reply to an open (or resolved) incident: the caller's or an agent's comment, or
+    anyone else's work note, which the caller never sees."""
+    body = read_body(message)
+    text = clip(body.text.strip() or "(The mail had no text.)", TEXT_MAX - 400)
+    result = Result(MailStatus.PROCESSED, f"Threaded by {how}.", incident=incident, sender=user)
+    result.notes.extend(body.problems)
+    # A robot's answer is never a comment, even from the caller's own address: an "out of
+    # office" must not resume an incident awaiting the caller.
+    speaks = user is not None and not traits.answers_us
+    if speaks and user is not None and (incident.is_requester(user) or user.is_agent):
+        incident_add_note(incident, by=user, body=text, internal=False)
+        result.outcome = Outcome.COMMENT
+        _attach(incident, user, body, result)
+    else:
+        what = f" ({traits.no_reply_reason()})" if traits.answers_us else ""
+        incident_add_note(
+            incident, by=None, body=f"From {current.from_address}{what}:\n\n{text}", internal=True
+        )
+        result.outcome = Outcome.WORK_NOTE
+        if body.files:
+            result.notes.append("Files from outside the incident are kept in original.eml only")
+    incident_keep_original(incident, by=user, data=raw)
+    return result
+
+
+def _open(
+    current: InboundMail,
+    raw: bytes,
+    message: EmailMessage,
+    subject: str,
+    sender: Address,
+    user: User | None,
+    traits: loops.Traits,
+    previous: Incident | None,
+) -> Result:
+    """A new incident, or a follow-up of a finished one, unless the sender is unknown and
+    refused or over the rate limit."""
+    address = current.from_address
+    silent = traits.no_reply_reason()
+    if user is None and settings.MAIL_UNKNOWN_SENDERS == "refuse":
+        replied = not silent and _refuse(current, address, subject)
+        why = "Unknown sender: MAIL_UNKNOWN_SENDERS is refuse"
+        reason = why if replied else f"{why}; not answered: {silent}"
+        return Result(MailStatus.REJECTED, reason, replied=replied)
+    over = _over_rate_limit(address)
+    if over:
+        return Result(MailStatus.REJECTED, over, sender=user)
+    if user is None:
+        user = create_end_user(sender)
+    body = read_body(message)
+    desk = desk_address_for(message)
+    link = ""
+    if previous is not None:
+        state = previous.get_status_display().lower()
+        link = (
+            f"This follows up {previous.number}, which is {state}: a reply to a finished "
+            "incident opens a new one."
+        )
+    description = clip(f"{link}\n\n{body.text}".strip() if link else body.text, TEXT_MAX)
+    incident = incident_create(
+        by=user,
+        title=title_of(subject),
+        description=description,
+        source=Source.EMAIL,
+        caller=user,
+        service=desk.service if desk else None,
+        assignment_group=desk.assignment_group if desk else None,
+        note=link,
+        acknowledge=not silent,
+    )
+    result = Result(
+        MailStatus.PROCESSED,
+        f"Follow-up of {previous.number}." if previous is not None else "",
+        outcome=Outcome.FOLLOW_UP if previous is not None else Outcome.CREATED,
+        incident=incident,
+        replied=not silent and bool(user.email),
+        sender=user,
+    )
+    if silent:
+        result.notes.append(f"Not acknowledged: {silent}")
+    result.notes.extend(body.problems)
+    _attach(incident, user, body, result)
+    incident_keep_original(incident, by=user, data=raw)
+    return result
+
+
+def clip(text: str, most: int) -> str:
+    """``text``, cut to ``most`` characters with a line saying so."""
+    if len(text) <= most:
+        return text
+    return text[: most - len(CUT)].rstrip() + CUT
+
+
+def title_of(subject: str) -> str:
+    """The subject without reply prefixes and ticket tags: "Re: [INC0000001] VPN" is
+    about the VPN."""
+    title = _TAGS.sub("", _REPLY_PREFIX.sub("", subject)).strip()
+    return (title or "(no subject)")[:TITLE_MAX]
+
+
+def _attach(incident: Incident, user: User, body: Body, result: Result) -> None:
+    """The mail's files through the portal's checks: a refused one is named in the
+    record, the others are added (the original keeps them all)."""
+    accepted = []
+    for item in body.files:
+        checked = check_upload(_upload(item))
+        if isinstance(checked, str):
+            result.notes.append(checked)
+        else:
+            accepted.append(checked.upload)
+    if not accepted:
+        return
+    try:
+        with transaction.atomic():
+            incident_attach(incident, by=user, files=accepted)
+    except MoveInvalid as exc:
+        result.notes.extend(str(error) for errors in exc.errors.values() for error in errors)
+
+
+def _upload(item: MailFile) -> SimpleUploadedFile:
+    return SimpleUploadedFile(item.name or "file", item.data, item.content_type)
+
+
+def _over_rate_limit(address: str) -> str:
+    """Why the sender may not open another incident now, or ""."""
+    limit = settings.MAIL_RATE_LIMIT_PER_HOUR
+    with connection.cursor() as cursor:
+        # Two of one sender's mails processed at once (both routes, two pollers) must
+        # not both pass the count: they queue on a lock named after the sender.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + address])
+    since = timezone.now() - timedelta(hours=1)
+    opened = InboundMail.objects.filter(
+        from_address=address,
+        outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP),
+        processed_at__gte=since,
+    ).count()
+    if opened < limit:
+        return ""
+    return (
+        f"Rate limit: {address} opened {opened} incidents by mail in the last hour "
+        f"(at most {limit})."
+    )
+
+
+def _refuse(current: InboundMail, address: str, subject: str) -> bool:
+    """The polite auto-reply to an unknown sender, through the outbox (retried like any
+    notification); our outgoing mail says it is automatic, so it draws no answer."""
+    body = (
+        "Thank you for your mail. The service desk takes mail only from people with an "
+        "account, and we found none for this address, so nothing was recorded.\n\n"
+        "Please report the problem through the self-service portal, or ask your IT "
+        "contact to give you an account."
+    )
+    event = Event(
+        key=f"mailin.inboundmail:{current.pk}",
+        kind=NoticeKind.MAIL_REFUSED,
+        subject=f"Not recorded: {subject}"[:300] if subject else "Your mail was not recorded",
+        body=body,
+        url="",
+        user_ids=frozenset(),
+        team_id=None,
+    )
+    return bool(notify_addresses(event, [Recipient(key=f"mail:{current.pk}", email=address)]))

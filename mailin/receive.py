@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from mailin.models import InboundMail, MailStatus
+from mailin.senders import header, sender_of
 
 
 def _key(message_id: str, raw: bytes) -> str:
@@ -25,17 +26,30 @@ def mail_receive(raw: bytes, *, via: str) -> InboundMail:
     database cannot take it, so the caller leaves the mail where it is and tries later."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    message_id = str(message.get("Message-ID", "") or "").strip()[:998]
+    message_id = header(message, "Message-ID")[:998]
     key = _key(message_id, raw)
     inbound = InboundMail.objects.filter(key=key).first()
     if inbound is None:
+        new = None
         try:
             with transaction.atomic():
-                inbound = InboundMail(key=key, message_id=message_id, size=len(raw), via=via)
+                sender = sender_of(message)
+                inbound = new = InboundMail(
+                    key=key,
+                    message_id=message_id,
+                    size=len(raw),
+                    via=via,
+                    # Shown in the admin's log even if processing fails.
+                    from_address=sender.addr_spec.lower()[:320] if sender else "",
+                    subject=header(message, "Subject")[:300],
+                )
                 inbound.raw.save("mail.eml", ContentFile(raw), save=False)
                 inbound.save()
         except IntegrityError:
-            # Delivered by the other route at the same moment: that row is the mail.
+            # Delivered by the other route at the same moment: that row is the mail, and
+            # the copy just written is nobody's.
+            if new is not None:
+                new.raw.delete(save=False)
             inbound = InboundMail.objects.get(key=key)
     if inbound.status == MailStatus.RECEIVED:
         from mailin.process import mail_process

@@ -1,12 +1,127 @@
-"""Which addresses are the desk's (until the routing work fills this module in)."""
+"""Which incident a mail answers, if any: first by the plus-address it was sent to, then
+by the Message-IDs it replies to, then by an ``[INC0000123]`` tag in its subject."""
+
+import re
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
 
 from django.conf import settings
 
+from incidents.models import Incident
+from mailin.models import DeskAddress, InboundMail
+from mailin.senders import desk_addresses, own_addresses, without_tag
+from notifications.models import Notification
+
+_NUMBER = r"INC\d{7,}"
+_TAG = re.compile(rf"\[({_NUMBER})\]", re.IGNORECASE)
+_PLUS = re.compile(rf"^[^@+]+\+({_NUMBER})@", re.IGNORECASE)
+_MESSAGE_IDS = re.compile(r"<([^<>\s]+)>")
+# Our notifications' Message-ID (notifications.channels.send_email).
+_OURS = re.compile(r"^msg_([0-9a-f]{32})@", re.IGNORECASE)
+RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To")
+# A thread's References grow with every reply; a mail listing thousands is not worth reading.
+MAX_REFERENCES = 100
+
+
+@dataclass(frozen=True)
+class Thread:
+    incident: Incident
+    how: str
+    """How it was found, in words: the admin log shows it."""
+
+
+def header_text(message: EmailMessage, name: str) -> str:
+    """Every ``name`` header as one text; a malformed one is read as it stands."""
+    values = []
+    for value in message.get_all(name, failobj=[]):
+        values.append(str(value))
+    return ", ".join(values)
+
+
+def recipients(message: EmailMessage) -> list[str]:
+    pairs = getaddresses([header_text(message, name) for name in RECIPIENT_HEADERS])
+    return [address.strip() for _, address in pairs if "@" in address]
+
+
+def _by_number(number: str) -> Incident | None:
+    return Incident.objects.filter(number=number.upper()).first()
+
+
+def _by_plus_address(message: EmailMessage) -> Incident | None:
+    own = own_addresses()
+    for address in recipients(message):
+        match = _PLUS.match(address)
+        if match and without_tag(address) in own:
+            found = _by_number(match.group(1))
+            if found is not None:
+                return found
+    return None
+
+
+def message_ids(message: EmailMessage) -> list[str]:
+    text = header_text(message, "In-Reply-To") + " " + header_text(message, "References")
+    # The newest reference is last in References: read from the end.
+    found = list(dict.fromkeys(reversed(_MESSAGE_IDS.findall(text))))
+    return found[:MAX_REFERENCES]
+
+
+def _by_references(message: EmailMessage) -> Incident | None:
+    ids = message_ids(message)
+    if not ids:
+        return None
+    ours = [uuid.UUID(match.group(1)) for mid in ids if (match := _OURS.match(mid))]
+    numbers = {
+        str(row.payload.get("number", ""))
+        for row in Notification.objects.filter(pk__in=ours).only("payload")
+    }
+    numbers.discard("")
+    if numbers:
+        found = Incident.objects.filter(number__in=numbers).order_by("-pk").first()
+        if found is not None:
+            return found
+    earlier = (
+        InboundMail.objects.filter(message_id__in=[f"<{mid}>" for mid in ids])
+        .exclude(incident=None)
+        .select_related("incident")
+        .order_by("-pk")
+        .first()
+    )
+    return earlier.incident if earlier is not None else None
+
+
+def _by_subject(subject: str) -> Incident | None:
+    match = _TAG.search(subject)
+    return _by_number(match.group(1)) if match else None
+
+
+def find_thread(message: EmailMessage, subject: str) -> Thread | None:
+    """The incident the mail answers, the first way that finds one."""
+    if (incident := _by_plus_address(message)) is not None:
+        return Thread(incident, "plus-address")
+    if (incident := _by_references(message)) is not None:
+        return Thread(incident, "In-Reply-To/References")
+    if (incident := _by_subject(subject)) is not None:
+        return Thread(incident, "subject tag")
+    return None
+
+
+def desk_address_for(message: EmailMessage) -> DeskAddress | None:
+    """The configured desk address the mail was sent to, for its service and group."""
+    desks = {desk.address: desk for desk in desk_addresses()}
+    for address in recipients(message):
+        desk = desks.get(without_tag(address))
+        if desk is not None:
+            return desk
+    return None
+
 
 def is_desk_address(address: str) -> bool:
-    """``settings.NOTIFICATIONS_REPLY_TO`` or one of its plus-addresses
-    (``desk+INC0000123@example.com``), case-insensitively. The LMTP gateway refuses mail
-    to any other recipient."""
-    local, _, domain = address.strip().lower().rpartition("@")
-    desk_local, _, desk_domain = settings.NOTIFICATIONS_REPLY_TO.lower().rpartition("@")
-    return bool(local) and domain == desk_domain and local.split("+", 1)[0] == desk_local
+    """``NOTIFICATIONS_REPLY_TO``, an active desk address, or a plus-address of either
+    (``desk+INC0000123@example.com``), case-insensitively: the recipients the LMTP gateway
+    takes mail for (it refuses any other)."""
+    bare = without_tag(address)
+    if bare == without_tag(settings.NOTIFICATIONS_REPLY_TO):
+        return True
+    return DeskAddress.objects.filter(address=bare, is_active=True).exists()

@@ -131,6 +131,11 @@ def send_email(notification: Notification, connection: BaseEmailBackend) -> None
             # Stable across retries, so a mail client shows a resent message once.
             "Message-ID": f"<{notification.message_id}@{_domain()}>",
             "X-Servicedesk-Event": notification.kind,
+            # RFC 3834: an automatic mail, which no auto-responder should answer (and which
+            # our own inbound mail never answers either: mailin.loops). Exchange reads the
+            # second header for the same purpose.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
             **list_headers(action),
         },
     )

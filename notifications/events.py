@@ -171,7 +171,7 @@ def event_for(ticket: "Ticket", entry: "TimelineEntry") -> Event | None:
             data={**common, **notice.public.data},
         )
     who = recipients(ticket, notice)
-    if entry.author_id is not None:
+    if entry.author_id is not None and not notice.tells_author:
         who.discard(entry.author_id)  # nobody needs to hear about what they just did
     status = getattr(ticket, "get_status_display", lambda: "")()
     facts = [[label, value] for label, value in ticket.notice_facts()]

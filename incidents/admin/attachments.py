@@ -26,7 +26,8 @@ def attachment_panel(request: HttpRequest, incident: Incident) -> Panel:
         AttachmentRow(
             attachment,
             note=f"{filesizeformat(attachment.size)}, from {attachment.uploaded_by or 'system'}"
-            f" on {attachment.created_at:%Y-%m-%d %H:%M}",
+            f" on {attachment.created_at:%Y-%m-%d %H:%M}"
+            + (", agents only" if attachment.internal else ""),
             download_url=reverse(
                 "admin:incidents_incident_attachment", args=[incident.pk, attachment.pk]
             ),

@@ -70,7 +70,7 @@ def _detail(
     request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = _user(request)
-    attachments = list(incident.attachments.all())
+    attachments = list(incident.attachments.filter(internal=False))
     context = {
         "incident": incident,
         "state": state_words(incident),
@@ -113,7 +113,9 @@ def _stale(request: HttpRequest, incident: Incident, seen: int | None) -> bool:
 def incident_reply(request: HttpRequest, number: str) -> HttpResponse:
     incident = _incident_for(request, number)
     user = _user(request)
-    form = ReplyForm(request.POST, request.FILES, already=incident.attachments.count())
+    form = ReplyForm(
+        request.POST, request.FILES, already=incident.attachments.filter(internal=False).count()
+    )
     if incident.is_finished:
         messages.error(
             request, f"{incident.number} is closed: report a new incident if it came back."
@@ -183,5 +185,7 @@ def incident_reopen(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
     incident = _incident_for(request, number)
-    attachment = get_object_or_404(IncidentAttachment, pk=attachment_id, incident=incident)
+    attachment = get_object_or_404(
+        IncidentAttachment, pk=attachment_id, incident=incident, internal=False
+    )
     return attachment_response(attachment)

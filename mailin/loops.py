@@ -1,0 +1,74 @@
+"""Which mails we must never answer: automatic ones (RFC 3834), bounces, bulk mail and our
+own. Answering any of them is how two robots end up mailing each other forever."""
+
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+# RFC 3834 §5: "no" is the only value that means a person wrote it.
+_HUMAN = "no"
+_BULK = frozenset({"bulk", "list", "junk"})
+_DAEMONS = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What a mail says about where it came from."""
+
+    auto_submitted: str
+    """The Auto-Submitted value ("auto-replied", "auto-generated"), "" for a person."""
+    bounce: bool
+    """A delivery status notification: DSN, empty return path, MAILER-DAEMON."""
+    bulk: bool
+    """Precedence: bulk, list or junk."""
+
+    @property
+    def automatic(self) -> bool:
+        return bool(self.auto_submitted) or self.bounce or self.bulk
+
+    @property
+    def answers_us(self) -> bool:
+        """An auto-reply or a bounce: a robot's answer to a mail, never a report. It may
+        inform the desk (a work note on the incident it threads to); it never opens one."""
+        return self.bounce or self.auto_submitted == "auto-replied"
+
+    def no_reply_reason(self) -> str:
+        """Why we send nothing back, or "" when we may answer."""
+        if self.bounce:
+            return "a bounce (delivery status notification)"
+        if self.auto_submitted:
+            return f"an automatic mail (Auto-Submitted: {self.auto_submitted})"
+        if self.bulk:
+            return "bulk or list mail (Precedence)"
+        return ""
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    # A malformed header must not stop the classification: read it as plain text.
+    try:
+        value = message.get(name)
+    except Exception:  # the parser's errors are many and undocumented
+        value = message.get_all(name, failobj=[""])[0] if name in message else ""
+    return str(value or "").strip()
+
+
+def traits(message: EmailMessage) -> Traits:
+    auto = _header(message, "Auto-Submitted").split(";", 1)[0].strip().lower()
+    if auto == _HUMAN:
+        auto = ""
+    # Exchange and older auto-responders say it their own ways.
+    if not auto and (_header(message, "X-Autoreply") or _header(message, "X-Autorespond")):
+        auto = "auto-replied"
+    return_path = _header(message, "Return-Path")
+    senders = [address for _, address in getaddresses([_header(message, "From")])]
+    bounce = (
+        (
+            message.get_content_type() == "multipart/report"
+            and "delivery-status" in str(message.get_param("report-type", "")).lower()
+        )
+        or return_path.replace(" ", "") == "<>"
+        or any(_DAEMONS.match(address) for address in senders)
+    )
+    bulk = _header(message, "Precedence").lower() in _BULK
+    return Traits(auto_submitted=auto, bounce=bounce, bulk=bulk)

@@ -1,0 +1,95 @@
+"""Who a mail is from, and which addresses are the desk's own."""
+
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.crypto import get_random_string
+
+from accounts.models import User
+from mailin.models import DeskAddress
+
+
+def header(message: EmailMessage, name: str) -> str:
+    """A header as text; a malformed one (that the parser cannot decode) as it came."""
+    try:
+        return str(message.get(name, "") or "").strip()
+    except Exception:  # a header the parser trips on is still readable raw
+        for key, value in message.raw_items():
+            if key.lower() == name.lower():
+                return str(value).strip()
+    return ""
+
+
+def sender_of(message: EmailMessage) -> Address | None:
+    """The first From address; None when it has none we can read."""
+    try:
+        addresses = message["From"].addresses if message["From"] is not None else ()
+        if addresses and addresses[0].addr_spec and "@" in addresses[0].addr_spec:
+            return addresses[0]
+    except Exception:  # noqa: S110 - read below the way older mail readers do
+        pass
+    for name, address in getaddresses([header(message, "From")]):
+        if "@" in address:
+            try:
+                return Address(display_name=name, addr_spec=address)
+            except Exception:  # noqa: S112 - an address the parser refuses: try the next
+                continue
+    return None
+
+
+def desk_addresses() -> list[DeskAddress]:
+    """The configured addresses; ``NOTIFICATIONS_REPLY_TO`` is a desk address without a
+    row (new incidents from it get no service or group of their own)."""
+    return list(DeskAddress.objects.filter(is_active=True).select_related("service"))
+
+
+def own_addresses() -> set[str]:
+    """Every address our own mail comes from or asks replies to, lower-cased."""
+    own = {settings.DEFAULT_FROM_EMAIL, settings.NOTIFICATIONS_REPLY_TO, settings.SERVER_EMAIL}
+    own.update(DeskAddress.objects.values_list("address", flat=True))
+    return {address.strip().lower() for address in own if address}
+
+
+def without_tag(address: str) -> str:
+    """``desk+INC0000123@example.com`` -> ``desk@example.com`` (lower-cased)."""
+    local, at, domain = address.strip().lower().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def is_own(address: str) -> bool:
+    return without_tag(address) in own_addresses()
+
+
+def find_user(address: str) -> User | None:
+    """The active account with this address, whatever its case (mail addresses are
+    compared case-insensitively in practice, though RFC 5321 allows otherwise). With
+    several, the oldest: stable from one mail to the next."""
+    if not address:
+        return None
+    users = get_user_model().objects.filter(email__iexact=address.strip(), is_active=True)
+    return users.order_by("pk").first()
+
+
+def create_end_user(sender: Address) -> User:
+    """An end user for an unknown sender (``MAIL_UNKNOWN_SENDERS = "create"``): no
+    usable password (they sign in through a password reset if they ever want the portal),
+    named from the From display name."""
+    address = sender.addr_spec.strip()
+    model = get_user_model()
+    username = address.lower()[:150]
+    while model.objects.filter(username__iexact=username).exists():
+        username = f"{address.lower()[:140]}-{get_random_string(6).lower()}"
+    first, _, last = (sender.display_name or "").strip().partition(" ")
+    user: User = model.objects.create_user(
+        username=username,
+        email=address,
+        password=None,  # unusable
+        first_name=first[:150],
+        last_name=last.strip()[:150],
+    )
+    return user

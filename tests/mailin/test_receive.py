@@ -1,0 +1,110 @@
+"""One mail, one record: the same mail fetched twice, re-sent with other bytes, or
+delivered by both routes at the same moment is stored and processed once; a mail that
+cannot be processed is kept as failed, with the error, and can be retried."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+
+from accounts.models import User
+from incidents.models import Incident
+from kernel.enums import TimelineKind
+from mailin.models import InboundMail, MailStatus, Outcome, Via
+from mailin.process import NotRetryable, mail_retry
+from mailin.receive import mail_receive
+from tests.mailin.mails import build, sent_to
+
+
+@pytest.mark.django_db
+def test_the_same_mail_twice_is_one_record(receive, caller):
+    raw = build(message_id="<once@client.example.net>")
+    first, second = receive(raw), receive(raw, via=Via.LMTP)
+    assert first.pk == second.pk and second.via == Via.IMAP
+    assert Incident.objects.count() == 1
+    assert len(sent_to("carl@example.com")) == 1
+
+
+@pytest.mark.django_db
+def test_the_same_message_id_with_other_bytes_is_one_record(receive, caller):
+    receive(build(message_id="<once@client.example.net>", body="first copy"))
+    again = receive(build(message_id="<once@client.example.net>", body="relayed copy, rewrapped"))
+    assert InboundMail.objects.count() == 1 and Incident.objects.count() == 1
+    assert Incident.objects.get().description == "first copy"
+    assert again.status == MailStatus.PROCESSED
+
+
+@pytest.mark.django_db
+def test_without_a_message_id_the_bytes_decide(receive, caller):
+    raw = build(message_id=None, subject="No id")
+    receive(raw)
+    receive(raw)
+    assert InboundMail.objects.count() == 1
+    receive(build(message_id=None, subject="No id, other mail"))
+    assert InboundMail.objects.count() == 2 and Incident.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_routes_at_once_make_one_record(caller):
+    """Committed transactions in two threads (two connections), as the poller and the
+    gateway run: the unique key takes one row, the row lock one processing."""
+    for round_ in range(3):
+        raw = build(message_id=f"<race-{round_}@client.example.net>", subject=f"Race {round_}")
+        barrier = threading.Barrier(4)
+        results: list[InboundMail] = []
+
+        def deliver(
+            via: str,
+            raw: bytes = raw,
+            barrier: threading.Barrier = barrier,
+            results: list[InboundMail] = results,
+        ) -> None:
+            try:
+                barrier.wait()
+                results.append(mail_receive(raw, via=via))
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=deliver, args=(via,))
+            for via in (Via.IMAP, Via.LMTP, Via.IMAP, Via.LMTP)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len({row.pk for row in results}) == 1
+        assert {row.status for row in results} == {MailStatus.PROCESSED}
+    assert InboundMail.objects.count() == 3
+    assert Incident.objects.count() == 3
+
+
+@pytest.fixture
+def half_agent(db: None) -> User:
+    """Staff who may see incidents but not work them: the workflow refuses their comment."""
+    user = User.objects.create_user("hal", email="hal@example.com", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_incident"))
+    return User.objects.get(pk=user.pk)  # no cached permissions
+
+
+@pytest.mark.django_db
+def test_a_mail_the_workflow_refuses_is_kept_as_failed_and_retried(receive, incident, half_agent):
+    raw = build(frm="hal@example.com", subject=f"[{incident.number}] on it", body="Looking")
+    failed = receive(raw)
+    assert failed.status == MailStatus.FAILED
+    assert failed.reason.startswith("MoveForbidden:")
+    assert not incident.timeline.filter(kind=TimelineKind.COMMENT).exists()
+    assert incident.attachments.count() == 0  # rolled back with the rest
+
+    half_agent.user_permissions.add(Permission.objects.get(codename="change_incident"))
+    retried = mail_retry(failed, by=half_agent)
+    assert (retried.status, retried.outcome, retried.via) == (
+        MailStatus.PROCESSED,
+        Outcome.COMMENT,
+        Via.RETRY,
+    )
+    assert retried.attempts == 2
+    assert incident.timeline.get(kind=TimelineKind.COMMENT).body == "Looking"
+    with pytest.raises(NotRetryable):
+        mail_retry(retried, by=half_agent)
