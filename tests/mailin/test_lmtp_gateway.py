@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from mailin.imap import Mailbox, mailbox_poll
@@ -29,7 +28,9 @@ def start_gateway(database_url: str, tmp_path: Path, *args: str) -> tuple[Proces
     port = free_port()
     env = worker_env(
         database_url,
-        settings.CELERY_BROKER_URL,
+        # No broker: the acknowledgements are sent in the process, into files under
+        # tmp_path, not left queued for another test's worker.
+        "",
         tmp_path / "mail",
         NOTIFICATIONS_REPLY_TO=DESK,
         MAIL_MAX_BYTES="20000",
