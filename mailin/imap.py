@@ -198,15 +198,17 @@ def _take(box: BaseMailBox, mailbox: Mailbox, limit: int, batch: int) -> Poll:
 
 
 def _receive(box: BaseMailBox, mailbox: Mailbox, message: MailMessage, poll: Poll) -> bool:
-    """Store one message, then move it; False when the database is down (stop polling)."""
+    """Store one message, then move it; False when the database or the storage is down
+    (stop polling)."""
     assert isinstance(message, RawMessage)
     uid = str(message.uid)
     try:
         mail_receive(message.raw, via=Via.IMAP)
-    except DatabaseError as exc:
-        # Not stored: it stays in the inbox. The next message would fail the same way.
-        logger.warning("Mail %s left in the mailbox, the database refused it: %s", uid, exc)
-        poll.error = str(exc)
+    except (DatabaseError, OSError) as exc:
+        # Not stored (the database, or the disk the raw mail goes to, is unavailable): it
+        # stays in the inbox. The next message would fail the same way.
+        logger.warning("Mail %s left in the mailbox, it could not be stored: %s", uid, exc)
+        poll.error = str(exc) or type(exc).__name__
         return False
     except Exception:
         # mail_receive stores even a mail it cannot process; this one it could not store

@@ -82,7 +82,8 @@ class DeskHandler:
         try:
             await _in_django(mail_receive)(raw, via=Via.LMTP)
             reply = ACCEPTED
-        except DatabaseError as exc:
+        except (DatabaseError, OSError) as exc:
+            # The database, or the disk the raw mail goes to: the mail server keeps it.
             logger.warning("Mail from <%s> deferred (451): %s", envelope.mail_from, exc)
             reply = TRY_LATER
         except Exception:

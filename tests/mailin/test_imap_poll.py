@@ -92,7 +92,7 @@ def test_a_database_error_leaves_the_mail_in_the_inbox_for_the_next_poll(
     assert list(InboundMail.objects.values_list("message_id", flat=True)) == [
         "<first@client.example>"
     ]
-    with pytest.raises(CommandError, match="the database refused"):
+    with pytest.raises(CommandError, match=r"could not be stored.*the database refused"):
         call_command("fetch_mail", stdout=StringIO())
     assert dovecot.count("INBOX") == 2
 
@@ -106,6 +106,25 @@ def test_a_database_error_leaves_the_mail_in_the_inbox_for_the_next_poll(
         "<refused@client.example>",
         "<third@client.example>",
     ]
+
+
+def test_a_mail_the_disk_cannot_take_stays_in_the_inbox(
+    dovecot: Dovecot, mailbox: Mailbox, settings, tmp_path
+) -> None:
+    media = settings.MEDIA_ROOT
+    (tmp_path / "full").write_text("")
+    settings.MEDIA_ROOT = str(tmp_path / "full" / "media")  # not a directory: OSError
+    dovecot.append(make_mail(subject="Kept", message_id="<kept@client.example>"))
+
+    poll = mailbox_poll(mailbox)
+
+    assert (poll.received, poll.left) == (0, 1)
+    assert poll.error
+    assert not InboundMail.objects.exists()
+
+    settings.MEDIA_ROOT = media
+    assert mailbox_poll(mailbox).received == 1
+    assert InboundMail.objects.get().message_id == "<kept@client.example>"
 
 
 def test_a_mail_over_the_size_limit_is_set_aside_unread(

@@ -27,4 +27,4 @@ class Command(BaseCommand):
         )
         if poll.error:
             # A non-zero exit, so cron or an operator sees the database was down.
-            raise CommandError(f"Stopped: the database refused a mail ({poll.error})")
+            raise CommandError(f"Stopped: a mail could not be stored ({poll.error})")
