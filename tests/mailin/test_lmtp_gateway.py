@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from mailin.imap import Mailbox, mailbox_poll
-from mailin.models import InboundMail, Via
+from mailin.models import DeskAddress, InboundMail, Via
 from tests.mailin.dovecot import Dovecot, make_mail
 from tests.notifications.harness import Process, spawn, wait_until, worker_env
 from tests.services import free_port
@@ -114,6 +114,16 @@ def test_only_desk_addresses_are_taken_and_each_recipient_gets_its_answer(gatewa
     stored = inbound.raw.open("rb").read()
     assert b"Delivered-To: Desk+INC0000042@example.com\r\n" in stored
     assert b"someone@example.com" not in stored
+
+
+def test_the_configured_desk_addresses_are_taken_while_active(gateway: int) -> None:
+    DeskAddress.objects.create(address="payroll@example.com")
+    DeskAddress.objects.create(address="old-desk@example.com", is_active=False)
+    with lmtp(gateway) as client:
+        client.mail("carl@example.com")
+        assert client.rcpt("Payroll@example.com")[0] == 250
+        assert client.rcpt("payroll+INC0000007@example.com")[0] == 250
+        assert client.rcpt("old-desk@example.com")[0] == 550
 
 
 def test_a_mail_to_nobody_of_ours_is_refused_whole(gateway: int) -> None:
