@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from incidents.models import Incident
 from mailin.imap import Mailbox, mailbox_poll
 from mailin.models import DeskAddress, InboundMail, Via
 from tests.mailin.dovecot import Dovecot, make_mail
@@ -95,6 +96,7 @@ def test_a_mail_is_accepted_once_stored_and_the_imap_copy_is_the_same_record(
     with lmtp(gateway) as client:
         assert client.sendmail("carl@example.com", [DESK], raw) == {}
     assert InboundMail.objects.count() == 1
+    assert list(Incident.objects.values_list("title", flat=True)) == ["VPN down"]
 
 
 def test_only_desk_addresses_are_taken_and_each_recipient_gets_its_answer(gateway: int) -> None:
