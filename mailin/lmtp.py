@@ -50,7 +50,10 @@ def delivery_headers(envelope: Envelope) -> bytes:
     each recipient as ``Delivered-To`` (a Bcc to a plus-address shows nowhere else)."""
     lines = [f"Return-Path: <{quote(envelope.mail_from or '')}>"]
     lines += [f"Delivered-To: {address}" for address in envelope.rcpt_tos]
-    return "".join(line + "\r\n" for line in lines).encode("utf-8", "surrogateescape")
+    # A bare line feed inside an envelope address would start a header of the sender's.
+    return "".join(" ".join(line.splitlines()) + "\r\n" for line in lines).encode(
+        "utf-8", "surrogateescape"
+    )
 
 
 class DeskHandler:
