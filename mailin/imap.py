@@ -6,6 +6,7 @@ message it had not finished in the inbox; the next poll takes them again, and
 ``mail_receive`` recognises those it had already stored (by Message-ID, else by a hash of
 the bytes). So a message is never lost and never stored twice."""
 
+import fcntl
 import hashlib
 import ipaddress
 import logging
@@ -13,6 +14,7 @@ import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -136,6 +138,12 @@ def mailbox_lock(mailbox: Mailbox) -> Iterator[bool]:
     """True while this session holds the mailbox: two pollers (beat firing while a slow
     poll runs, two hosts running beat) would fetch the same messages and race to move
     them. A session lock, so a poller that is killed releases it with its connection."""
+    if connection.vendor != "postgresql":
+        # SQLite (`make run`): one host, so a lock on a file does (the kernel drops it
+        # with the process).
+        with _file_lock(mailbox) as held:
+            yield held
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [mailbox.lock_key])
         held = bool(cursor.fetchone()[0])
@@ -149,6 +157,22 @@ def mailbox_lock(mailbox: Mailbox) -> Iterator[bool]:
             except DatabaseError:
                 # The connection is gone, and the lock with it.
                 pass
+
+
+@contextmanager
+def _file_lock(mailbox: Mailbox) -> Iterator[bool]:
+    path = Path(settings.VAR_DIR) / f"mailin-imap-{mailbox.lock_key & 0xFFFFFFFF:08x}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def mailbox_poll(

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from mailin.imap import Mailbox, mailbox_poll
+from mailin.imap import Mailbox, _file_lock, mailbox_poll
 from mailin.models import InboundMail, Via
 from servicedesk.celery import app, schedule_from_settings
 from tests.mailin.dovecot import Dovecot, make_mail
@@ -212,3 +212,13 @@ def test_mail_and_passwords_cross_a_network_only_encrypted(url: str, refused: bo
             Mailbox.from_url(url)
     else:
         assert Mailbox.from_url(url).host in url
+
+
+def test_without_postgresql_one_poller_at_a_time_by_a_lock_file(settings, tmp_path) -> None:
+    """``make run`` on SQLite: the mailbox's lock is a file under var/."""
+    settings.VAR_DIR = tmp_path
+    mailbox = Mailbox.from_url("imap://desk:pw@127.0.0.1/INBOX")
+    with _file_lock(mailbox) as first, _file_lock(mailbox) as second:
+        assert (first, second) == (True, False)
+    with _file_lock(mailbox) as again:
+        assert again
