@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+from mailin.senders import header
+
 # RFC 3834 §5: "no" is the only value that means a person wrote it.
 _HUMAN = "no"
 _BULK = frozenset({"bulk", "list", "junk"})
@@ -44,24 +46,15 @@ class Traits:
         return ""
 
 
-def _header(message: EmailMessage, name: str) -> str:
-    # A malformed header must not stop the classification: read it as plain text.
-    try:
-        value = message.get(name)
-    except Exception:  # the parser's errors are many and undocumented
-        value = message.get_all(name, failobj=[""])[0] if name in message else ""
-    return str(value or "").strip()
-
-
 def traits(message: EmailMessage) -> Traits:
-    auto = _header(message, "Auto-Submitted").split(";", 1)[0].strip().lower()
+    auto = header(message, "Auto-Submitted").split(";", 1)[0].strip().lower()
     if auto == _HUMAN:
         auto = ""
     # Exchange and older auto-responders say it their own ways.
-    if not auto and (_header(message, "X-Autoreply") or _header(message, "X-Autorespond")):
+    if not auto and (header(message, "X-Autoreply") or header(message, "X-Autorespond")):
         auto = "auto-replied"
-    return_path = _header(message, "Return-Path")
-    senders = [address for _, address in getaddresses([_header(message, "From")])]
+    return_path = header(message, "Return-Path")
+    senders = [address for _, address in getaddresses([header(message, "From")])]
     bounce = (
         (
             message.get_content_type() == "multipart/report"
@@ -70,5 +63,5 @@ def traits(message: EmailMessage) -> Traits:
         or return_path.replace(" ", "") == "<>"
         or any(_DAEMONS.match(address) for address in senders)
     )
-    bulk = _header(message, "Precedence").lower() in _BULK
+    bulk = header(message, "Precedence").lower() in _BULK
     return Traits(auto_submitted=auto, bounce=bounce, bulk=bulk)

@@ -25,7 +25,7 @@ from kernel.notices import NoticeKind
 from mailin import loops
 from mailin.body import Body, MailFile, read_body
 from mailin.models import InboundMail, MailStatus, Outcome, Via
-from mailin.routing import desk_address_for, find_thread
+from mailin.routing import answers_work_note, desk_address_for, find_thread
 from mailin.senders import create_end_user, find_user, header, is_own, sender_of
 from notifications.events import Event
 from notifications.outbox import Address as Recipient
@@ -182,7 +182,14 @@ def _answer(
     # A robot's answer is never a comment, even from the caller's own address: an "out of
     # office" must not resume an incident awaiting the caller.
     speaks = user is not None and not traits.answers_us
-    if speaks and user is not None and (incident.is_requester(user) or user.is_agent):
+    if speaks and user is not None and user.is_agent and answers_work_note(message):
+        incident_add_note(incident, by=user, body=text, internal=True)
+        result.outcome = Outcome.WORK_NOTE
+        result.notes.append("An agent's answer to a work note: a work note")
+        if body.files:
+            # Added files are shown to the caller; these stay with the desk.
+            result.notes.append("Its files are kept in original.eml only")
+    elif speaks and user is not None and (incident.is_requester(user) or user.is_agent):
         incident_add_note(incident, by=user, body=text, internal=False)
         result.outcome = Outcome.COMMENT
         _attach(incident, user, body, result)

@@ -10,6 +10,7 @@ from email.utils import getaddresses
 from django.conf import settings
 
 from incidents.models import Incident
+from kernel.notices import NoticeKind
 from mailin.models import DeskAddress, InboundMail
 from mailin.senders import desk_addresses, own_addresses, without_tag
 from notifications.models import Notification
@@ -67,11 +68,27 @@ def message_ids(message: EmailMessage) -> list[str]:
     return found[:MAX_REFERENCES]
 
 
+def _ours(message: EmailMessage) -> list[uuid.UUID]:
+    """The ids of our notifications the mail answers."""
+    return [
+        uuid.UUID(match.group(1)) for mid in message_ids(message) if (match := _OURS.match(mid))
+    ]
+
+
+def answers_work_note(message: EmailMessage) -> bool:
+    """Whether the mail answers the mail of a work note: an agent's reply to it is meant
+    for the desk, and stays a work note however it threads."""
+    ours = _ours(message)
+    return (
+        bool(ours) and Notification.objects.filter(pk__in=ours, kind=NoticeKind.WORK_NOTE).exists()
+    )
+
+
 def _by_references(message: EmailMessage) -> Incident | None:
     ids = message_ids(message)
     if not ids:
         return None
-    ours = [uuid.UUID(match.group(1)) for mid in ids if (match := _OURS.match(mid))]
+    ours = _ours(message)
     numbers = {
         str(row.payload.get("number", ""))
         for row in Notification.objects.filter(pk__in=ours).only("payload")

@@ -4,12 +4,14 @@ text everywhere, never as markup."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from incidents.models import Incident
-from mailin.models import InboundMail, MailStatus, Outcome
+from mailin.models import DeskAddress, InboundMail, MailStatus, Outcome
 from tests.admin.conftest import client_for
 from tests.mailin.mails import build
 
@@ -93,3 +95,37 @@ def test_a_senders_markup_is_shown_as_text(receive, caller, agent_client):
         page = response.content.decode()
         assert SCRIPT not in page
         assert escaped in page
+
+
+def test_the_log_costs_the_same_queries_for_many_mails(receive, caller, agent_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert agent_client.get(LOG).status_code == 200
+        return len(captured)
+
+    receive(build(subject="one"))
+    queries()  # the session's first request writes it
+    few = queries()
+    for n in range(6):
+        receive(build(subject=f"more {n}"))
+    assert queries() == few
+
+
+def test_managers_set_up_desk_addresses_and_agents_only_see_them(
+    manager, agent_client, service, team
+):
+    add = reverse("admin:mailin_deskaddress_add")
+    response = client_for(manager).post(
+        add,
+        {
+            "address": "Network@Example.com",
+            "service": service.pk,
+            "assignment_group": team.pk,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert DeskAddress.objects.get().address == "network@example.com"
+    assert agent_client.get(add).status_code == 403
+    listing = agent_client.get(reverse("admin:mailin_deskaddress_changelist"))
+    assert "network@example.com" in listing.content.decode()

@@ -108,3 +108,31 @@ def test_a_mail_the_workflow_refuses_is_kept_as_failed_and_retried(receive, inci
     assert incident.timeline.get(kind=TimelineKind.COMMENT).body == "Looking"
     with pytest.raises(NotRetryable):
         mail_retry(retried, by=half_agent)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"To: desk@example.com\r\nSubject: who am I\r\nMessage-ID: <a@x>\r\n\r\nNo sender\r\n",
+        b"From: <<<@>>>\r\nTo: desk@example.com\r\nSubject: bad\r\nMessage-ID: <b@x>\r\n\r\nx\r\n",
+        b"From: nobody\r\nTo: desk@example.com\r\nSubject: local\r\nMessage-ID: <c@x>\r\n\r\nx\r\n",
+    ],
+    ids=["no-from", "garbage-from", "no-domain"],
+)
+def test_a_mail_without_a_readable_sender_is_kept_as_rejected(receive, raw):
+    inbound = receive(raw)
+    assert inbound.status == MailStatus.REJECTED
+    assert "no sender address" in inbound.reason
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_subject_in_an_unknown_charset_is_still_read(receive, caller):
+    raw = (
+        b"From: Carl <carl@example.com>\r\nTo: desk@example.com\r\n"
+        b"Subject: =?x-klingon?q?Qapla=27?= printer\r\nMessage-ID: <k@x>\r\n\r\nJammed\r\n"
+    )
+    inbound = receive(raw)
+    assert inbound.status == MailStatus.PROCESSED
+    assert "printer" in Incident.objects.get().title

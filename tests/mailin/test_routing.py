@@ -9,7 +9,7 @@ from django.core import mail
 from accounts.models import User
 from catalog.models import Service, Team
 from incidents.models import HoldReason, Incident, Source, Status
-from incidents.workflow import incident_hold
+from incidents.workflow import incident_add_note, incident_hold
 from kernel.enums import TimelineKind
 from mailin.models import DeskAddress, MailStatus, Outcome
 from notifications.enums import Channel
@@ -211,3 +211,23 @@ def test_a_very_long_mail_is_cut_and_kept_whole(receive, caller):
     reply = receive(build(subject=f"[{incident.number}] again", body=long))
     assert reply.outcome == Outcome.COMMENT
     assert len(comments(incident)[0]) <= 50_000
+
+
+def test_an_agents_answer_to_a_work_note_stays_a_work_note(receive, incident, agent, other_agent):
+    incident_add_note(incident, by=other_agent, body="Vendor says firmware bug", internal=True)
+    told = Notification.objects.get(recipient=agent, channel=Channel.EMAIL, kind="work_note")
+    mail.outbox = []
+    inbound = receive(
+        build(
+            frm="alice@example.com",
+            to=f"desk+{incident.number}@example.com",
+            subject=f"Re: [{incident.number}] Cannot send email: work note from Bob",
+            body="Then we wait for their patch",
+            In_Reply_To=f"<{told.message_id}@example.com>",
+        )
+    )
+    assert inbound.outcome == Outcome.WORK_NOTE
+    assert comments(incident) == []
+    assert work_notes(incident)[-1] == "Then we wait for their patch"
+    assert incident.timeline.filter(kind=TimelineKind.WORK_NOTE).last().author == agent
+    assert sent_to("carl@example.com") == []
