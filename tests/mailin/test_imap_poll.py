@@ -222,3 +222,16 @@ def test_without_postgresql_one_poller_at_a_time_by_a_lock_file(settings, tmp_pa
         assert (first, second) == (True, False)
     with _file_lock(mailbox) as again:
         assert again
+
+
+def test_fetch_mail_says_what_is_wrong_with_the_mailbox(dovecot: Dovecot, settings) -> None:
+    settings.MAIL_IMAP_URL = ""
+    with pytest.raises(CommandError, match="Set MAIL_IMAP_URL"):
+        call_command("fetch_mail", stdout=StringIO())
+    settings.MAIL_IMAP_URL = dovecot.url().replace("desk-secret", "wrong")
+    with pytest.raises(CommandError, match="The mailbox cannot be read"):
+        call_command("fetch_mail", stdout=StringIO())
+    dovecot.stop()
+    settings.MAIL_IMAP_URL = dovecot.url()
+    with pytest.raises(CommandError, match="The mailbox cannot be read"):
+        call_command("fetch_mail", stdout=StringIO())

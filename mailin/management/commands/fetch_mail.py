@@ -1,9 +1,12 @@
 """``manage.py fetch_mail``: poll the desk's IMAP mailbox once (docs/mail.md#receiving).
 Celery beat runs the same poll every ``MAIL_IMAP_POLL_INTERVAL`` seconds."""
 
+import imaplib
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from imap_tools.errors import ImapToolsError
 
 from mailin.imap import mailbox_poll
 
@@ -18,7 +21,13 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, limit: int | None = None, batch: int | None = None, **options: Any
     ) -> None:
-        poll = mailbox_poll(limit=limit, batch=batch)
+        try:
+            poll = mailbox_poll(limit=limit, batch=batch)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        except (OSError, imaplib.IMAP4.error, ImapToolsError) as exc:
+            # Nothing was taken: every message is still in the inbox.
+            raise CommandError(f"The mailbox cannot be read: {exc}") from exc
         if not poll.locked:
             self.stdout.write("Another poller is reading the mailbox; nothing done.")
             return
