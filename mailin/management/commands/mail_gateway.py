@@ -1,6 +1,7 @@
 """``manage.py mail_gateway``: the LMTP (or SMTP) server a mail server delivers the desk's
 mail to (docs/mail.md#receiving). Runs until SIGTERM or Ctrl-C."""
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -25,6 +26,9 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, host: str, port: int, protocol: str, max_bytes: int, **options: Any
     ) -> None:
+        # aiosmtpd logs every connection and command at INFO ("mail.log"): a line per
+        # peer and per EOF would bury our own. Its warnings and errors still show.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         gateway = Gateway(host=host, port=port, protocol=protocol, max_bytes=max_bytes)
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
