@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+from imap_tools.errors import MailboxMoveError
+from imap_tools.utils import check_command_status, encode_folder
 
 from mailin.models import Via
 from mailin.receive import mail_receive
@@ -175,6 +177,33 @@ def _file_lock(mailbox: Mailbox) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class Mover:
+    """Moves messages out of the polled folder: RFC 6851 ``MOVE`` where the server has it
+    (one atomic step), else copy, flag ``\\Deleted`` and expunge only those (``UID
+    EXPUNGE``, RFC 4315) — a plain ``EXPUNGE`` would also remove what a person flagged."""
+
+    def __init__(self, box: BaseMailBox) -> None:
+        self.box = box
+        # imaplib keeps the greeting's list, which (dovecot's) names neither MOVE nor
+        # UIDPLUS: ask again now that we are logged in.
+        status, data = box.client.capability()
+        words = data[0] if status == "OK" and data and isinstance(data[0], bytes) else b""
+        self.capabilities = set(words.decode("ascii", "replace").upper().split())
+
+    def move(self, uid: str, folder: str) -> None:
+        # Modified UTF-7, quoted: ASCII, as imaplib sends a str.
+        client, target = self.box.client, encode_folder(folder).decode("ascii")
+        if "MOVE" in self.capabilities:
+            check_command_status(client.uid("MOVE", uid, target), MailboxMoveError)
+            return
+        check_command_status(client.uid("COPY", uid, target), MailboxMoveError)
+        check_command_status(client.uid("STORE", uid, "+FLAGS", r"(\Deleted)"), MailboxMoveError)
+        if "UIDPLUS" in self.capabilities:
+            check_command_status(client.uid("EXPUNGE", uid), MailboxMoveError)
+        else:
+            self.box.expunge()
+
+
 def mailbox_poll(
     mailbox: Mailbox | None = None, *, limit: int | None = None, batch: int | None = None
 ) -> Poll:
@@ -191,13 +220,19 @@ def mailbox_poll(
                 if not box.folder.exists(folder):
                     box.folder.create(folder)
             box.folder.set(mailbox.folder)
-            return _take(box, mailbox, limit, batch)
+            return _take(Mover(box), mailbox, limit, batch)
 
 
-def _take(box: BaseMailBox, mailbox: Mailbox, limit: int, batch: int) -> Poll:
+# Not the messages flagged deleted: a person's, or ours from a poll killed between the copy
+# and the expunge (the copy is in the processed folder, after its row committed).
+PENDING = "UNDELETED"
+
+
+def _take(mover: Mover, mailbox: Mailbox, limit: int, batch: int) -> Poll:
     poll = Poll()
+    box = mover.box
     box.email_message_class = RawMessage
-    uids = box.uids("ALL")[:limit]
+    uids = box.uids(PENDING)[:limit]
     for start in range(0, len(uids), batch):
         chunk = uids[start : start + batch]
         # Sizes first, from the headers: a mail over the limit is never downloaded.
@@ -210,18 +245,18 @@ def _take(box: BaseMailBox, mailbox: Mailbox, limit: int, batch: int) -> Poll:
                     head.size_rfc822,
                     mailbox.failed_folder,
                 )
-                box.move(str(head.uid), mailbox.failed_folder)
+                mover.move(str(head.uid), mailbox.failed_folder)
                 poll.set_aside += 1
             elif head.uid:
                 fits.append(head.uid)
         messages = box.fetch(uid_list=fits, mark_seen=False, bulk=True) if fits else []
-        if not all(_receive(box, mailbox, message, poll) for message in messages):
+        if not all(_receive(mover, mailbox, message, poll) for message in messages):
             break
-    poll.left = len(box.uids("ALL"))
+    poll.left = len(box.uids(PENDING))
     return poll
 
 
-def _receive(box: BaseMailBox, mailbox: Mailbox, message: MailMessage, poll: Poll) -> bool:
+def _receive(mover: Mover, mailbox: Mailbox, message: MailMessage, poll: Poll) -> bool:
     """Store one message, then move it; False when the database or the storage is down
     (stop polling)."""
     assert isinstance(message, RawMessage)
@@ -238,11 +273,11 @@ def _receive(box: BaseMailBox, mailbox: Mailbox, message: MailMessage, poll: Pol
         # mail_receive stores even a mail it cannot process; this one it could not store
         # at all (a bug). Set aside where a person sees it, so it does not block the rest.
         logger.exception("Mail %s could not be stored: moved to %s", uid, mailbox.failed_folder)
-        box.move(uid, mailbox.failed_folder)
+        mover.move(uid, mailbox.failed_folder)
         poll.set_aside += 1
         return True
     # Only now, its row committed: a poller killed before this line leaves the message in
     # the inbox, and the next poll finds its row (mail_receive is idempotent).
-    box.move(uid, mailbox.processed_folder)
+    mover.move(uid, mailbox.processed_folder)
     poll.received += 1
     return True

@@ -82,6 +82,8 @@ class Dovecot:
     root: Path
     port: int
     tls_port: int
+    capabilities: str = ""
+    """What the server says it can do once logged in (``imap_capability``); empty: all."""
     process: subprocess.Popen | None = None
 
     @property
@@ -144,8 +146,10 @@ class Dovecot:
             capture_output=True, timeout=30, check=True,
         )  # fmt: skip
         config = self.root / "dovecot.conf"
+        extra = f"imap_capability = {self.capabilities}\n" if self.capabilities else ""
         config.write_text(
-            CONFIG.format(
+            extra
+            + CONFIG.format(
                 root=self.root,
                 port=self.port,
                 tls_port=self.tls_port,
@@ -185,7 +189,7 @@ class Dovecot:
 
 
 @contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
+def running_dovecot(capabilities: str = "") -> Iterator[Dovecot]:
     """Started, and at the end stopped and removed. The directory is outside pytest's
     tmp_path: as root, dovecot's own user must reach the maildirs in it."""
     root = Path(tempfile.mkdtemp(prefix="dovecot-"))
@@ -195,7 +199,7 @@ def running_dovecot() -> Iterator[Dovecot]:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", plain))
         tls = free_port()
-    server = Dovecot(root, plain, tls)
+    server = Dovecot(root, plain, tls, capabilities)
     try:
         server.start()
         yield server

@@ -54,9 +54,9 @@ def test_a_poller_killed_mid_batch_loses_nothing_and_doubles_nothing(
     stored = set(InboundMail.objects.values_list("message_id", flat=True))
     inbox, processed = dovecot.message_ids("INBOX"), dovecot.message_ids("Processed")
     assert len(stored) < MAILS, "the poller finished before it was killed"
-    # Nothing left the mailbox; nothing was moved before its row committed. (A poller
-    # killed inside a MOVE may leave the message in both folders: dovecot copies, then
-    # expunges. The next poll moves it again and stores nothing twice.)
+    # Nothing left the mailbox; nothing was moved before its row committed. (Were the
+    # poller killed inside a move, the message could be in both folders for a while; the
+    # next poll would only move it again.)
     assert sorted(set(inbox) | set(processed)) == everyone
     assert set(processed) <= stored
 
