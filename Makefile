@@ -23,7 +23,7 @@ PYTEST_WORKERS ?= 2
 
 BENCH_INCIDENTS ?= 1000000
 
-.PHONY: run serve test lint typecheck pytest install clean bench
+.PHONY: run serve test lint typecheck pytest install clean bench mail-gateway
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -48,6 +48,11 @@ run: $(STAMP)
 	@# No broker: tasks run in-process; run_periodic runs the beat schedule (relay, escalations).
 	$(DEV_ENV) $(BIN)/python manage.py run_periodic & trap 'kill $$!' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Mail in over LMTP beside `make run` (docs/mail.md#receiving), in a second terminal;
+# `make run` itself polls an IMAP mailbox when MAIL_IMAP_URL is set.
+mail-gateway: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py mail_gateway
 
 # Production: nginx in front of gunicorn (deploy/serve.py, docs/operations.md#web-server),
 # DEBUG off. The settings that have no safe default must come from the environment.

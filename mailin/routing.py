@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+from django.conf import settings
+
 from incidents.models import Incident
 from kernel.notices import NoticeKind
 from mailin.models import DeskAddress, InboundMail
@@ -130,3 +132,13 @@ def desk_address_for(message: EmailMessage) -> DeskAddress | None:
         if desk is not None:
             return desk
     return None
+
+
+def is_desk_address(address: str) -> bool:
+    """``NOTIFICATIONS_REPLY_TO``, an active desk address, or a plus-address of either
+    (``desk+INC0000123@example.com``), case-insensitively: the recipients the LMTP gateway
+    takes mail for (it refuses any other)."""
+    bare = without_tag(address)
+    if bare == without_tag(settings.NOTIFICATIONS_REPLY_TO):
+        return True
+    return DeskAddress.objects.filter(address=bare, is_active=True).exists()

@@ -71,6 +71,15 @@ def schedule_from_settings(sender: Celery, **kwargs: Any) -> None:
         "options": {"expires": max(settings.ACTION_ITEM_REMINDER_INTERVAL, PERIODIC_EXPIRES)},
     }
 
+    # The desk's IMAP mailbox (docs/mail.md#receiving), when one is configured. A poll
+    # that outlasts the interval holds the mailbox's lock; the next finds it and returns.
+    if settings.MAIL_IMAP_URL:
+        sender.conf.beat_schedule["fetch-mail"] = {
+            "task": "mailin.tasks.fetch_mail",
+            "schedule": settings.MAIL_IMAP_POLL_INTERVAL,
+            "options": {"expires": max(settings.MAIL_IMAP_POLL_INTERVAL, PERIODIC_EXPIRES)},
+        }
+
     # Every SLA warning and breach that is due is stamped and told once (sla.alarms), however
     # often this runs.
     sender.conf.beat_schedule["fire-sla-alarms"] = {

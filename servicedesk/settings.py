@@ -328,6 +328,33 @@ NOTIFICATIONS_LEASE_SECONDS: int = env.int("NOTIFICATIONS_LEASE_SECONDS", defaul
 NOTIFICATIONS_RELAY_INTERVAL: float = env.float("NOTIFICATIONS_RELAY_INTERVAL", default=2.0)
 # A row handed to the broker this long ago and still undelivered is presumed lost.
 NOTIFICATIONS_REDELIVER_AFTER: int = env.int("NOTIFICATIONS_REDELIVER_AFTER", default=180)
+
+# Email in: the two routes (docs/mail.md#receiving). The IMAP mailbox the desk polls:
+# imaps://user:password@host:993/INBOX (TLS), imap+starttls://...:143/INBOX, or imap://
+# (no encryption: refused unless the host is a loopback address). Empty: no polling.
+MAIL_IMAP_URL: str = env.str("MAIL_IMAP_URL", default="")
+# Where a message goes once its row has committed, and where one the desk could not store
+# (too big, unreadable) waits for a person. Both are created if missing.
+MAIL_IMAP_PROCESSED_FOLDER: str = env.str("MAIL_IMAP_PROCESSED_FOLDER", default="Processed")
+MAIL_IMAP_FAILED_FOLDER: str = env.str("MAIL_IMAP_FAILED_FOLDER", default="Failed")
+# A private CA for the mailbox's certificate (a PEM file); empty: the system's CAs.
+MAIL_IMAP_CA_FILE: str = env.str("MAIL_IMAP_CA_FILE", default="")
+# Seconds between polls (Celery beat or `manage.py run_periodic`), messages fetched per
+# IMAP command, messages taken per poll (the rest wait for the next), network timeout.
+MAIL_IMAP_POLL_INTERVAL: float = env.float("MAIL_IMAP_POLL_INTERVAL", default=60.0)
+MAIL_IMAP_BATCH: int = env.int("MAIL_IMAP_BATCH", default=25)
+MAIL_IMAP_MAX_PER_POLL: int = env.int("MAIL_IMAP_MAX_PER_POLL", default=500)
+MAIL_IMAP_TIMEOUT: float = env.float("MAIL_IMAP_TIMEOUT", default=60.0)
+# The LMTP gateway (`manage.py mail_gateway`): loopback by default, as the mail server
+# delivering to it runs on the same host; "smtp" speaks SMTP instead of LMTP.
+MAIL_GATEWAY_HOST: str = env.str("MAIL_GATEWAY_HOST", default="127.0.0.1")
+MAIL_GATEWAY_PORT: int = env.int("MAIL_GATEWAY_PORT", default=2424)
+MAIL_GATEWAY_PROTOCOL: str = env.str("MAIL_GATEWAY_PROTOCOL", default="lmtp")
+if MAIL_GATEWAY_PROTOCOL not in ("lmtp", "smtp"):
+    raise ImproperlyConfigured("MAIL_GATEWAY_PROTOCOL must be lmtp or smtp.")
+# The largest mail either route takes, in bytes: a 25 MB attachment is about 34 MB once
+# base64-encoded. Larger: refused by the gateway (552), left in the mailbox's failed folder.
+MAIL_MAX_BYTES: int = env.int("MAIL_MAX_BYTES", default=40 * 1024 * 1024)
 # The sweep fires every escalation step that is due (Escalation.next_at): a page goes out
 # within this long of its time. One query on the partial index of active escalations.
 ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)

@@ -16,6 +16,7 @@ UNITS = {
     "servicedesk-web.service": "deploy/serve.py",
     "servicedesk-worker.service": "celery -A servicedesk worker",
     "servicedesk-beat.service": "celery -A servicedesk beat",
+    "servicedesk-mail-gateway.service": "manage.py mail_gateway",
 }
 INSTALLED_AT = "/opt/servicedesk"
 
