@@ -82,3 +82,27 @@ def test_a_phone_tagline_is_cut_in_each_language(tagline: str) -> None:
     assert isinstance(message, EmailMessage)
 
     assert read_body(message).text == "Geht wieder."
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Thanks, the printer on floor 3 broke again.",
+        "Best, and worst, of all: it smells of smoke.",
+        "Regards, the error code from yesterday is back. Can you look?",
+    ],
+)
+def test_a_line_beginning_with_a_sign_off_word_is_not_a_signature(second: str) -> None:
+    """The library cuts at any line that begins "Thanks," or "Best,"; a service-desk
+    user's report must reach the agent whole, and only a real sign-off is cut."""
+    text = f"Hi team,\n{second}\nIt shows error 42.\nPlease send someone.\n\nThanks,\nCarl"
+    raw = (
+        "From: carl@example.com\r\nSubject: Printer\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + text.replace("\n", "\r\n")
+    ).encode()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+
+    assert read_body(message).text == (
+        f"Hi team,\n{second}\nIt shows error 42.\nPlease send someone."
+    )
