@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,7 +27,7 @@ from mailin import loops
 from mailin.body import Body, MailFile, read_body
 from mailin.models import InboundMail, MailStatus, Outcome, Via
 from mailin.routing import answers_work_note, desk_address_for, find_thread
-from mailin.senders import create_end_user, find_user, header, is_own, sender_of
+from mailin.senders import create_end_user, find_user, header, is_own, sender_of, without_tag
 from notifications.events import Event
 from notifications.outbox import Address as Recipient
 from notifications.outbox import notify_addresses
@@ -220,6 +221,10 @@ def _open(
     address = current.from_address
     silent = traits.no_reply_reason()
     if user is None and settings.MAIL_UNKNOWN_SENDERS == "refuse":
+        # One answer an hour per sender: a forged From would otherwise have us mail a
+        # victim once per mail, and an auto-responder that ignores Auto-Submitted would
+        # answer each answer.
+        silent = silent or _refused_lately(address)
         replied = not silent and _refuse(current, address, subject)
         why = "Unknown sender: MAIL_UNKNOWN_SENDERS is refuse"
         reason = why if replied else f"{why}; not answered: {silent}"
@@ -306,24 +311,39 @@ def _upload(item: MailFile) -> SimpleUploadedFile:
 def _over_rate_limit(address: str) -> str:
     """Why the sender may not open another incident now, or ""."""
     limit = settings.MAIL_RATE_LIMIT_PER_HOUR
+    mailbox = without_tag(address)
     if connection.vendor == "postgresql":
         # Two of one sender's mails processed at once (both routes, two pollers) must
         # not both pass the count: they queue on a lock named after the sender. (SQLite
         # writes one transaction at a time: its IMMEDIATE transactions already queue.)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + address])
-    since = timezone.now() - timedelta(hours=1)
-    opened = InboundMail.objects.filter(
-        from_address=address,
-        outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP),
-        processed_at__gte=since,
-    ).count()
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + mailbox])
+    opened = _recent_from(mailbox).filter(outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP)).count()
     if opened < limit:
         return ""
     return (
         f"Rate limit: {address} opened {opened} incidents by mail in the last hour "
         f"(at most {limit})."
     )
+
+
+def _recent_from(mailbox: str) -> "QuerySet[InboundMail]":
+    """The last hour's processed mail from ``mailbox`` and its plus-addresses: a sender
+    writing as ``bob+1@``, ``bob+2@``... is one sender (``mailbox`` is ``without_tag``'s)."""
+    local, _, domain = mailbox.rpartition("@")
+    return InboundMail.objects.filter(
+        Q(from_address=mailbox)
+        | Q(from_address__startswith=f"{local}+", from_address__endswith=f"@{domain}"),
+        processed_at__gte=timezone.now() - timedelta(hours=1),
+    )
+
+
+def _refused_lately(address: str) -> str:
+    """Why an unknown sender gets no refusal now ("" if they may): one an hour."""
+    answered = _recent_from(without_tag(address)).filter(status=MailStatus.REJECTED, replied=True)
+    if answered.exists():
+        return "this address was answered within the hour"
+    return ""
 
 
 def _refuse(current: InboundMail, address: str, subject: str) -> bool:
