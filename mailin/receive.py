@@ -14,8 +14,11 @@ from mailin.senders import header, sender_of
 
 
 def _key(message_id: str, raw: bytes) -> str:
-    if message_id:
-        return hashlib.sha256(b"mid:" + message_id.encode("utf-8", "replace")).hexdigest()
+    # Relays and mailbox servers refold or re-case the header on the way (one copy by
+    # IMAP, one by LMTP): "<ABC@Host>" and "< abc@host >" are one mail.
+    canonical = "".join(message_id.split()).lower()
+    if canonical:
+        return hashlib.sha256(b"mid:" + canonical.encode("utf-8", "replace")).hexdigest()
     return hashlib.sha256(b"raw:" + raw).hexdigest()
 
 

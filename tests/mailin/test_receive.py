@@ -136,3 +136,15 @@ def test_a_subject_in_an_unknown_charset_is_still_read(receive, caller):
     inbound = receive(raw)
     assert inbound.status == MailStatus.PROCESSED
     assert "printer" in Incident.objects.get().title
+
+
+def test_a_message_id_refolded_or_recased_on_the_way_is_one_record(receive, caller):
+    first = receive(build(message_id="<Ab12.Cd@Client.Example.NET>"))
+    again = [
+        receive(build(message_id=mid, body="Relayed."))
+        for mid in ("<ab12.cd@client.example.net>", "< Ab12.Cd@Client.Example.NET >")
+    ]
+
+    assert [mail.pk for mail in again] == [first.pk, first.pk]
+    assert InboundMail.objects.count() == 1
+    assert Incident.objects.count() == 1
