@@ -16,7 +16,8 @@ from notifications.models import Notification
 _NUMBER = r"INC\d{7,}"
 _TAG = re.compile(rf"\[({_NUMBER})\]", re.IGNORECASE)
 _PLUS = re.compile(rf"^[^@+]+\+({_NUMBER})@", re.IGNORECASE)
-_MESSAGE_IDS = re.compile(r"<([^<>\s]+)>")
+# No NUL inside: PostgreSQL refuses it in a query, and no Message-ID holds one.
+_MESSAGE_IDS = re.compile(r"<([^<>\s\x00]+)>")
 # Our notifications' Message-ID (notifications.channels.send_email).
 _OURS = re.compile(r"^msg_([0-9a-f]{32})@", re.IGNORECASE)
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To")

@@ -13,26 +13,33 @@ from mailin.models import DeskAddress
 
 
 def header(message: EmailMessage, name: str) -> str:
-    """A header as text; a malformed one (that the parser cannot decode) as it came."""
+    """A header as text; a malformed one (that the parser cannot decode) as it came.
+    Without NUL characters (raw, or encoded as ``=?utf-8?b?AA==?=``): PostgreSQL refuses
+    them in text, and the mail could not even be stored."""
     try:
-        return str(message.get(name, "") or "").strip()
+        return str(message.get(name, "") or "").replace("\x00", "").strip()
     except Exception:  # a header the parser trips on is still readable raw
         for key, value in message.raw_items():
             if key.lower() == name.lower():
-                return str(value).strip()
+                return str(value).replace("\x00", "").strip()
     return ""
+
+
+def _usable(address: str) -> bool:
+    # An address with a control character (NUL) is no one's, and no database takes it.
+    return "@" in address and address.isprintable()
 
 
 def sender_of(message: EmailMessage) -> Address | None:
     """The first From address; None when it has none we can read."""
     try:
         addresses = message["From"].addresses if message["From"] is not None else ()
-        if addresses and addresses[0].addr_spec and "@" in addresses[0].addr_spec:
+        if addresses and _usable(addresses[0].addr_spec):
             return addresses[0]
     except Exception:  # noqa: S110 - read below the way older mail readers do
         pass
     for name, address in getaddresses([header(message, "From")]):
-        if "@" in address:
+        if _usable(address):
             try:
                 return Address(display_name=name, addr_spec=address)
             except Exception:  # noqa: S112 - an address the parser refuses: try the next
@@ -84,7 +91,8 @@ def create_end_user(sender: Address) -> User:
     username = address.lower()[:150]
     while model.objects.filter(username__iexact=username).exists():
         username = f"{address.lower()[:140]}-{get_random_string(6).lower()}"
-    first, _, last = (sender.display_name or "").strip().partition(" ")
+    name = "".join(char for char in sender.display_name or "" if char.isprintable())
+    first, _, last = name.strip().partition(" ")
     user: User = model.objects.create_user(
         username=username,
         email=address,
