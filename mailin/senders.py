@@ -25,9 +25,14 @@ def header(message: EmailMessage, name: str) -> str:
     return ""
 
 
+# RFC 5321's path limit; User.email holds no more.
+ADDRESS_MAX = 254
+
+
 def _usable(address: str) -> bool:
-    # An address with a control character (NUL) is no one's, and no database takes it.
-    return "@" in address and address.isprintable()
+    # An address with a control character (NUL), or longer than any mailbox's, is no
+    # one's, and no database column takes it.
+    return "@" in address and address.isprintable() and len(address) <= ADDRESS_MAX
 
 
 def sender_of(message: EmailMessage) -> Address | None:

@@ -58,3 +58,12 @@ def test_a_newcomer_whose_name_holds_a_nul_gets_an_account(receive):
     assert (bob.first_name, bob.last_name) == ("BobBy", "Builder")
     assert Incident.objects.get().caller == bob
     assert InboundMail.objects.count() == 1
+
+
+def test_a_sender_address_longer_than_any_mailbox_is_rejected_not_failed(receive):
+    """It failed on User.email's 254 characters, and every retry failed again."""
+    got = receive(_mail(b"From: " + b"a" * 300 + b"@example.org", b"Subject: Hello"))
+
+    assert got.status == MailStatus.REJECTED
+    assert got.reason == "The mail has no sender address (From) we can read."
+    assert Incident.objects.count() == 0
