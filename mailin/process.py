@@ -41,6 +41,9 @@ TEXT_MAX = 50_000
 CUT = "\n\n[Cut here: the whole mail is in original.eml.]"
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"\[INC\d{7,}\]\s*", re.IGNORECASE)
+# A forward's subject (English, German "WG", French "TR", Spanish "RV"): the forwarded
+# mail below is the report itself ("see below: the backup failed again").
+_FORWARD = re.compile(r"^\s*((re|aw|sv)\s*:\s*)*(fwd?|wg|tr|rv)\s*:", re.IGNORECASE)
 
 
 class NotRetryable(Exception):
@@ -243,7 +246,10 @@ def _open(
             f"This follows up {previous.number}, which is {state}: a reply to a finished "
             "incident opens a new one."
         )
-    description = clip(f"{link}\n\n{body.text}".strip() if link else body.text, TEXT_MAX)
+    # A forwarded mail opening an incident is what the reporter wants us to read, not
+    # quoted history: reading only the words above it would leave "see below".
+    text = body.full.strip() if _FORWARD.match(subject) and body.full.strip() else body.text
+    description = clip(f"{link}\n\n{text}".strip() if link else text, TEXT_MAX)
     incident = incident_create(
         by=user,
         title=title_of(subject),
