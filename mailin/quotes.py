@@ -29,6 +29,7 @@ _BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){2,}")
 # "Gesendet von ..." and "Envoyé depuis ..."): iOS in German and French.
 # A sign-off line: a few words ("Thanks,", "Best regards, Carl"), not a sentence.
 _SIGN_OFF_WORDS = 6
+_SIGN_OFF_TRIES = 10
 _SENTENCE_END = re.compile(r"[.?!:;]\s*$")
 _TAGLINE = re.compile(r"(?:Von meinem \S+(?: \S+)? gesendet|Envoy\u00e9 de mon \S+(?: \S+)?)\.?")
 
@@ -54,7 +55,12 @@ def _body(parsed: ParsedReply, reply: EmailReply) -> str:
         content = content.replace(disclaimer, "")
     content = content.replace(reply.headers or "", "")
     at = 0
-    while match := parsed.SIGNATURE_REGEX.search(content, at):
+    # Each search runs to the end of the text: a few lines that merely look like a
+    # sign-off are worth reading past, thousands (a hostile mail) are not.
+    for _ in range(_SIGN_OFF_TRIES):
+        match = parsed.SIGNATURE_REGEX.search(content, at)
+        if match is None:
+            break
         start = match.start() + len(match.group()) - len(match.group().lstrip())
         first = content[start:].split("\n", 1)[0].strip().lstrip("> ")
         if _is_sign_off(first):

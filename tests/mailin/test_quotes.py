@@ -5,12 +5,14 @@ English, German and French): the agent reads what the sender wrote, nothing else
 import email
 import email.policy
 import re
+import time
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from mailin.body import read_body
+from mailin.quotes import strip_reply
 
 REPLIES = Path(__file__).parent / "corpus" / "replies"
 CASES = sorted(path.stem for path in REPLIES.glob("*.eml"))
@@ -106,3 +108,16 @@ def test_a_line_beginning_with_a_sign_off_word_is_not_a_signature(second: str) -
     assert read_body(message).text == (
         f"Hi team,\n{second}\nIt shows error 42.\nPlease send someone."
     )
+
+
+def test_thousands_of_lines_beginning_with_a_sign_off_word_are_read_in_bounded_time() -> None:
+    """Each look past such a line searches to the end of the text: a hostile mail full of
+    them must not make reading it quadratic (2,000 lines took 4.5 s)."""
+    line = "Thanks, this line is a sentence and not a sign-off at all."
+    text = "Hello\n" + "\n".join([line] * 3000)
+
+    started = time.monotonic()
+    kept = strip_reply(text)
+
+    assert time.monotonic() - started < 1.5
+    assert kept == text
