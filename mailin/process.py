@@ -144,7 +144,10 @@ def _route(current: InboundMail) -> Result:
     current.subject = subject[:300]
     current.from_address = sender.addr_spec.lower()[:320] if sender else ""
     if sender is None:
-        return Result(MailStatus.REJECTED, "The mail has no sender address (From) we can read.")
+        return Result(
+            MailStatus.REJECTED,
+            "The mail has no sender address (From) we can read: none, several, or a malformed one.",
+        )
     address = current.from_address
     if is_own(address):
         return Result(

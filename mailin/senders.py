@@ -1,5 +1,6 @@
 """Who a mail is from, and which addresses are the desk's own."""
 
+from email.errors import InvalidHeaderDefect
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -36,20 +37,31 @@ def _usable(address: str) -> bool:
 
 
 def sender_of(message: EmailMessage) -> Address | None:
-    """The first From address; None when it has none we can read."""
+    """The author: the one address of the one From header; None when there is none we
+    can read without guessing. A From that parsers read differently is how a stranger
+    passes as a caller: ``carl@example.com <evil@x.example>`` is carl to the standard
+    library and evil to a DMARC check, so a malformed one (a parse defect), several From
+    headers or several addresses in one give no sender (the mail is rejected, kept)."""
+    froms = message.get_all("From", failobj=[])
+    if len(froms) != 1:
+        return None
     try:
-        addresses = message["From"].addresses if message["From"] is not None else ()
-        if addresses and _usable(addresses[0].addr_spec):
-            return addresses[0]
-    except Exception:  # noqa: S110 - read below the way older mail readers do
-        pass
-    for name, address in getaddresses([header(message, "From")]):
-        if _usable(address):
-            try:
-                return Address(display_name=name, addr_spec=address)
-            except Exception:  # noqa: S112 - an address the parser refuses: try the next
-                continue
-    return None
+        field = froms[0]
+        addresses = getattr(field, "addresses", None)
+        defects = getattr(field, "defects", ())
+    except Exception:  # a header the parser trips on: read below the way older readers do
+        addresses, defects = None, ()
+    if addresses is not None:
+        if len(addresses) != 1 or any(isinstance(d, InvalidHeaderDefect) for d in defects):
+            return None
+        return addresses[0] if _usable(addresses[0].addr_spec) else None
+    pairs = getaddresses([header(message, "From")])
+    if len(pairs) != 1 or not _usable(pairs[0][1]):
+        return None
+    try:
+        return Address(display_name=pairs[0][0], addr_spec=pairs[0][1])
+    except Exception:  # an address the parser refuses
+        return None
 
 
 def desk_addresses() -> list[DeskAddress]:

@@ -65,5 +65,5 @@ def test_a_sender_address_longer_than_any_mailbox_is_rejected_not_failed(receive
     got = receive(_mail(b"From: " + b"a" * 300 + b"@example.org", b"Subject: Hello"))
 
     assert got.status == MailStatus.REJECTED
-    assert got.reason == "The mail has no sender address (From) we can read."
+    assert got.reason.startswith("The mail has no sender address (From) we can read")
     assert Incident.objects.count() == 0
