@@ -42,11 +42,10 @@ def sender_of(message: EmailMessage) -> Address | None:
     passes as a caller: ``carl@example.com <evil@x.example>`` is carl to the standard
     library and evil to a DMARC check, so a malformed one (a parse defect), several From
     headers or several addresses in one give no sender (the mail is rejected, kept)."""
-    froms = message.get_all("From", failobj=[])
-    if len(froms) != 1:
+    if sum(1 for key in message if key.lower() == "from") != 1:
         return None
     try:
-        field = froms[0]
+        field = message["From"]
         addresses = getattr(field, "addresses", None)
         defects = getattr(field, "defects", ())
     except Exception:  # a header the parser trips on: read below the way older readers do
