@@ -231,7 +231,7 @@ def _open(
         # victim once per mail, and an auto-responder that ignores Auto-Submitted would
         # answer each answer.
         silent = silent or _refused_lately(address)
-        replied = not silent and _refuse(current, address, subject)
+        replied = not silent and _refuse(current, address)
         why = "Unknown sender: MAIL_UNKNOWN_SENDERS is refuse"
         reason = why if replied else f"{why}; not answered: {silent}"
         return Result(MailStatus.REJECTED, reason, replied=replied)
@@ -355,7 +355,7 @@ def _refused_lately(address: str) -> str:
     return ""
 
 
-def _refuse(current: InboundMail, address: str, subject: str) -> bool:
+def _refuse(current: InboundMail, address: str) -> bool:
     """The polite auto-reply to an unknown sender, through the outbox (retried like any
     notification); our outgoing mail says it is automatic, so it draws no answer."""
     body = (
@@ -367,7 +367,9 @@ def _refuse(current: InboundMail, address: str, subject: str) -> bool:
     event = Event(
         key=f"mailin.inboundmail:{current.pk}",
         kind=NoticeKind.MAIL_REFUSED,
-        subject=f"Not recorded: {subject}"[:300] if subject else "Your mail was not recorded",
+        # Nothing of the sender's: the From may be forged, and a stranger's subject would
+        # reach its owner from our server (backscatter spam).
+        subject="Your mail to the service desk was not recorded",
         body=body,
         url="",
         user_ids=frozenset(),

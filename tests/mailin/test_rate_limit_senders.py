@@ -53,3 +53,14 @@ def test_a_refused_sender_is_answered_once_an_hour(receive, settings):
     assert len(sent_to("victim@example.org")) == 1
     assert len(mail.outbox) == 1
     assert InboundMail.objects.count() == 3
+
+
+def test_the_refusal_carries_nothing_of_the_senders(receive, settings):
+    """The From may be forged: a stranger's subject must not reach its owner from our
+    server (backscatter spam)."""
+    settings.MAIL_UNKNOWN_SENDERS = "refuse"
+    receive(build(frm="victim@example.org", subject="CHEAP PILLS at pills.example"))
+
+    (refusal,) = sent_to("victim@example.org")
+    assert refusal.subject == "Your mail to the service desk was not recorded"
+    assert "pills" not in refusal.body.lower()
