@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -85,6 +85,11 @@ def mail_process(inbound: InboundMail) -> InboundMail:
             result = _route(current)
             _record(current, result)
         return current
+    except (OperationalError, InterfaceError):
+        # The database failed, not the mail (a lock that did not come, a lost
+        # connection): rolled back, the mail is still received, and the route keeps it
+        # and delivers it again.
+        raise
     except Exception as exc:
         logger.exception("Inbound mail %s failed", inbound.pk)
         return _record_failure(inbound, exc)
@@ -105,7 +110,11 @@ def mail_retry(inbound: InboundMail, *, by: User) -> InboundMail:
         current.via = Via.RETRY
         current.reason = current.outcome = ""
         current.save(update_fields=["status", "via", "reason", "outcome"])
-    return mail_process(current)
+    try:
+        return mail_process(current)
+    except (OperationalError, InterfaceError) as exc:
+        # No route delivers a retried mail again: left received, no one would see it.
+        return _record_failure(current, exc)
 
 
 def _record(current: InboundMail, result: Result) -> None:
