@@ -10,6 +10,7 @@ from email.utils import getaddresses
 from incidents.models import Incident
 from kernel.notices import NoticeKind
 from mailin.models import DeskAddress, InboundMail
+from mailin.receive import message_key
 from mailin.senders import desk_addresses, own_addresses, without_tag
 from notifications.models import Notification
 
@@ -98,7 +99,7 @@ def _by_references(message: EmailMessage) -> Incident | None:
         if found is not None:
             return found
     earlier = (
-        InboundMail.objects.filter(message_id__in=[f"<{mid}>" for mid in ids])
+        InboundMail.objects.filter(key__in=[message_key(f"<{mid}>") for mid in ids])
         .exclude(incident=None)
         .select_related("incident")
         .order_by("-pk")
