@@ -23,7 +23,7 @@ class Traits:
     bounce: bool
     """A delivery status notification: DSN, empty return path, MAILER-DAEMON."""
     bulk: bool
-    """Precedence: bulk, list or junk."""
+    """Precedence: bulk, list or junk, or a mailing list's List-Id / List-Unsubscribe."""
 
     @property
     def automatic(self) -> bool:
@@ -42,7 +42,7 @@ class Traits:
         if self.auto_submitted:
             return f"an automatic mail (Auto-Submitted: {self.auto_submitted})"
         if self.bulk:
-            return "bulk or list mail (Precedence)"
+            return "bulk or list mail (Precedence, List-Id or List-Unsubscribe)"
         return ""
 
 
@@ -63,5 +63,12 @@ def traits(message: EmailMessage) -> Traits:
         or return_path.replace(" ", "") == "<>"
         or any(_DAEMONS.match(address) for address in senders)
     )
-    bulk = header(message, "Precedence").lower() in _BULK
+    # A list's or newsletter's mail says so in RFC 2369/2919 headers more often than in
+    # Precedence (Google Groups, most newsletters): an answer would go to the whole list
+    # or to a no-reply robot.
+    bulk = (
+        header(message, "Precedence").lower() in _BULK
+        or bool(header(message, "List-Id"))
+        or bool(header(message, "List-Unsubscribe"))
+    )
     return Traits(auto_submitted=auto, bounce=bounce, bulk=bulk)

@@ -13,7 +13,8 @@ from email.message import EmailMessage
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,7 +27,7 @@ from mailin import loops
 from mailin.body import Body, MailFile, read_body
 from mailin.models import InboundMail, MailStatus, Outcome, Via
 from mailin.routing import answers_work_note, desk_address_for, find_thread
-from mailin.senders import create_end_user, find_user, header, is_own, sender_of
+from mailin.senders import create_end_user, find_user, header, is_own, sender_of, without_tag
 from notifications.events import Event
 from notifications.outbox import Address as Recipient
 from notifications.outbox import notify_addresses
@@ -40,6 +41,9 @@ TEXT_MAX = 50_000
 CUT = "\n\n[Cut here: the whole mail is in original.eml.]"
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"\[INC\d{7,}\]\s*", re.IGNORECASE)
+# A forward's subject (English, German "WG", French "TR", Spanish "RV"): the forwarded
+# mail below is the report itself ("see below: the backup failed again").
+_FORWARD = re.compile(r"^\s*((re|aw|sv)\s*:\s*)*(fwd?|wg|tr|rv)\s*:", re.IGNORECASE)
 
 
 class NotRetryable(Exception):
@@ -81,6 +85,11 @@ def mail_process(inbound: InboundMail) -> InboundMail:
             result = _route(current)
             _record(current, result)
         return current
+    except (OperationalError, InterfaceError):
+        # The database failed, not the mail (a lock that did not come, a lost
+        # connection): rolled back, the mail is still received, and the route keeps it
+        # and delivers it again.
+        raise
     except Exception as exc:
         logger.exception("Inbound mail %s failed", inbound.pk)
         return _record_failure(inbound, exc)
@@ -101,7 +110,11 @@ def mail_retry(inbound: InboundMail, *, by: User) -> InboundMail:
         current.via = Via.RETRY
         current.reason = current.outcome = ""
         current.save(update_fields=["status", "via", "reason", "outcome"])
-    return mail_process(current)
+    try:
+        return mail_process(current)
+    except (OperationalError, InterfaceError) as exc:
+        # No route delivers a retried mail again: left received, no one would see it.
+        return _record_failure(current, exc)
 
 
 def _record(current: InboundMail, result: Result) -> None:
@@ -140,7 +153,10 @@ def _route(current: InboundMail) -> Result:
     current.subject = subject[:300]
     current.from_address = sender.addr_spec.lower()[:320] if sender else ""
     if sender is None:
-        return Result(MailStatus.REJECTED, "The mail has no sender address (From) we can read.")
+        return Result(
+            MailStatus.REJECTED,
+            "The mail has no sender address (From) we can read: none, several, or a malformed one.",
+        )
     address = current.from_address
     if is_own(address):
         return Result(
@@ -220,7 +236,11 @@ def _open(
     address = current.from_address
     silent = traits.no_reply_reason()
     if user is None and settings.MAIL_UNKNOWN_SENDERS == "refuse":
-        replied = not silent and _refuse(current, address, subject)
+        # One answer an hour per sender: a forged From would otherwise have us mail a
+        # victim once per mail, and an auto-responder that ignores Auto-Submitted would
+        # answer each answer.
+        silent = silent or _refused_lately(address)
+        replied = not silent and _refuse(current, address)
         why = "Unknown sender: MAIL_UNKNOWN_SENDERS is refuse"
         reason = why if replied else f"{why}; not answered: {silent}"
         return Result(MailStatus.REJECTED, reason, replied=replied)
@@ -238,7 +258,10 @@ def _open(
             f"This follows up {previous.number}, which is {state}: a reply to a finished "
             "incident opens a new one."
         )
-    description = clip(f"{link}\n\n{body.text}".strip() if link else body.text, TEXT_MAX)
+    # A forwarded mail opening an incident is what the reporter wants us to read, not
+    # quoted history: reading only the words above it would leave "see below".
+    text = body.full.strip() if _FORWARD.match(subject) and body.full.strip() else body.text
+    description = clip(f"{link}\n\n{text}".strip() if link else text, TEXT_MAX)
     incident = incident_create(
         by=user,
         title=title_of(subject),
@@ -306,18 +329,14 @@ def _upload(item: MailFile) -> SimpleUploadedFile:
 def _over_rate_limit(address: str) -> str:
     """Why the sender may not open another incident now, or ""."""
     limit = settings.MAIL_RATE_LIMIT_PER_HOUR
+    mailbox = without_tag(address)
     if connection.vendor == "postgresql":
         # Two of one sender's mails processed at once (both routes, two pollers) must
         # not both pass the count: they queue on a lock named after the sender. (SQLite
         # writes one transaction at a time: its IMMEDIATE transactions already queue.)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + address])
-    since = timezone.now() - timedelta(hours=1)
-    opened = InboundMail.objects.filter(
-        from_address=address,
-        outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP),
-        processed_at__gte=since,
-    ).count()
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + mailbox])
+    opened = _recent_from(mailbox).filter(outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP)).count()
     if opened < limit:
         return ""
     return (
@@ -326,7 +345,26 @@ def _over_rate_limit(address: str) -> str:
     )
 
 
-def _refuse(current: InboundMail, address: str, subject: str) -> bool:
+def _recent_from(mailbox: str) -> "QuerySet[InboundMail]":
+    """The last hour's processed mail from ``mailbox`` and its plus-addresses: a sender
+    writing as ``bob+1@``, ``bob+2@``... is one sender (``mailbox`` is ``without_tag``'s)."""
+    local, _, domain = mailbox.rpartition("@")
+    return InboundMail.objects.filter(
+        Q(from_address=mailbox)
+        | Q(from_address__startswith=f"{local}+", from_address__endswith=f"@{domain}"),
+        processed_at__gte=timezone.now() - timedelta(hours=1),
+    )
+
+
+def _refused_lately(address: str) -> str:
+    """Why an unknown sender gets no refusal now ("" if they may): one an hour."""
+    answered = _recent_from(without_tag(address)).filter(status=MailStatus.REJECTED, replied=True)
+    if answered.exists():
+        return "this address was answered within the hour"
+    return ""
+
+
+def _refuse(current: InboundMail, address: str) -> bool:
     """The polite auto-reply to an unknown sender, through the outbox (retried like any
     notification); our outgoing mail says it is automatic, so it draws no answer."""
     body = (
@@ -338,7 +376,9 @@ def _refuse(current: InboundMail, address: str, subject: str) -> bool:
     event = Event(
         key=f"mailin.inboundmail:{current.pk}",
         kind=NoticeKind.MAIL_REFUSED,
-        subject=f"Not recorded: {subject}"[:300] if subject else "Your mail was not recorded",
+        # Nothing of the sender's: the From may be forged, and a stranger's subject would
+        # reach its owner from our server (backscatter spam).
+        subject="Your mail to the service desk was not recorded",
         body=body,
         url="",
         user_ids=frozenset(),

@@ -13,10 +13,18 @@ from mailin.models import InboundMail, MailStatus
 from mailin.senders import header, sender_of
 
 
+def message_key(message_id: str) -> str:
+    """The key of the mail with this Message-ID ("<id@host>"), "" for none. Relays and
+    mailbox servers refold or re-case the header on the way (one copy by IMAP, one by
+    LMTP; a client quoting it in References): "<ABC@Host>" and "< abc@host >" are one."""
+    canonical = "".join(message_id.split()).lower()
+    if not canonical:
+        return ""
+    return hashlib.sha256(b"mid:" + canonical.encode("utf-8", "replace")).hexdigest()
+
+
 def _key(message_id: str, raw: bytes) -> str:
-    if message_id:
-        return hashlib.sha256(b"mid:" + message_id.encode("utf-8", "replace")).hexdigest()
-    return hashlib.sha256(b"raw:" + raw).hexdigest()
+    return message_key(message_id) or hashlib.sha256(b"raw:" + raw).hexdigest()
 
 
 def mail_receive(raw: bytes, *, via: str) -> InboundMail:

@@ -12,13 +12,15 @@ from django.conf import settings
 from incidents.models import Incident
 from kernel.notices import NoticeKind
 from mailin.models import DeskAddress, InboundMail
+from mailin.receive import message_key
 from mailin.senders import desk_addresses, own_addresses, without_tag
 from notifications.models import Notification
 
 _NUMBER = r"INC\d{7,}"
 _TAG = re.compile(rf"\[({_NUMBER})\]", re.IGNORECASE)
 _PLUS = re.compile(rf"^[^@+]+\+({_NUMBER})@", re.IGNORECASE)
-_MESSAGE_IDS = re.compile(r"<([^<>\s]+)>")
+# No NUL inside: PostgreSQL refuses it in a query, and no Message-ID holds one.
+_MESSAGE_IDS = re.compile(r"<([^<>\s\x00]+)>")
 # Our notifications' Message-ID (notifications.channels.send_email).
 _OURS = re.compile(r"^msg_([0-9a-f]{32})@", re.IGNORECASE)
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To")
@@ -99,7 +101,7 @@ def _by_references(message: EmailMessage) -> Incident | None:
         if found is not None:
             return found
     earlier = (
-        InboundMail.objects.filter(message_id__in=[f"<{mid}>" for mid in ids])
+        InboundMail.objects.filter(key__in=[message_key(f"<{mid}>") for mid in ids])
         .exclude(incident=None)
         .select_related("incident")
         .order_by("-pk")

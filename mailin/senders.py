@@ -1,5 +1,6 @@
 """Who a mail is from, and which addresses are the desk's own."""
 
+from email.errors import InvalidHeaderDefect
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -13,31 +14,53 @@ from mailin.models import DeskAddress
 
 
 def header(message: EmailMessage, name: str) -> str:
-    """A header as text; a malformed one (that the parser cannot decode) as it came."""
+    """A header as text; a malformed one (that the parser cannot decode) as it came.
+    Without NUL characters (raw, or encoded as ``=?utf-8?b?AA==?=``): PostgreSQL refuses
+    them in text, and the mail could not even be stored."""
     try:
-        return str(message.get(name, "") or "").strip()
+        return str(message.get(name, "") or "").replace("\x00", "").strip()
     except Exception:  # a header the parser trips on is still readable raw
         for key, value in message.raw_items():
             if key.lower() == name.lower():
-                return str(value).strip()
+                return str(value).replace("\x00", "").strip()
     return ""
 
 
+# RFC 5321's path limit; User.email holds no more.
+ADDRESS_MAX = 254
+
+
+def _usable(address: str) -> bool:
+    # An address with a control character (NUL), or longer than any mailbox's, is no
+    # one's, and no database column takes it.
+    return "@" in address and address.isprintable() and len(address) <= ADDRESS_MAX
+
+
 def sender_of(message: EmailMessage) -> Address | None:
-    """The first From address; None when it has none we can read."""
+    """The author: the one address of the one From header; None when there is none we
+    can read without guessing. A From that parsers read differently is how a stranger
+    passes as a caller: ``carl@example.com <evil@x.example>`` is carl to the standard
+    library and evil to a DMARC check, so a malformed one (a parse defect), several From
+    headers or several addresses in one give no sender (the mail is rejected, kept)."""
+    if sum(1 for key in message if key.lower() == "from") != 1:
+        return None
     try:
-        addresses = message["From"].addresses if message["From"] is not None else ()
-        if addresses and addresses[0].addr_spec and "@" in addresses[0].addr_spec:
-            return addresses[0]
-    except Exception:  # noqa: S110 - read below the way older mail readers do
-        pass
-    for name, address in getaddresses([header(message, "From")]):
-        if "@" in address:
-            try:
-                return Address(display_name=name, addr_spec=address)
-            except Exception:  # noqa: S112 - an address the parser refuses: try the next
-                continue
-    return None
+        field = message["From"]
+        addresses = getattr(field, "addresses", None)
+        defects = getattr(field, "defects", ())
+    except Exception:  # a header the parser trips on: read below the way older readers do
+        addresses, defects = None, ()
+    if addresses is not None:
+        if len(addresses) != 1 or any(isinstance(d, InvalidHeaderDefect) for d in defects):
+            return None
+        return addresses[0] if _usable(addresses[0].addr_spec) else None
+    pairs = getaddresses([header(message, "From")])
+    if len(pairs) != 1 or not _usable(pairs[0][1]):
+        return None
+    try:
+        return Address(display_name=pairs[0][0], addr_spec=pairs[0][1])
+    except Exception:  # an address the parser refuses
+        return None
 
 
 def desk_addresses() -> list[DeskAddress]:
@@ -84,7 +107,8 @@ def create_end_user(sender: Address) -> User:
     username = address.lower()[:150]
     while model.objects.filter(username__iexact=username).exists():
         username = f"{address.lower()[:140]}-{get_random_string(6).lower()}"
-    first, _, last = (sender.display_name or "").strip().partition(" ")
+    name = "".join(char for char in sender.display_name or "" if char.isprintable())
+    first, _, last = name.strip().partition(" ")
     user: User = model.objects.create_user(
         username=username,
         email=address,

@@ -136,3 +136,27 @@ def test_a_subject_in_an_unknown_charset_is_still_read(receive, caller):
     inbound = receive(raw)
     assert inbound.status == MailStatus.PROCESSED
     assert "printer" in Incident.objects.get().title
+
+
+def test_a_message_id_refolded_or_recased_on_the_way_is_one_record(receive, caller):
+    first = receive(build(message_id="<Ab12.Cd@Client.Example.NET>"))
+    again = [
+        receive(build(message_id=mid, body="Relayed."))
+        for mid in ("<ab12.cd@client.example.net>", "< Ab12.Cd@Client.Example.NET >")
+    ]
+
+    assert [mail.pk for mail in again] == [first.pk, first.pk]
+    assert InboundMail.objects.count() == 1
+    assert Incident.objects.count() == 1
+
+
+def test_a_reply_quoting_an_earlier_mails_message_id_in_another_case_threads(receive, caller):
+    """References copied by a client or a gateway that re-cased them still name the mail
+    that opened the incident."""
+    first = receive(build(message_id="<Orig.77@Client.Example.NET>"))
+    reply = receive(
+        build(subject="Re: what I sent", body="More.", References="<orig.77@client.example.net>")
+    )
+
+    assert (reply.outcome, reply.incident) == (Outcome.COMMENT, first.incident)
+    assert Incident.objects.count() == 1
