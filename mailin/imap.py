@@ -19,13 +19,13 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import MailboxMoveError
 from imap_tools.utils import check_command_status, encode_folder
 
 from mailin.models import Via
-from mailin.receive import mail_receive
+from mailin.receive import mail_receive, mail_too_big
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +245,14 @@ def _take(mover: Mover, mailbox: Mailbox, limit: int, batch: int) -> Poll:
                     head.size_rfc822,
                     mailbox.failed_folder,
                 )
+                # Recorded from its headers, so the log shows it and where it waits.
+                assert isinstance(head, RawMessage)
+                mail_too_big(
+                    head.raw,
+                    via=Via.IMAP,
+                    size=head.size_rfc822,
+                    kept_in=f"the mailbox's {mailbox.failed_folder!r} folder",
+                )
                 mover.move(str(head.uid), mailbox.failed_folder)
                 poll.set_aside += 1
             elif head.uid:
@@ -263,9 +271,11 @@ def _receive(mover: Mover, mailbox: Mailbox, message: MailMessage, poll: Poll) -
     uid = str(message.uid)
     try:
         mail_receive(message.raw, via=Via.IMAP)
-    except (DatabaseError, OSError) as exc:
+    except (OperationalError, InterfaceError, OSError) as exc:
         # Not stored (the database, or the disk the raw mail goes to, is unavailable): it
-        # stays in the inbox. The next message would fail the same way.
+        # stays in the inbox. The next message would fail the same way. (Any other
+        # database error is this mail's own, a bug: set aside below, or it would stop
+        # every poll at this message for good.)
         logger.warning("Mail %s left in the mailbox, it could not be stored: %s", uid, exc)
         poll.error = str(exc) or type(exc).__name__
         return False

@@ -45,6 +45,11 @@ class InboundMail(models.Model):
     key = models.CharField(max_length=64, unique=True, editable=False)
     message_id = models.CharField(max_length=998, blank=True)
     raw = models.FileField(upload_to=raw_path, max_length=255)
+    complete = models.BooleanField(
+        default=True,
+        help_text="False: the mail was too big to take; only its headers are kept here, and "
+        "the whole mail waits where the reason says.",
+    )
     size = models.PositiveBigIntegerField()
     via = models.CharField(max_length=10, choices=Via.choices)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -91,8 +96,9 @@ class InboundMail(models.Model):
     @property
     def may_retry(self) -> bool:
         """A failed or rejected mail may be processed again (the bug fixed, the limit
-        passed, the sender given an account); an ignored one was never meant to be."""
-        return self.status in (MailStatus.FAILED, MailStatus.REJECTED)
+        passed, the sender given an account); an ignored one was never meant to be, and
+        one too big to take has only its headers here."""
+        return self.complete and self.status in (MailStatus.FAILED, MailStatus.REJECTED)
 
 
 class DeskAddress(models.Model):

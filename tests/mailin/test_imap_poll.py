@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from mailin.imap import Mailbox, _file_lock, mailbox_poll
-from mailin.models import InboundMail, Via
+from mailin.models import InboundMail, MailStatus, Via
 from servicedesk.celery import app, schedule_from_settings
 from tests.mailin.dovecot import Dovecot, make_mail
 
@@ -60,14 +60,15 @@ def test_each_mail_is_stored_once_then_moved_and_a_second_poll_changes_nothing(
 def test_a_database_error_leaves_the_mail_in_the_inbox_for_the_next_poll(
     dovecot: Dovecot, mailbox: Mailbox
 ) -> None:
-    # A real PostgreSQL error on storing one mail (as a full disk or a failover would be).
+    # A real PostgreSQL error on storing one mail: the server's disk is full.
     with connection.cursor() as cursor:
         cursor.execute(
             """
             CREATE FUNCTION refuse_mail() RETURNS trigger AS $$
             BEGIN
                 IF NEW.message_id LIKE '%%refused%%' THEN
-                    RAISE EXCEPTION 'the database refused the mail';
+                    RAISE EXCEPTION 'the database refused the mail'
+                        USING ERRCODE = 'disk_full';
                 END IF;
                 RETURN NEW;
             END $$ LANGUAGE plpgsql;
@@ -127,7 +128,7 @@ def test_a_mail_the_disk_cannot_take_stays_in_the_inbox(
     assert InboundMail.objects.get().message_id == "<kept@client.example>"
 
 
-def test_a_mail_over_the_size_limit_is_set_aside_unread(
+def test_a_mail_over_the_size_limit_is_set_aside_unread_and_logged(
     dovecot: Dovecot, mailbox: Mailbox, settings
 ) -> None:
     settings.MAIL_MAX_BYTES = 4000
@@ -140,9 +141,20 @@ def test_a_mail_over_the_size_limit_is_set_aside_unread(
 
     assert (poll.received, poll.set_aside, poll.left) == (1, 1, 0)
     assert dovecot.count("Failed") == 1
-    assert list(InboundMail.objects.values_list("message_id", flat=True)) == [
-        "<small@client.example>"
-    ]
+    big = InboundMail.objects.get(message_id="<big@client.example>")
+    # In the log, with who sent what and where the whole mail waits; not retried (only
+    # its headers are here), and a second poll after it is moved back records it once.
+    assert (big.status, big.subject, big.complete, big.may_retry) == (
+        MailStatus.REJECTED,
+        "Big",
+        False,
+        False,
+    )
+    assert "MAIL_MAX_BYTES" in big.reason
+    assert "'Failed' folder" in big.reason
+    assert b"x" * 100 not in big.raw.read()
+    assert big.incident is None
+    assert InboundMail.objects.get(message_id="<small@client.example>").incident is not None
 
 
 def test_one_poller_at_a_time(dovecot: Dovecot, mailbox: Mailbox) -> None:
@@ -235,3 +247,38 @@ def test_fetch_mail_says_what_is_wrong_with_the_mailbox(dovecot: Dovecot, settin
     settings.MAIL_IMAP_URL = dovecot.url()
     with pytest.raises(CommandError, match="The mailbox cannot be read"):
         call_command("fetch_mail", stdout=StringIO())
+
+
+def test_an_error_of_one_mails_own_sets_it_aside_and_the_poll_goes_on(
+    dovecot: Dovecot, mailbox: Mailbox
+) -> None:
+    # The database refuses this one row (a bug, a value it cannot hold), not every row:
+    # stopping at it would block the inbox at this message for good.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION refuse_mail() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.message_id LIKE '%%refused%%' THEN
+                    RAISE EXCEPTION 'this row cannot be stored';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_mail BEFORE INSERT ON mailin_inboundmail
+                FOR EACH ROW EXECUTE FUNCTION refuse_mail();
+            """
+        )
+    dovecot.append(
+        make_mail(subject="First", message_id="<first@client.example>"),
+        make_mail(subject="Refused", message_id="<refused@client.example>"),
+        make_mail(subject="Third", message_id="<third@client.example>"),
+    )
+
+    poll = mailbox_poll(mailbox)
+
+    assert (poll.received, poll.set_aside, poll.left) == (2, 1, 0)
+    assert (dovecot.count("Processed"), dovecot.count("Failed")) == (2, 1)
+    assert sorted(InboundMail.objects.values_list("message_id", flat=True)) == [
+        "<first@client.example>",
+        "<third@client.example>",
+    ]
