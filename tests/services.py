@@ -3,6 +3,7 @@ its own (for outages: the test may stop and start it at will, never the shared s
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -20,6 +21,19 @@ PG_BIN = max(
     key=lambda path: int(path.parent.parent.name),
     default=Path("/usr/lib/postgresql/15/bin/initdb"),
 ).parent
+
+
+def stop_process_group(process: "subprocess.Popen[bytes] | None") -> None:
+    """Stop a server started in a process group of its own: SIGTERM, then SIGKILL after
+    10 s, so no child outlives the test."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def free_port() -> int:

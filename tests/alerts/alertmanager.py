@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.notifications.harness import Process, python, spawn, wait_until
-from tests.services import free_port
+from tests.services import free_port, stop_process_group
 
 BINARY = "/usr/bin/prometheus-alertmanager"
 
@@ -158,13 +158,7 @@ class Alertmanager:
             return False
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
         self.process = None
 
     # --- its API ----------------------------------------------------------------------

@@ -8,7 +8,6 @@ import grp
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from imap_tools import BaseMailBox, MailBoxUnencrypted
 
-from tests.services import free_port
+from tests.services import free_port, stop_process_group
 
 DOVECOT = Path("/usr/sbin/dovecot")
 USER, PASSWORD = "desk", "desk-secret"
@@ -179,13 +178,7 @@ class Dovecot:
         pytest.fail(f"dovecot did not start on port {self.port}:\n{stderr}\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
 
 
 @contextmanager

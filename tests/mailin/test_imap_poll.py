@@ -25,6 +25,30 @@ def mailbox(dovecot: Dovecot, settings) -> Mailbox:
     return Mailbox.from_settings()
 
 
+
+def refuse_the_second_of_three(dovecot: Dovecot, errcode: str) -> None:
+    """Three mails in the inbox; PostgreSQL refuses to store the second (a trigger raising
+    ``errcode``, e.g. "USING ERRCODE = 'disk_full'")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE FUNCTION refuse_mail() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.message_id LIKE '%%refused%%' THEN
+                    RAISE EXCEPTION 'the database refused the mail' {errcode};
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_mail BEFORE INSERT ON mailin_inboundmail
+                FOR EACH ROW EXECUTE FUNCTION refuse_mail();
+            """
+        )
+    dovecot.append(
+        make_mail(subject="First", message_id="<first@client.example>"),
+        make_mail(subject="Refused", message_id="<refused@client.example>"),
+        make_mail(subject="Third", message_id="<third@client.example>"),
+    )
+
 def stored_bytes() -> list[bytes]:
     rows = InboundMail.objects.order_by("pk")
     return [row.raw.open("rb").read() for row in rows]
@@ -61,26 +85,7 @@ def test_a_database_error_leaves_the_mail_in_the_inbox_for_the_next_poll(
     dovecot: Dovecot, mailbox: Mailbox
 ) -> None:
     # A real PostgreSQL error on storing one mail: the server's disk is full.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE FUNCTION refuse_mail() RETURNS trigger AS $$
-            BEGIN
-                IF NEW.message_id LIKE '%%refused%%' THEN
-                    RAISE EXCEPTION 'the database refused the mail'
-                        USING ERRCODE = 'disk_full';
-                END IF;
-                RETURN NEW;
-            END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER refuse_mail BEFORE INSERT ON mailin_inboundmail
-                FOR EACH ROW EXECUTE FUNCTION refuse_mail();
-            """
-        )
-    dovecot.append(
-        make_mail(subject="First", message_id="<first@client.example>"),
-        make_mail(subject="Refused", message_id="<refused@client.example>"),
-        make_mail(subject="Third", message_id="<third@client.example>"),
-    )
+    refuse_the_second_of_three(dovecot, "USING ERRCODE = 'disk_full'")
 
     poll = mailbox_poll(mailbox)
 
@@ -254,25 +259,7 @@ def test_an_error_of_one_mails_own_sets_it_aside_and_the_poll_goes_on(
 ) -> None:
     # The database refuses this one row (a bug, a value it cannot hold), not every row:
     # stopping at it would block the inbox at this message for good.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE FUNCTION refuse_mail() RETURNS trigger AS $$
-            BEGIN
-                IF NEW.message_id LIKE '%%refused%%' THEN
-                    RAISE EXCEPTION 'this row cannot be stored';
-                END IF;
-                RETURN NEW;
-            END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER refuse_mail BEFORE INSERT ON mailin_inboundmail
-                FOR EACH ROW EXECUTE FUNCTION refuse_mail();
-            """
-        )
-    dovecot.append(
-        make_mail(subject="First", message_id="<first@client.example>"),
-        make_mail(subject="Refused", message_id="<refused@client.example>"),
-        make_mail(subject="Third", message_id="<third@client.example>"),
-    )
+    refuse_the_second_of_three(dovecot, "")
 
     poll = mailbox_poll(mailbox)
 
