@@ -25,7 +25,6 @@ def mailbox(dovecot: Dovecot, settings) -> Mailbox:
     return Mailbox.from_settings()
 
 
-
 def refuse_the_second_of_three(dovecot: Dovecot, errcode: str) -> None:
     """Three mails in the inbox; PostgreSQL refuses to store the second (a trigger raising
     ``errcode``, e.g. "USING ERRCODE = 'disk_full'")."""
@@ -48,6 +47,7 @@ def refuse_the_second_of_three(dovecot: Dovecot, errcode: str) -> None:
         make_mail(subject="Refused", message_id="<refused@client.example>"),
         make_mail(subject="Third", message_id="<third@client.example>"),
     )
+
 
 def stored_bytes() -> list[bytes]:
     rows = InboundMail.objects.order_by("pk")
