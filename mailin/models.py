@@ -1,5 +1,6 @@
 """Every mail the desk receives, kept whatever became of it (docs/mail.md)."""
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -29,6 +30,16 @@ class Outcome(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow-up incident created"
     COMMENT = "comment", "Comment"
     WORK_NOTE = "work_note", "Work note"
+
+
+def message_key(message_id: str) -> str:
+    """The key of the mail with this Message-ID ("<id@host>"), "" for none. Relays and
+    mailbox servers refold or re-case the header on the way (one copy by IMAP, one by
+    LMTP; a client quoting it in References): "<ABC@Host>" and "< abc@host >" are one."""
+    canonical = "".join(message_id.split()).lower()
+    if not canonical:
+        return ""
+    return hashlib.sha256(b"mid:" + canonical.encode("utf-8", "replace")).hexdigest()
 
 
 def raw_path(instance: "InboundMail", filename: str) -> str:

@@ -11,18 +11,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mailin.models import InboundMail, MailStatus
+from mailin.models import InboundMail, MailStatus, message_key
+from mailin.process import mail_process
 from mailin.senders import header, sender_of
-
-
-def message_key(message_id: str) -> str:
-    """The key of the mail with this Message-ID ("<id@host>"), "" for none. Relays and
-    mailbox servers refold or re-case the header on the way (one copy by IMAP, one by
-    LMTP; a client quoting it in References): "<ABC@Host>" and "< abc@host >" are one."""
-    canonical = "".join(message_id.split()).lower()
-    if not canonical:
-        return ""
-    return hashlib.sha256(b"mid:" + canonical.encode("utf-8", "replace")).hexdigest()
 
 
 def _key(message_id: str, raw: bytes) -> str:
@@ -97,7 +88,5 @@ def mail_receive(raw: bytes, *, via: str) -> InboundMail:
                 new.raw.delete(save=False)
             inbound = InboundMail.objects.get(key=key)
     if inbound.status == MailStatus.RECEIVED:
-        from mailin.process import mail_process
-
         inbound = mail_process(inbound)
     return inbound

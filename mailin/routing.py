@@ -11,8 +11,7 @@ from django.conf import settings
 
 from incidents.models import Incident
 from kernel.notices import NoticeKind
-from mailin.models import DeskAddress, InboundMail
-from mailin.receive import message_key
+from mailin.models import DeskAddress, InboundMail, message_key
 from mailin.senders import desk_addresses, own_addresses, without_tag
 from notifications.models import Notification
 
