@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import puremagic
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
 from incidents.models import Incident, IncidentAttachment
@@ -192,26 +192,24 @@ def incident_attach(
 
 
 def incident_keep_original(
-    incident: Incident, *, by: "User | None", data: bytes, name: str = "original.eml"
+    incident: Incident, *, by: "User | None", stored: str, size: int, name: str = "original.eml"
 ) -> IncidentAttachment:
     """Keep a received mail as it came, for agents only (``internal``): it is our own
     record of what arrived, not an upload, so it skips the type checks, counts against no
     limit and is always served as a download (``attachment_response``). It may be a
-    stranger's mail, which the caller must not read."""
+    stranger's mail, which the caller must not read. ``stored`` is the name the mail
+    already has in the default storage (the inbound mail's own copy): the attachment
+    points at it rather than writing the bytes a second time, and no row deletes files."""
     attachment = IncidentAttachment(
         incident=incident,
         name=display_name(name),
         content_type="message/rfc822",
-        size=len(data),
+        size=size,
         uploaded_by=by,
         internal=True,
     )
-    attachment.file.save(name, ContentFile(data), save=False)
-    try:
-        save_audited(attachment, by=by, reason="Mail received")
-    except BaseException:
-        attachment.file.delete(save=False)
-        raise
+    attachment.file.name = stored
+    save_audited(attachment, by=by, reason="Mail received")
     return attachment
 
 
@@ -224,8 +222,14 @@ def content_disposition(name: str) -> str:
 
 def attachment_response(attachment: IncidentAttachment) -> FileResponse:
     """The file as a download that no browser renders or sniffs, whatever is inside."""
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition(attachment.name)
+    return download_response(attachment.file, attachment.name, attachment.content_type)
+
+
+def download_response(file: FieldFile, name: str, content_type: str) -> FileResponse:
+    """A stored file as a download that no browser renders or sniffs (a sender's or an
+    uploader's bytes may hold script)."""
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -12,7 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from incidents.attachments import content_disposition
+from incidents.attachments import download_response
 from kernel.admin.pages import acting_user
 from mailin.models import DeskAddress, InboundMail
 from mailin.process import NotRetryable, mail_retry
@@ -117,12 +117,7 @@ class InboundMailAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         inbound = get_object_or_404(InboundMail, pk=pk)
-        response = FileResponse(inbound.raw.open("rb"), content_type="message/rfc822")
-        response["Content-Disposition"] = content_disposition(f"mail-{inbound.pk}.eml")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(inbound.raw, f"mail-{inbound.pk}.eml", "message/rfc822")
 
 
 @admin.register(DeskAddress)

@@ -217,7 +217,7 @@ def _answer(
         result.outcome = Outcome.WORK_NOTE
         if body.files:
             result.notes.append("Files from outside the incident are kept in original.eml only")
-    incident_keep_original(incident, by=user, data=raw)
+    incident_keep_original(incident, by=user, stored=str(current.raw.name), size=len(raw))
     return result
 
 
@@ -285,7 +285,7 @@ def _open(
         result.notes.append(f"Not acknowledged: {silent}")
     result.notes.extend(body.problems)
     _attach(incident, user, body, result)
-    incident_keep_original(incident, by=user, data=raw)
+    incident_keep_original(incident, by=user, stored=str(current.raw.name), size=len(raw))
     return result
 
 
