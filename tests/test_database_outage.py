@@ -1,11 +1,13 @@
 """PostgreSQL stopped for 10 s under a create load, against the production server
 (deploy/serve.py: nginx, gunicorn, DEBUG off, persistent connections with health checks)
 on a private PostgreSQL cluster of the test's own: every answer is a 201 or a JSON 503 with
-``Retry-After``; every 201 is in the database and every incident in the database was
-answered 201 (nothing committed was answered with an error, so a client that retries its
-503s creates no duplicate); once PostgreSQL is back, creates succeed again without
-restarting anything. Then the connection dies during a commit itself: 503, nothing
-saved."""
+``Retry-After``; once PostgreSQL is back, creates succeed again without restarting
+anything; and a client that retries each 503 under its ``Idempotency-Key`` (docs/api.md)
+ends with every incident it sent in the database exactly once, under the number its 201
+gave. The retry matters: a commit cut off by the stop can land in PostgreSQL's log after
+the answer to it was lost, so that request's 503 is ambiguous, and only its key makes the
+retry replay the first answer instead of creating the incident twice. Then the connection
+dies during a commit itself (before the commit record): 503, nothing saved."""
 
 import http.client
 import json
@@ -39,7 +41,7 @@ class Answer:
     raw: bytes
 
 
-def post_incident(port: int, token: str, title: str) -> Answer:
+def post_incident(port: int, token: str, title: str, key: str = "") -> Answer:
     sent = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
@@ -51,6 +53,7 @@ def post_incident(port: int, token: str, title: str) -> Answer:
                 **HEADERS,
                 "Authorization": f"Bearer {token}",
                 "Content-Type": "application/json",
+                **({"Idempotency-Key": key} if key else {}),
             },
         )
         response = connection.getresponse()
@@ -82,13 +85,16 @@ def get(port: int, path: str, token: str = "") -> tuple[int, str, bytes]:
 
 
 def load(port: int, token: str, thread: int, until: list[float], answers: list[Answer]) -> None:
-    """POST until ``until[0]`` (moved once PostgreSQL is back)."""
+    """POST until ``until[0]`` (moved once PostgreSQL is back), each incident under its own
+    ``Idempotency-Key`` and sent again, under that key, until it is answered 201."""
     sequence = 0
     while time.monotonic() < until[0]:
-        answer = post_incident(port, token, f"outage load {thread}-{sequence}")
+        title = f"outage load {thread}-{sequence}"
+        answer = post_incident(port, token, title, key=f"outage-{thread}-{sequence}")
         answers.append(answer)
-        sequence += 1
-        if answer.status != 201:
+        if answer.status == 201:
+            sequence += 1
+        else:
             time.sleep(0.1)  # as a client honouring Retry-After would, only sooner
 
 
@@ -186,7 +192,8 @@ def test_postgres_outage_under_create_load(private_postgres, server_on, agent):
 
     commit_fails_then_recovers(private_postgres, port, token)
 
-    # The database holds exactly the incidents answered 201, once each.
+    # The database holds exactly the incidents answered 201, once each, under the numbers
+    # the 201s gave (a retry after an ambiguous 503 replays the first answer).
     answered = {a.body["number"]: a.title for a in answers if a.status == 201 and a.body}
     with psycopg.connect(private_postgres.url()) as connection:
         rows = connection.execute(
