@@ -151,7 +151,8 @@ class OrderedAutocomplete(KnownLabels, AutocompleteSelectMultiple):
 
 
 class OrderedUsersField(forms.ModelMultipleChoiceField):
-    """Users' ids in the order picked, without repeats."""
+    """Users' ids in the order picked, repeats kept: whether one may come twice is the
+    owning form's rule to tell (the picker itself offers each once)."""
 
     def __init__(self, field: "ModelField[Any, Any]", admin_site: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -160,7 +161,7 @@ class OrderedUsersField(forms.ModelMultipleChoiceField):
 
     def clean(self, value: Any) -> list[int]:  # type: ignore[override]
         super().clean(value)  # refuses ids that are not among the choices
-        return [int(pk) for pk in dict.fromkeys(value or [])]
+        return [int(pk) for pk in value or []]
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return [str(pk) for pk in initial or []] != [str(pk) for pk in data or []]
