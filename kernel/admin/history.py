@@ -47,7 +47,7 @@ class TicketHistoryContext(HistoricalRecordContextHelper):
         # zone and the locale's format, as Django's ``display_for_value`` does, not the
         # ISO text of ``str()`` in UTC ("2016-04-06 14:29:00+00:00").
         if isinstance(value, datetime):
-            return formats.localize(timezone.template_localtime(value))
+            return formats.localize(timezone.localtime(value))
         if isinstance(value, date):
             return formats.localize(value)
         return super().prepare_delta_change_value(change, value)
