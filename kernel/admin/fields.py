@@ -48,6 +48,14 @@ def time_zone_choices() -> list[tuple[str, Any]]:
 
 
 class TimeZoneField(forms.ChoiceField):
+    """A zone picked from the list; one typed by hand (a crafted post) that the zone
+    database does not know is refused in ``validate_time_zone``'s words."""
+
+    default_error_messages = {
+        "invalid_choice": "%(value)s is not an IANA time zone (such as Europe/Berlin): "
+        "pick one from the list."
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
