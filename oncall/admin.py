@@ -1,6 +1,7 @@
 """On-call in the agents' console: schedules with who is on call now and the shifts
-ahead, rotations with their ordered members, overrides, escalation policies, and the log
-of escalations with their pages."""
+ahead, rotations with their ordered members, overrides (also on a page of their own, where
+agents add theirs: ``oncall.override_admin``), escalation policies, and the log of
+escalations with their pages."""
 
 from datetime import timedelta
 from typing import Any
@@ -41,8 +42,11 @@ from oncall.models import (
     Rotation,
     Schedule,
 )
+from oncall.override_admin import OverrideAdmin
 from oncall.schedules import on_call_each, shifts
 from oncall.views import feed_url
+
+admin.site.register(Override, OverrideAdmin)
 
 
 def _zone_of(request: HttpRequest, schedule: Schedule | None) -> ZoneInfo:

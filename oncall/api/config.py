@@ -278,7 +278,10 @@ class RotationViewSet(ConfigViewSet[Rotation]):
 @extend_schema(tags=["on-call"])
 @documented("override", "overrides")
 class OverrideViewSet(ConfigViewSet[Override]):
-    """Someone covers part of a schedule; the latest override wins where they overlap."""
+    """Someone covers part of a schedule; the latest override wins where they overlap.
+    Agents add them on their own teams' schedules only (403 `forbidden` elsewhere); the
+    person covering is in the schedule's team or already takes turns on it (400 `invalid`
+    on `user` otherwise)."""
 
     serializer_class = OverrideSerializer
     filterset_class = OverrideFilter

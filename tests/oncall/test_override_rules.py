@@ -171,3 +171,43 @@ def test_a_rotation_lists_each_person_once(manager, manager_api, own_schedule, a
     )
     assert page.status_code == 200 and "listed more than once" in page.content.decode()
     assert [m.user_id for m in rotation.members.all()] == [agent.pk, other_agent.pk]
+
+
+def _override_form(schedule: Schedule, user_id: int) -> dict[str, str]:
+    return {
+        "schedule": str(schedule.pk),
+        "user": str(user_id),
+        "starts_at_0": "2026-07-01",
+        "starts_at_1": "18:00",
+        "ends_at_0": "2026-07-02",
+        "ends_at_1": "08:00",
+        "reason": "Evening off",
+    }
+
+
+def test_an_agent_adds_an_override_in_the_console_in_the_schedules_zone(
+    agent, other_agent, make_rotation
+):
+    schedule = make_rotation([agent, other_agent], tz="Europe/Paris").schedule
+    console = Client()
+    console.force_login(agent)
+    add = reverse("admin:oncall_override_add")
+    page = console.get(add, {"schedule": schedule.pk}).content.decode()
+    assert "time zone (Europe/Paris)." in page
+    saved = console.post(add, _override_form(schedule, other_agent.pk))
+    assert saved.status_code == 302
+    override = Override.objects.get()
+    # 18:00 in Paris in summer is 16:00 UTC, whatever the server's zone.
+    assert (override.user, override.starts_at.hour, override.ends_at.hour) == (other_agent, 16, 6)
+
+
+def test_the_console_refuses_an_agent_on_another_teams_schedule(agent, other_team_schedule):
+    console = Client()
+    console.force_login(agent)
+    dave = other_team_schedule.team.members.get()
+    response = console.post(
+        reverse("admin:oncall_override_add"), _override_form(other_team_schedule, dave.pk)
+    )
+    assert response.status_code == 200
+    assert "Only Network&#x27;s members and manager" in response.content.decode()
+    assert not Override.objects.exists()
