@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -63,7 +64,7 @@ class OverrideAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        override = self.get_object(request, object_id) if object_id else None
+        override = self.get_object(request, unquote(object_id)) if object_id else None
         # Typed and shown in the schedule's zone, not the server's (as on its page).
         with timezone.override(_zone(request, override)):
             response = super().changeform_view(request, object_id, form_url, extra_context)
