@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from kernel.admin.fields import ChoiceListField
+from kernel.admin.fields import ChoiceListField, TimeZoneField
 from kernel.admin.pages import acting_user
 from kernel.admin.secrets import SecretShownOnceAdmin
 from notifications.delivery import endpoint_enable, endpoint_rotate_secret, notification_retry
@@ -252,10 +252,23 @@ class PreferenceAdmin(OwnRowsAdmin):
     list_select_related = ("user",)
 
 
+class QuietHoursForm(forms.ModelForm):
+    # Picked from the zone list, as a schedule's or a calendar's zone is: a zone typed
+    # by hand is easy to get wrong (Europe/Berln) and only refused after the fact.
+    time_zone = TimeZoneField(
+        initial="UTC", help_text=QuietHours._meta.get_field("time_zone").help_text
+    )
+
+    class Meta:
+        model = QuietHours
+        fields = ("user", "start", "end", "time_zone", "weekends")
+
+
 @admin.register(QuietHours)
 class QuietHoursAdmin(OwnRowsAdmin):
     """When mails may wait: for the kinds whose preference says to respect quiet hours."""
 
+    form = QuietHoursForm
     list_display = ("user", "start", "end", "time_zone", "weekends")
     list_select_related = ("user",)
 

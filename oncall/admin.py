@@ -1,6 +1,7 @@
 """On-call in the agents' console: schedules with who is on call now and the shifts
-ahead, rotations with their ordered members, overrides, escalation policies, and the log
-of escalations with their pages."""
+ahead, rotations with their ordered members, overrides (also on a page of their own, where
+agents add theirs: ``oncall.override_admin``), escalation policies, and the log of
+escalations with their pages."""
 
 from datetime import timedelta
 from typing import Any
@@ -21,9 +22,17 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from kernel.admin.fields import KnownAutocompleteSelect, KnownLabelsFormSet
+from kernel.admin.pages import acting_user
 from kernel.zones import known_time_zones
+from oncall.configuration import override_save
 from oncall.escalation import escalation_stop
-from oncall.forms import EscalationLevelForm, EscalationPolicyForm, RotationForm, ScheduleForm
+from oncall.forms import (
+    EscalationLevelForm,
+    EscalationPolicyForm,
+    OverrideForm,
+    RotationForm,
+    ScheduleForm,
+)
 from oncall.models import (
     Escalation,
     EscalationLevel,
@@ -33,8 +42,11 @@ from oncall.models import (
     Rotation,
     Schedule,
 )
+from oncall.override_admin import OverrideAdmin
 from oncall.schedules import on_call_each, shifts
 from oncall.views import feed_url
+
+admin.site.register(Override, OverrideAdmin)
 
 
 def _zone_of(request: HttpRequest, schedule: Schedule | None) -> ZoneInfo:
@@ -67,6 +79,7 @@ class KnownPickers:
 
 class OverrideInline(KnownPickers, admin.TabularInline):
     model = Override
+    form = OverrideForm
     extra = 1
     autocomplete_fields = ("user",)
     related = ("user",)
@@ -176,6 +189,24 @@ class ScheduleAdmin(admin.ModelAdmin):
             if isinstance(response, TemplateResponse):
                 response.render()  # while the zone holds
         return response
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, OverrideInline):
+            kwargs["form_kwargs"] = {"by": acting_user(request)}
+        return kwargs
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Override:
+            super().save_formset(request, form, formset, change)
+            return
+        # Through the one function that lays overrides, as the API does.
+        for override in formset.save(commit=False):
+            override_save(override, by=acting_user(request))
+        for gone in formset.deleted_objects:
+            gone.delete()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Schedule | None = None) -> Any:
         # The feed link shows who is on call to anyone who holds it: only those who may

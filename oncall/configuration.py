@@ -1,22 +1,48 @@
 """Setting on-call up: the rules the admin's forms and the API share for what is more than
-one row (a rotation's members in turn order, a policy's ladder of levels).
+one row (a rotation's members in turn order, a policy's ladder of levels) and for who may
+lay an override where (``override_save``).
 
 Schedules, rotations and overrides are configuration, not audited records: they carry
 no history of their own (the admin's log records who changed them there)."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from oncall.models import EscalationLevel, EscalationPolicy, Rotation, RotationMember
+from accounts.models import User, agents_q
+from catalog.models import Team
+from kernel.errors import MoveForbidden, MoveInvalid
+from oncall.models import (
+    EscalationLevel,
+    EscalationPolicy,
+    Override,
+    Rotation,
+    RotationMember,
+    Schedule,
+)
+
+
+def members_refusal(user_ids: Sequence[int]) -> str:
+    """Why these may not be a rotation's members in this order, or "": a person listed
+    twice would take two turns a cycle, which a rota never means (a typo, or a pasted list
+    repeated); PagerDuty's layers refuse it too. Swap shifts with an override instead."""
+    repeated = [str(pk) for pk, count in Counter(user_ids).items() if count > 1]
+    if not repeated:
+        return ""
+    return f"Each person takes one turn: user {', '.join(repeated)} is listed more than once."
 
 
 def rotation_set_members(rotation: Rotation, user_ids: Sequence[int]) -> None:
     """The rotation's members in turn order (the first takes the first shift), replacing
-    the old list. A person may take more than one turn in a cycle."""
+    the old list. Raises ``MoveInvalid`` (``members``) for a person listed twice."""
+    refusal = members_refusal(user_ids)
+    if refusal:
+        raise MoveInvalid({"members": [refusal]})
     with transaction.atomic():
         rotation.members.all().delete()
         RotationMember.objects.bulk_create(
@@ -66,3 +92,72 @@ def policy_set_levels(policy: EscalationPolicy, levels: Sequence[Level]) -> None
     with transaction.atomic():
         policy.levels.all().delete()
         EscalationLevel.objects.bulk_create(rows)
+
+
+# --- overrides ------------------------------------------------------------------------
+
+# Holders shape every schedule (the managers' role): they may lay overrides on any.
+SHAPE_ANY = "oncall.change_schedule"
+COVER = "oncall.add_override"
+
+
+def may_add_override(schedule: Schedule, user: User) -> bool:
+    """Whether ``user`` may lay an override on ``schedule``: whoever shapes every schedule
+    (``change_schedule``: managers, superusers), or an agent holding ``add_override`` who
+    belongs to the schedule's team, as its member or its manager. As in PagerDuty's and
+    Grafana OnCall's team roles, agents cover for each other on their own teams' rotas,
+    not on anyone's."""
+    if not user.is_active:
+        return False
+    if user.has_perm(SHAPE_ANY):
+        return True
+    return user.has_perm(COVER) and _in_team(schedule.team_id, user.pk)
+
+
+def _in_team(team_id: int | None, user_id: int | None) -> bool:
+    if team_id is None or user_id is None:
+        return False
+    return Team.objects.filter(Q(members=user_id) | Q(manager=user_id), pk=team_id).exists()
+
+
+def cover_refusal(schedule: Schedule, user: User) -> str:
+    """Why ``user`` may not cover ``schedule``'s shifts, or "": only an agent who is in
+    the schedule's team (a member or its manager) or already takes turns on it. Paging
+    someone from elsewhere would hand them a team's incidents they never signed up for."""
+    if not User.objects.filter(agents_q(), pk=user.pk).exists():
+        return f"{user} is not an agent: only agents are on call."
+    turns = RotationMember.objects.filter(rotation__schedule_id=schedule.pk, user_id=user.pk)
+    if _in_team(schedule.team_id, user.pk) or (schedule.pk is not None and turns.exists()):
+        return ""
+    return (
+        f"{user} is not in {schedule.team}: only its members and manager, or those taking "
+        "turns on this schedule, may cover its shifts. Add them to the team first."
+    )
+
+
+def override_check(override: Override, *, by: User) -> None:
+    """The rules for laying ``override`` (new or changed) on its schedule, as ``by``:
+    ``MoveForbidden`` when they may not, ``MoveInvalid`` (keyed by field) for a person
+    who may not cover or an end not after the start."""
+    schedule = override.schedule
+    if not may_add_override(schedule, by):
+        raise MoveForbidden(
+            f"Only {schedule.team}'s members and manager (or on-call managers) may add "
+            f"overrides to {schedule}."
+        )
+    errors: dict[str, list[str]] = {}
+    refusal = cover_refusal(schedule, override.user)
+    if refusal:
+        errors["user"] = [refusal]
+    if override.starts_at and override.ends_at and override.ends_at <= override.starts_at:
+        errors["ends_at"] = ["The end must be after the start."]
+    if errors:
+        raise MoveInvalid(errors)
+
+
+def override_save(override: Override, *, by: User) -> Override:
+    """Add (or change) an override after ``override_check``: the one way the console and
+    the API write overrides."""
+    override_check(override, by=by)
+    override.save()
+    return override

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from accounts.models import agents_q
+from accounts.models import User, agents_q
 from incidents.models import Severity
 from kernel.admin.fields import (
     ChoiceListField,
@@ -16,9 +16,23 @@ from kernel.admin.fields import (
     TimeZoneField,
     tell_labels,
 )
+from kernel.admin.pages import attach_errors
 from kernel.enums import Priority
-from oncall.configuration import MAX_DELAY_MINUTES, rotation_set_members
-from oncall.models import EscalationLevel, EscalationPolicy, Rotation, RotationMember, Schedule
+from kernel.errors import WorkflowError
+from oncall.configuration import (
+    MAX_DELAY_MINUTES,
+    members_refusal,
+    override_check,
+    rotation_set_members,
+)
+from oncall.models import (
+    EscalationLevel,
+    EscalationPolicy,
+    Override,
+    Rotation,
+    RotationMember,
+    Schedule,
+)
 
 
 class ScheduleForm(forms.ModelForm):
@@ -56,10 +70,41 @@ class RotationForm(forms.ModelForm):
             self.initial["members"] = [m.user_id for m in members]
             tell_labels(self.fields["members"].widget, [m.user for m in members])
 
+    def clean_members(self) -> list[int]:
+        members: list[int] = self.cleaned_data.get("members") or []
+        refusal = members_refusal(members)  # the API's rule too
+        if refusal:
+            raise forms.ValidationError(refusal, code="repeated")
+        return members
+
     def _save_m2m(self) -> None:
         super()._save_m2m()  # type: ignore[misc]
         if "members" in self.changed_data:
             rotation_set_members(self.instance, self.cleaned_data.get("members") or [])
+
+
+class OverrideForm(forms.ModelForm):
+    """An override row on its schedule's page, checked as ``by`` lays it: who may add it
+    and who may cover are ``oncall.configuration``'s rules, shown beside the fields."""
+
+    class Meta:
+        model = Override
+        fields = ("user", "starts_at", "ends_at", "reason")
+
+    def __init__(self, *args: Any, by: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.by = by
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors or self.by is None or not self.has_changed():
+            # A field already refused (the rules need the whole row), or a row left as it
+            # was: saving the schedule's name does not re-judge last month's overrides.
+            return
+        try:
+            override_check(self.instance, by=self.by)
+        except WorkflowError as refusal:
+            attach_errors(self, refusal)
 
 
 class EscalationPolicyForm(forms.ModelForm):

@@ -220,6 +220,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Files browsers ask for at the root whatever the page says: /favicon.ico (a JSON answer,
+# the API's docs, a feed opened in a tab). WhiteNoise serves them before any other work.
+WHITENOISE_ROOT = BASE_DIR / "servicedesk" / "root"
+ROOT_FILES_MAX_AGE = 7 * 24 * 3600
+
+
+def _root_file_headers(headers: Any, path: str, url: str) -> None:
+    """A week for the root files (the icon changes with a release, rarely), where
+    WhiteNoise keeps a minute for files whose names carry no hash."""
+    if not url.startswith("/" + STATIC_URL):
+        headers["Cache-Control"] = f"public, max-age={ROOT_FILES_MAX_AGE}"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _root_file_headers
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 # End users sign in on the portal; staff who sign in there are sent on to the admin.

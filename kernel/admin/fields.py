@@ -48,6 +48,14 @@ def time_zone_choices() -> list[tuple[str, Any]]:
 
 
 class TimeZoneField(forms.ChoiceField):
+    """A zone picked from the list; one typed by hand (a crafted post) that the zone
+    database does not know is refused in ``validate_time_zone``'s words."""
+
+    default_error_messages = {
+        "invalid_choice": "%(value)s is not an IANA time zone (such as Europe/Berlin): "
+        "pick one from the list."
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
@@ -151,7 +159,8 @@ class OrderedAutocomplete(KnownLabels, AutocompleteSelectMultiple):
 
 
 class OrderedUsersField(forms.ModelMultipleChoiceField):
-    """Users' ids in the order picked, without repeats."""
+    """Users' ids in the order picked, repeats kept: whether one may come twice is the
+    owning form's rule to tell (the picker itself offers each once)."""
 
     def __init__(self, field: "ModelField[Any, Any]", admin_site: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -160,7 +169,7 @@ class OrderedUsersField(forms.ModelMultipleChoiceField):
 
     def clean(self, value: Any) -> list[int]:  # type: ignore[override]
         super().clean(value)  # refuses ids that are not among the choices
-        return [int(pk) for pk in dict.fromkeys(value or [])]
+        return [int(pk) for pk in value or []]
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return [str(pk) for pk in initial or []] != [str(pk) for pk in data or []]

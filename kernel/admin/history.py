@@ -4,10 +4,12 @@ no revert, since a revert would write the ticket around its workflow."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -41,6 +43,13 @@ class TicketHistoryContext(HistoricalRecordContextHelper):
         # "Deleted user (pk=None)". Empty is empty, as for every other field.
         if isinstance(value, DeletedObject) and value.pk is None:
             return None
+        # A milestone (or any time) as the rest of the console shows one: in the current
+        # zone and the locale's format, as Django's ``display_for_value`` does, not the
+        # ISO text of ``str()`` in UTC ("2016-04-06 14:29:00+00:00").
+        if isinstance(value, datetime):
+            return formats.localize(timezone.localtime(value))
+        if isinstance(value, date):
+            return formats.localize(value)
         return super().prepare_delta_change_value(change, value)
 
 

@@ -3,8 +3,9 @@ members and overrides under ``/api/v1/oncall/``; escalation policies with their 
 in ``oncall.api.policies``.
 
 Agents read all of it; writing takes the model's permission: managers (and admins)
-create, change and delete; agents may add overrides (they cover for each other), as in
-the admin (``oncall.apps``). Who is on call: ``GET /api/v1/teams/{id}/oncall/``."""
+create, change and delete; agents may add overrides on their own teams' schedules (they
+cover for each other), for someone in that team (``oncall.configuration.override_save``).
+Who is on call: ``GET /api/v1/teams/{id}/oncall/``."""
 
 import re
 from datetime import date, datetime
@@ -28,7 +29,7 @@ from kernel.api.serializers import StrictModelSerializer
 from kernel.api.transactions import AnswerBeforeCommit
 from kernel.api.values import in_utc, refusal
 from kernel.zones import validate_time_zone
-from oncall.configuration import rotation_set_members
+from oncall.configuration import members_refusal, override_save, rotation_set_members
 from oncall.models import Override, Rotation, Schedule
 from oncall.schedules import YEARS
 
@@ -148,6 +149,9 @@ class RotationSerializer(StrictModelSerializer[Rotation]):
         missing = [str(pk) for pk in members if pk not in found]
         if missing:
             raise serializers.ValidationError(f"No active user with id {', '.join(missing)}.")
+        repeated = members_refusal(members)
+        if repeated:
+            raise serializers.ValidationError(repeated)
         return members
 
     def create(self, validated_data: dict[str, Any]) -> Rotation:
@@ -197,6 +201,15 @@ class OverrideSerializer(StrictModelSerializer[Override]):
         if starts is not None and ends is not None and ends <= starts:
             raise serializers.ValidationError({"ends_at": ["It must be after starts_at."]})
         return data
+
+    def create(self, validated_data: dict[str, Any]) -> Override:
+        # Who may cover where is the domain's rule (403 ``forbidden``, 400 ``invalid``).
+        return override_save(Override(**validated_data), by=self.context["request"].user)
+
+    def update(self, override: Override, validated_data: dict[str, Any]) -> Override:
+        for name, value in validated_data.items():
+            setattr(override, name, value)
+        return override_save(override, by=self.context["request"].user)
 
 
 class OverrideFilter(FilterSet):
@@ -265,7 +278,10 @@ class RotationViewSet(ConfigViewSet[Rotation]):
 @extend_schema(tags=["on-call"])
 @documented("override", "overrides")
 class OverrideViewSet(ConfigViewSet[Override]):
-    """Someone covers part of a schedule; the latest override wins where they overlap."""
+    """Someone covers part of a schedule; the latest override wins where they overlap.
+    Agents add them on their own teams' schedules only (403 `forbidden` elsewhere); the
+    person covering is in the schedule's team or already takes turns on it (400 `invalid`
+    on `user` otherwise)."""
 
     serializer_class = OverrideSerializer
     filterset_class = OverrideFilter

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from kernel.admin.fields import TimeZoneField
 from kernel.admin.pages import acting_user
 from sla.admin.holiday_forms import GenerateForm, IcalImportForm
 from sla.holidays import HolidayResult, UnknownRegion, holidays_generate, holidays_import_ical
@@ -56,12 +57,23 @@ class HolidayInline(admin.TabularInline):
     readonly_fields = ("source",)
 
 
+class CalendarForm(forms.ModelForm):
+    time_zone = TimeZoneField(
+        initial="UTC", help_text=Calendar._meta.get_field("time_zone").help_text
+    )
+
+    class Meta:
+        model = Calendar
+        fields = ("name", "time_zone", "always_on", "business_day")
+
+
 @admin.register(Calendar)
 class CalendarAdmin(SimpleHistoryAdmin):
     list_display = ("name", "time_zone", "always_on", "business_day")
     list_filter = ("always_on",)
     search_fields = ("name",)
     fields = ("name", "time_zone", "always_on", "business_day")
+    form = CalendarForm
     inlines = (WorkingPeriodInline, HolidayInline)
     change_form_template = "admin/sla/calendar/change_form.html"
 

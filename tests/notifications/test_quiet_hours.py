@@ -170,3 +170,23 @@ def test_an_agent_sets_their_own_quiet_hours_in_the_console(agent, other_agent):
     )
     assert response.status_code == 302
     assert Preference.objects.get(user=agent, kind=EventKind.SLA_WARNING).respect_quiet_hours
+
+
+@pytest.mark.django_db
+def test_the_zone_is_picked_from_the_list_and_a_made_up_one_is_refused(agent):
+    from django.urls import reverse
+
+    from tests.admin.conftest import client_for
+
+    client = client_for(agent)
+    add = reverse("admin:notifications_quiethours_add")
+    html = client.get(add).content.decode()
+    assert '<select name="time_zone"' in html and '<optgroup label="Europe">' in html
+    assert '<option value="Europe/Berlin">Berlin (Europe)</option>' in html
+    # A post made by hand with a zone that does not exist: the form says so, nothing kept.
+    response = client.post(add, {"start": "22:00", "end": "07:00", "time_zone": "Europe/Berln"})
+    assert response.status_code == 200
+    assert "Europe/Berln is not an IANA time zone (such as Europe/Berlin)" in (
+        response.content.decode()
+    )
+    assert not QuietHours.objects.exists()

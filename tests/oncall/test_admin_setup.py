@@ -45,6 +45,7 @@ def test_the_add_page_offers_a_zone_picker_and_empty_rows(manager):
 
 def test_a_schedule_set_up_in_one_save(manager, team, agent, other_agent):
     carl = _user("carl", groups=("Agents",), staff=True)
+    team.members.add(carl)  # who covers a team's shifts is in the team
     form = {
         "team": str(team.pk),
         "name": "Primary",

@@ -28,8 +28,10 @@ def _created(api, path: str, body: dict) -> dict:
 
 
 @pytest.fixture
-def carl(db):
-    return _user("carl", groups=("Agents",), staff=True)
+def carl(team):
+    carl = _user("carl", groups=("Agents",), staff=True)
+    team.members.add(carl)  # who covers the team's shifts is in the team
+    return carl
 
 
 @pytest.fixture

@@ -60,10 +60,12 @@ def test_a_manager_adds_a_calendar_with_periods_and_a_holiday(manager_client, ma
     assert calendar.history.get().history_user == manager
 
 
-def test_the_add_form_offers_a_weekday_picker(manager_client):
+def test_the_add_form_offers_a_weekday_picker_and_a_zone_picker(manager_client):
     page = manager_client.get(ADD).content.decode()
     assert '<option value="0">Monday</option>' in page
     assert '<option value="6">Sunday</option>' in page
+    assert '<select name="time_zone"' in page
+    assert '<option value="Europe/Berlin">Berlin (Europe)</option>' in page
 
 
 def test_overlapping_periods_are_refused_on_the_form(manager_client):

@@ -1,6 +1,7 @@
 """The public pages: what they show, 404s, the 90-day bars, and a constant number of
 queries whatever the number of services and incidents."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,7 +19,9 @@ def test_index_shows_banner_incident_and_feed_links(client, incident, post_updat
     assert "Partial system outage" in page
     assert "Email delivery delays" in page and "Mail is slow." in page
     assert 'href="/status/feed.atom"' in page and 'href="/status/api/summary.json"' in page
-    assert page.count('<li class="st-') >= 90  # the bar: one element per day
+    bar = page.split('<ol class="uptime"')[1].split("</ol>")[0]
+    assert bar.count("<li") == 90  # the bar: one element per day
+    assert bar.count('<li class="st-partial_outage">') == 1  # today's, in its colour
 
 
 def test_incident_page_lists_updates_newest_first(client, incident, post_update):
@@ -92,3 +95,19 @@ def test_query_count_is_constant(
     for path in ("/status/", "/status/api/summary.json", "/status/feed.atom"):
         with django_assert_max_num_queries(8):
             assert client.get(path).status_code == 200
+
+
+def test_each_days_words_come_once_and_the_bars_stay_small(
+    client, make_service, incident, post_update
+):
+    for number in range(7):
+        make_service(f"Service {number}")
+    post_update(incident, impact="partial_outage")
+    page = client.get("/status/").content.decode()
+    bars = re.findall(r'<ol class="uptime".*?</ol>', page, flags=re.S)
+    assert len(bars) == 8 and all(bar.count("<li") == 90 for bar in bars)
+    # Read out (and shown on hover) once, not again in a title: 720 days add up.
+    assert "title=" not in "".join(bars)
+    assert page.count("partial outage for") == 1
+    # About 11.5 KB a service while the words came twice and every day had a class.
+    assert len("".join(bars).encode()) / len(bars) < 5_000
