@@ -25,9 +25,16 @@ from kernel.errors import MoveInvalid
 from kernel.notices import NoticeKind
 from mailin import loops
 from mailin.body import Body, MailFile, read_body
-from mailin.models import InboundMail, MailStatus, Outcome, Via
+from mailin.models import DeskAddress, InboundMail, MailStatus, Outcome, Via
 from mailin.routing import answers_work_note, desk_address_for, find_thread
-from mailin.senders import create_end_user, find_user, header, is_own, sender_of, without_tag
+from mailin.senders import (
+    create_end_user,
+    find_user,
+    header,
+    our_addresses,
+    sender_of,
+    without_tag,
+)
 from notifications.events import Event
 from notifications.outbox import Address as Recipient
 from notifications.outbox import notify_addresses
@@ -158,14 +165,15 @@ def _route(current: InboundMail) -> Result:
             "The mail has no sender address (From) we can read: none, several, or a malformed one.",
         )
     address = current.from_address
-    if is_own(address):
+    ours = our_addresses()
+    if ours.is_own(address):
         return Result(
             MailStatus.IGNORED,
             f"From our own address {address}: never processed or answered (a mail loop).",
         )
     traits = loops.traits(message)
     user = find_user(address)
-    thread = find_thread(message, subject)
+    thread = find_thread(message, subject, own=ours.own)
     if thread is not None and not thread.incident.is_finished:
         return _answer(current, raw, message, thread.incident, thread.how, user, traits)
     if traits.answers_us:
@@ -177,7 +185,8 @@ def _route(current: InboundMail) -> Result:
         why = traits.no_reply_reason()
         return Result(MailStatus.IGNORED, f"{why[:1].upper()}{why[1:]}: {where}.")
     previous = thread.incident if thread is not None else None
-    return _open(current, raw, message, subject, sender, user, traits, previous)
+    desk = desk_address_for(message, ours.desks)
+    return _open(current, raw, message, subject, sender, user, traits, previous, desk)
 
 
 def _answer(
@@ -230,9 +239,10 @@ def _open(
     user: User | None,
     traits: loops.Traits,
     previous: Incident | None,
+    desk: DeskAddress | None,
 ) -> Result:
     """A new incident, or a follow-up of a finished one, unless the sender is unknown and
-    refused or over the rate limit."""
+    refused or over the rate limit. ``desk``: the desk address it was sent to, if any."""
     address = current.from_address
     silent = traits.no_reply_reason()
     if user is None and settings.MAIL_UNKNOWN_SENDERS == "refuse":
@@ -250,7 +260,6 @@ def _open(
     if user is None:
         user = create_end_user(sender)
     body = read_body(message)
-    desk = desk_address_for(message)
     link = ""
     if previous is not None:
         state = previous.get_status_display().lower()
