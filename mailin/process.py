@@ -20,8 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from incidents.attachments import check_upload, incident_attach, incident_keep_original
 from incidents.models import Incident, Source
-from incidents.workflow import incident_add_note, incident_create
-from kernel.errors import MoveInvalid
+from incidents.workflow import incident_add_note, incident_create, incident_move
+from kernel.errors import MoveInvalid, WorkflowError
 from kernel.notices import NoticeKind
 from mailin import loops
 from mailin.body import Body, MailFile, read_body
@@ -199,7 +199,8 @@ def _answer(
     traits: loops.Traits,
 ) -> Result:
     """A reply to an open (or resolved) incident: the caller's or an agent's comment, or
-    anyone else's work note, which the caller never sees."""
+    anyone else's work note, which the caller never sees. The caller's own reply to a
+    resolved incident also reopens it."""
     body = read_body(message)
     text = clip(body.text.strip() or "(The mail had no text.)", TEXT_MAX - 400)
     result = Result(MailStatus.PROCESSED, f"Threaded by {how}.", incident=incident, sender=user)
@@ -207,6 +208,7 @@ def _answer(
     # A robot's answer is never a comment, even from the caller's own address: an "out of
     # office" must not resume an incident awaiting the caller.
     speaks = user is not None and not traits.answers_us
+    requester = user is not None and incident.is_requester(user)
     if speaks and user is not None and user.is_agent and answers_work_note(message):
         incident_add_note(incident, by=user, body=text, internal=True)
         result.outcome = Outcome.WORK_NOTE
@@ -214,10 +216,12 @@ def _answer(
         if body.files:
             # Added files are shown to the caller; these stay with the desk.
             result.notes.append("Its files are kept in original.eml only")
-    elif speaks and user is not None and (incident.is_requester(user) or user.is_agent):
+    elif speaks and user is not None and (requester or user.is_agent):
         incident_add_note(incident, by=user, body=text, internal=False)
         result.outcome = Outcome.COMMENT
         _attach(incident, user, body, result)
+        if requester and not traits.automatic:
+            _reopen_if_resolved(incident, user, result)
     else:
         what = f" ({traits.no_reply_reason()})" if traits.answers_us else ""
         incident_add_note(
@@ -228,6 +232,24 @@ def _answer(
             result.notes.append("Files from outside the incident are kept in original.eml only")
     incident_keep_original(incident, by=user, stored=str(current.raw.name), size=len(raw))
     return result
+
+
+def _reopen_if_resolved(incident: Incident, user: User, result: Result) -> None:
+    """The caller's (or their delegate's) reply to a resolved incident rejects the fix,
+    as the portal's "still broken" does, through the same move: any reply, a bare
+    "thanks" included (docs/mail.md#who-writes)."""
+    if incident.status not in Incident.moves.get("reopen").sources:
+        return
+    who = "the caller" if incident.caller_id == user.pk else f"{user}, for the caller"
+    try:
+        incident_move(
+            incident, "reopen", by=user, reason=f"Reopened by a reply by mail from {who}."
+        )
+    except WorkflowError as exc:
+        # Reopened meanwhile, or refused by a rule: the comment stands, the log says why.
+        result.notes.append(f"Not reopened: {exc.message}")
+        return
+    result.notes.append(f"Reopened {incident.number}: a reply to a resolved incident")
 
 
 def _open(
