@@ -26,6 +26,7 @@ from kernel.notices import NoticeKind
 from mailin import loops
 from mailin.body import Body, MailFile, read_body
 from mailin.models import DeskAddress, InboundMail, MailStatus, Outcome, Via
+from mailin.quotes import below_reply
 from mailin.routing import answers_work_note, desk_address_for, find_thread
 from mailin.senders import (
     create_end_user,
@@ -51,6 +52,10 @@ _TAGS = re.compile(r"\[INC\d{7,}\]\s*", re.IGNORECASE)
 # A forward's subject (English, German "WG", French "TR", Spanish "RV"): the forwarded
 # mail below is the report itself ("see below: the backup failed again").
 _FORWARD = re.compile(r"^\s*((re|aw|sv)\s*:\s*)*(fwd?|wg|tr|rv)\s*:", re.IGNORECASE)
+# A reply's subject: "Re:", German "AW:", Scandinavian "SV:"/"VS:", "Re[2]:".
+_REPLY = re.compile(r"^\s*(re|aw|sv|vs)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+# Between a new incident's reply text and what the mail quoted (``_reported``).
+QUOTED = "\n\n---------- Quoted in the mail ----------\n\n"
 
 
 class NotRetryable(Exception):
@@ -289,9 +294,7 @@ def _open(
             f"This follows up {previous.number}, which is {state}: a reply to a finished "
             "incident opens a new one."
         )
-    # A forwarded mail opening an incident is what the reporter wants us to read, not
-    # quoted history: reading only the words above it would leave "see below".
-    text = body.full.strip() if _FORWARD.match(subject) and body.full.strip() else body.text
+    text = _reported(message, subject, body, follow_up=previous is not None)
     description = clip(f"{link}\n\n{text}".strip() if link else text, TEXT_MAX)
     incident = incident_create(
         by=user,
@@ -318,6 +321,21 @@ def _open(
     _attach(incident, user, body, result)
     incident_keep_original(incident, by=user, stored=str(current.raw.name), size=len(raw))
     return result
+
+
+def _reported(message: EmailMessage, subject: str, body: Body, *, follow_up: bool) -> str:
+    """A new incident's description from the mail (docs/mail.md#text-and-quotes)."""
+    full = body.full.strip()
+    # A forwarded mail opening an incident is what the reporter wants us to read, not
+    # quoted history: reading only the words above it would leave "see below".
+    if _FORWARD.match(subject) and full:
+        return full
+    # A reply that answers no incident we know: what it quotes is the only context the
+    # desk gets (a follow-up links the finished incident instead).
+    if follow_up or not (_REPLY.match(subject) or header(message, "In-Reply-To")):
+        return body.text
+    rest = below_reply(full, body.text)
+    return f"{body.text}{QUOTED}{rest}" if rest else body.text
 
 
 def clip(text: str, most: int) -> str:
