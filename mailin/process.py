@@ -7,14 +7,12 @@ import email.policy
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,9 +20,9 @@ from incidents.attachments import check_upload, incident_attach, incident_keep_o
 from incidents.models import Incident, Source
 from incidents.workflow import incident_add_note, incident_create, incident_move
 from kernel.errors import MoveInvalid, WorkflowError
-from kernel.notices import NoticeKind
 from mailin import loops
 from mailin.body import Body, MailFile, read_body
+from mailin.limits import over_rate_limit, refuse, refused_lately
 from mailin.models import DeskAddress, InboundMail, MailStatus, Outcome, Via
 from mailin.quotes import below_reply
 from mailin.routing import answers_work_note, desk_address_for, find_thread
@@ -34,11 +32,7 @@ from mailin.senders import (
     header,
     our_addresses,
     sender_of,
-    without_tag,
 )
-from notifications.events import Event
-from notifications.outbox import Address as Recipient
-from notifications.outbox import notify_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -276,12 +270,12 @@ def _open(
         # One answer an hour per sender: a forged From would otherwise have us mail a
         # victim once per mail, and an auto-responder that ignores Auto-Submitted would
         # answer each answer.
-        silent = silent or _refused_lately(address)
-        replied = not silent and _refuse(current, address)
+        silent = silent or refused_lately(address)
+        replied = not silent and refuse(current, address)
         why = "Unknown sender: MAIL_UNKNOWN_SENDERS is refuse"
         reason = why if replied else f"{why}; not answered: {silent}"
         return Result(MailStatus.REJECTED, reason, replied=replied)
-    over = _over_rate_limit(address)
+    over = over_rate_limit(address)
     if over:
         return Result(MailStatus.REJECTED, over, sender=user)
     if user is None:
@@ -373,64 +367,3 @@ def _attach(incident: Incident, user: User, body: Body, result: Result) -> None:
 
 def _upload(item: MailFile) -> SimpleUploadedFile:
     return SimpleUploadedFile(item.name or "file", item.data, item.content_type)
-
-
-def _over_rate_limit(address: str) -> str:
-    """Why the sender may not open another incident now, or ""."""
-    limit = settings.MAIL_RATE_LIMIT_PER_HOUR
-    mailbox = without_tag(address)
-    if connection.vendor == "postgresql":
-        # Two of one sender's mails processed at once (both routes, two pollers) must
-        # not both pass the count: they queue on a lock named after the sender. (SQLite
-        # writes one transaction at a time: its IMMEDIATE transactions already queue.)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + mailbox])
-    opened = _recent_from(mailbox).filter(outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP)).count()
-    if opened < limit:
-        return ""
-    return (
-        f"Rate limit: {address} opened {opened} incidents by mail in the last hour "
-        f"(at most {limit})."
-    )
-
-
-def _recent_from(mailbox: str) -> "QuerySet[InboundMail]":
-    """The last hour's processed mail from ``mailbox`` and its plus-addresses: a sender
-    writing as ``bob+1@``, ``bob+2@``... is one sender (``mailbox`` is ``without_tag``'s)."""
-    local, _, domain = mailbox.rpartition("@")
-    return InboundMail.objects.filter(
-        Q(from_address=mailbox)
-        | Q(from_address__startswith=f"{local}+", from_address__endswith=f"@{domain}"),
-        processed_at__gte=timezone.now() - timedelta(hours=1),
-    )
-
-
-def _refused_lately(address: str) -> str:
-    """Why an unknown sender gets no refusal now ("" if they may): one an hour."""
-    answered = _recent_from(without_tag(address)).filter(status=MailStatus.REJECTED, replied=True)
-    if answered.exists():
-        return "this address was answered within the hour"
-    return ""
-
-
-def _refuse(current: InboundMail, address: str) -> bool:
-    """The polite auto-reply to an unknown sender, through the outbox (retried like any
-    notification); our outgoing mail says it is automatic, so it draws no answer."""
-    body = (
-        "Thank you for your mail. The service desk takes mail only from people with an "
-        "account, and we found none for this address, so nothing was recorded.\n\n"
-        "Please report the problem through the self-service portal, or ask your IT "
-        "contact to give you an account."
-    )
-    event = Event(
-        key=f"mailin.inboundmail:{current.pk}",
-        kind=NoticeKind.MAIL_REFUSED,
-        # Nothing of the sender's: the From may be forged, and a stranger's subject would
-        # reach its owner from our server (backscatter spam).
-        subject="Your mail to the service desk was not recorded",
-        body=body,
-        url="",
-        user_ids=frozenset(),
-        team_id=None,
-    )
-    return bool(notify_addresses(event, [Recipient(key=f"mail:{current.pk}", email=address)]))
