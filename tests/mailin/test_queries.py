@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from catalog.models import Service, Team
-from incidents.models import Incident
+from incidents.models import Incident, Status
 from mailin.models import DeskAddress, InboundMail, Outcome, Via
 from mailin.receive import mail_receive
 from tests.mailin.mails import build, sent_to
@@ -87,3 +87,24 @@ def test_our_own_mail_from_an_inactive_desk_address_is_ignored_after_one_read(co
     assert inbound.outcome == Outcome.NONE and "our own address" in inbound.reason
     assert not Incident.objects.exists()
     assert desk_reads(statements) == 1
+
+
+def test_a_reply_that_reopens_reads_the_desk_addresses_once(
+    counted, incident_in, caller: User
+) -> None:
+    resolved = incident_in(Status.RESOLVED)
+
+    inbound, statements = counted(
+        build(to=f"desk+{resolved.number}@example.com", subject="Re: resolved", body="No!")
+    )
+
+    resolved.refresh_from_db()
+    assert (inbound.outcome, resolved.status, resolved.reopen_count) == (
+        Outcome.COMMENT,
+        Status.IN_PROGRESS,
+        1,
+    )
+    assert desk_reads(statements) == 1
+    # The reply's 22, then the reopen move's own, as from the portal: lock, update,
+    # history, timeline, notices, paging and SLA clocks.
+    assert len(statements) == 41
