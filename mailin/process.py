@@ -26,13 +26,7 @@ from mailin.limits import over_rate_limit, refuse, refused_lately
 from mailin.models import DeskAddress, InboundMail, MailStatus, Outcome, Via
 from mailin.quotes import below_reply
 from mailin.routing import answers_work_note, desk_address_for, find_thread
-from mailin.senders import (
-    create_end_user,
-    find_user,
-    header,
-    our_addresses,
-    sender_of,
-)
+from mailin.senders import create_end_user, find_user, header, our_addresses, sender_of
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +230,7 @@ def _answer(
 def _reopen_if_resolved(incident: Incident, user: User, result: Result) -> None:
     """The caller's (or their delegate's) reply to a resolved incident rejects the fix,
     as the portal's "still broken" does, through the same move: any reply, a bare
-    "thanks" included (docs/mail.md#who-writes)."""
+    "thanks" included (docs/mail.md#replies-to-a-resolved-incident)."""
     if incident.status not in Incident.moves.get("reopen").sources:
         return
     who = "the caller" if incident.caller_id == user.pk else f"{user}, for the caller"
