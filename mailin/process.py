@@ -7,30 +7,26 @@ import email.policy
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from incidents.attachments import check_upload, incident_attach, incident_keep_original
 from incidents.models import Incident, Source
-from incidents.workflow import incident_add_note, incident_create
-from kernel.errors import MoveInvalid
-from kernel.notices import NoticeKind
+from incidents.workflow import incident_add_note, incident_create, incident_move
+from kernel.errors import MoveInvalid, WorkflowError
 from mailin import loops
 from mailin.body import Body, MailFile, read_body
-from mailin.models import InboundMail, MailStatus, Outcome, Via
+from mailin.limits import over_rate_limit, refuse, refused_lately
+from mailin.models import DeskAddress, InboundMail, MailStatus, Outcome, Via
+from mailin.quotes import below_reply
 from mailin.routing import answers_work_note, desk_address_for, find_thread
-from mailin.senders import create_end_user, find_user, header, is_own, sender_of, without_tag
-from notifications.events import Event
-from notifications.outbox import Address as Recipient
-from notifications.outbox import notify_addresses
+from mailin.senders import create_end_user, find_user, header, our_addresses, sender_of
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +40,10 @@ _TAGS = re.compile(r"\[INC\d{7,}\]\s*", re.IGNORECASE)
 # A forward's subject (English, German "WG", French "TR", Spanish "RV"): the forwarded
 # mail below is the report itself ("see below: the backup failed again").
 _FORWARD = re.compile(r"^\s*((re|aw|sv)\s*:\s*)*(fwd?|wg|tr|rv)\s*:", re.IGNORECASE)
+# A reply's subject: "Re:", German "AW:", Scandinavian "SV:"/"VS:", "Re[2]:".
+_REPLY = re.compile(r"^\s*(re|aw|sv|vs)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+# Between a new incident's reply text and what the mail quoted (``_reported``).
+QUOTED = "\n\n---------- Quoted in the mail ----------\n\n"
 
 
 class NotRetryable(Exception):
@@ -158,14 +158,15 @@ def _route(current: InboundMail) -> Result:
             "The mail has no sender address (From) we can read: none, several, or a malformed one.",
         )
     address = current.from_address
-    if is_own(address):
+    ours = our_addresses()
+    if ours.is_own(address):
         return Result(
             MailStatus.IGNORED,
             f"From our own address {address}: never processed or answered (a mail loop).",
         )
     traits = loops.traits(message)
     user = find_user(address)
-    thread = find_thread(message, subject)
+    thread = find_thread(message, subject, own=ours.own)
     if thread is not None and not thread.incident.is_finished:
         return _answer(current, raw, message, thread.incident, thread.how, user, traits)
     if traits.answers_us:
@@ -177,7 +178,8 @@ def _route(current: InboundMail) -> Result:
         why = traits.no_reply_reason()
         return Result(MailStatus.IGNORED, f"{why[:1].upper()}{why[1:]}: {where}.")
     previous = thread.incident if thread is not None else None
-    return _open(current, raw, message, subject, sender, user, traits, previous)
+    desk = desk_address_for(message, ours.desks)
+    return _open(current, raw, message, subject, sender, user, traits, previous, desk)
 
 
 def _answer(
@@ -190,7 +192,8 @@ def _answer(
     traits: loops.Traits,
 ) -> Result:
     """A reply to an open (or resolved) incident: the caller's or an agent's comment, or
-    anyone else's work note, which the caller never sees."""
+    anyone else's work note, which the caller never sees. The caller's own reply to a
+    resolved incident also reopens it."""
     body = read_body(message)
     text = clip(body.text.strip() or "(The mail had no text.)", TEXT_MAX - 400)
     result = Result(MailStatus.PROCESSED, f"Threaded by {how}.", incident=incident, sender=user)
@@ -198,6 +201,7 @@ def _answer(
     # A robot's answer is never a comment, even from the caller's own address: an "out of
     # office" must not resume an incident awaiting the caller.
     speaks = user is not None and not traits.answers_us
+    requester = user is not None and incident.is_requester(user)
     if speaks and user is not None and user.is_agent and answers_work_note(message):
         incident_add_note(incident, by=user, body=text, internal=True)
         result.outcome = Outcome.WORK_NOTE
@@ -205,10 +209,12 @@ def _answer(
         if body.files:
             # Added files are shown to the caller; these stay with the desk.
             result.notes.append("Its files are kept in original.eml only")
-    elif speaks and user is not None and (incident.is_requester(user) or user.is_agent):
+    elif speaks and user is not None and (requester or user.is_agent):
         incident_add_note(incident, by=user, body=text, internal=False)
         result.outcome = Outcome.COMMENT
         _attach(incident, user, body, result)
+        if requester and not traits.automatic:
+            _reopen_if_resolved(incident, user, result)
     else:
         what = f" ({traits.no_reply_reason()})" if traits.answers_us else ""
         incident_add_note(
@@ -221,6 +227,24 @@ def _answer(
     return result
 
 
+def _reopen_if_resolved(incident: Incident, user: User, result: Result) -> None:
+    """The caller's (or their delegate's) reply to a resolved incident rejects the fix,
+    as the portal's "still broken" does, through the same move: any reply, a bare
+    "thanks" included (docs/mail.md#replies-to-a-resolved-incident)."""
+    if incident.status not in Incident.moves.get("reopen").sources:
+        return
+    who = "the caller" if incident.caller_id == user.pk else f"{user}, for the caller"
+    try:
+        incident_move(
+            incident, "reopen", by=user, reason=f"Reopened by a reply by mail from {who}."
+        )
+    except WorkflowError as exc:
+        # Reopened meanwhile, or refused by a rule: the comment stands, the log says why.
+        result.notes.append(f"Not reopened: {exc.message}")
+        return
+    result.notes.append(f"Reopened {incident.number}: a reply to a resolved incident")
+
+
 def _open(
     current: InboundMail,
     raw: bytes,
@@ -230,27 +254,27 @@ def _open(
     user: User | None,
     traits: loops.Traits,
     previous: Incident | None,
+    desk: DeskAddress | None,
 ) -> Result:
     """A new incident, or a follow-up of a finished one, unless the sender is unknown and
-    refused or over the rate limit."""
+    refused or over the rate limit. ``desk``: the desk address it was sent to, if any."""
     address = current.from_address
     silent = traits.no_reply_reason()
     if user is None and settings.MAIL_UNKNOWN_SENDERS == "refuse":
         # One answer an hour per sender: a forged From would otherwise have us mail a
         # victim once per mail, and an auto-responder that ignores Auto-Submitted would
         # answer each answer.
-        silent = silent or _refused_lately(address)
-        replied = not silent and _refuse(current, address)
+        silent = silent or refused_lately(address)
+        replied = not silent and refuse(current, address)
         why = "Unknown sender: MAIL_UNKNOWN_SENDERS is refuse"
         reason = why if replied else f"{why}; not answered: {silent}"
         return Result(MailStatus.REJECTED, reason, replied=replied)
-    over = _over_rate_limit(address)
+    over = over_rate_limit(address)
     if over:
         return Result(MailStatus.REJECTED, over, sender=user)
     if user is None:
         user = create_end_user(sender)
     body = read_body(message)
-    desk = desk_address_for(message)
     link = ""
     if previous is not None:
         state = previous.get_status_display().lower()
@@ -258,9 +282,7 @@ def _open(
             f"This follows up {previous.number}, which is {state}: a reply to a finished "
             "incident opens a new one."
         )
-    # A forwarded mail opening an incident is what the reporter wants us to read, not
-    # quoted history: reading only the words above it would leave "see below".
-    text = body.full.strip() if _FORWARD.match(subject) and body.full.strip() else body.text
+    text = _reported(message, subject, body, follow_up=previous is not None)
     description = clip(f"{link}\n\n{text}".strip() if link else text, TEXT_MAX)
     incident = incident_create(
         by=user,
@@ -287,6 +309,21 @@ def _open(
     _attach(incident, user, body, result)
     incident_keep_original(incident, by=user, stored=str(current.raw.name), size=len(raw))
     return result
+
+
+def _reported(message: EmailMessage, subject: str, body: Body, *, follow_up: bool) -> str:
+    """A new incident's description from the mail (docs/mail.md#text-and-quotes)."""
+    full = body.full.strip()
+    # A forwarded mail opening an incident is what the reporter wants us to read, not
+    # quoted history: reading only the words above it would leave "see below".
+    if _FORWARD.match(subject) and full:
+        return full
+    # A reply that answers no incident we know: what it quotes is the only context the
+    # desk gets (a follow-up links the finished incident instead).
+    if follow_up or not (_REPLY.match(subject) or header(message, "In-Reply-To")):
+        return body.text
+    rest = below_reply(full, body.text)
+    return f"{body.text}{QUOTED}{rest}" if rest else body.text
 
 
 def clip(text: str, most: int) -> str:
@@ -324,64 +361,3 @@ def _attach(incident: Incident, user: User, body: Body, result: Result) -> None:
 
 def _upload(item: MailFile) -> SimpleUploadedFile:
     return SimpleUploadedFile(item.name or "file", item.data, item.content_type)
-
-
-def _over_rate_limit(address: str) -> str:
-    """Why the sender may not open another incident now, or ""."""
-    limit = settings.MAIL_RATE_LIMIT_PER_HOUR
-    mailbox = without_tag(address)
-    if connection.vendor == "postgresql":
-        # Two of one sender's mails processed at once (both routes, two pollers) must
-        # not both pass the count: they queue on a lock named after the sender. (SQLite
-        # writes one transaction at a time: its IMMEDIATE transactions already queue.)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["mailin:" + mailbox])
-    opened = _recent_from(mailbox).filter(outcome__in=(Outcome.CREATED, Outcome.FOLLOW_UP)).count()
-    if opened < limit:
-        return ""
-    return (
-        f"Rate limit: {address} opened {opened} incidents by mail in the last hour "
-        f"(at most {limit})."
-    )
-
-
-def _recent_from(mailbox: str) -> "QuerySet[InboundMail]":
-    """The last hour's processed mail from ``mailbox`` and its plus-addresses: a sender
-    writing as ``bob+1@``, ``bob+2@``... is one sender (``mailbox`` is ``without_tag``'s)."""
-    local, _, domain = mailbox.rpartition("@")
-    return InboundMail.objects.filter(
-        Q(from_address=mailbox)
-        | Q(from_address__startswith=f"{local}+", from_address__endswith=f"@{domain}"),
-        processed_at__gte=timezone.now() - timedelta(hours=1),
-    )
-
-
-def _refused_lately(address: str) -> str:
-    """Why an unknown sender gets no refusal now ("" if they may): one an hour."""
-    answered = _recent_from(without_tag(address)).filter(status=MailStatus.REJECTED, replied=True)
-    if answered.exists():
-        return "this address was answered within the hour"
-    return ""
-
-
-def _refuse(current: InboundMail, address: str) -> bool:
-    """The polite auto-reply to an unknown sender, through the outbox (retried like any
-    notification); our outgoing mail says it is automatic, so it draws no answer."""
-    body = (
-        "Thank you for your mail. The service desk takes mail only from people with an "
-        "account, and we found none for this address, so nothing was recorded.\n\n"
-        "Please report the problem through the self-service portal, or ask your IT "
-        "contact to give you an account."
-    )
-    event = Event(
-        key=f"mailin.inboundmail:{current.pk}",
-        kind=NoticeKind.MAIL_REFUSED,
-        # Nothing of the sender's: the From may be forged, and a stranger's subject would
-        # reach its owner from our server (backscatter spam).
-        subject="Your mail to the service desk was not recorded",
-        body=body,
-        url="",
-        user_ids=frozenset(),
-        team_id=None,
-    )
-    return bool(notify_addresses(event, [Recipient(key=f"mail:{current.pk}", email=address)]))

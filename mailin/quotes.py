@@ -47,6 +47,25 @@ def strip_reply(text: str) -> str:
     return reply or text.strip()
 
 
+def below_reply(full: str, reply: str) -> str:
+    """What ``full`` holds below ``reply`` (``strip_reply``'s cut of it): the quoted
+    history and signature, "" when nothing was cut. Found line by line, as the reply's
+    runs of blank lines were collapsed; when a line of it is not in ``full`` (an HTML
+    part laid out apart from its reply), all of ``full``: repeated words lose nothing."""
+    if reply.strip() == full.strip():
+        return ""
+    at = 0
+    for line in reply.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        found = full.find(line, at)
+        if found < 0:
+            return full.strip()
+        at = found + len(line)
+    return full[at:].strip()
+
+
 def _body(parsed: ParsedReply, reply: EmailReply) -> str:
     """The reply's text above its signature, like ``EmailReply.body``, but cut only at a
     signature that is one: a line beginning "Thanks, the ..." is what the sender wrote."""

@@ -3,6 +3,7 @@ by the Message-IDs it replies to, then by an ``[INC0000123]`` tag in its subject
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -12,7 +13,7 @@ from django.conf import settings
 from incidents.models import Incident
 from kernel.notices import NoticeKind
 from mailin.models import DeskAddress, InboundMail, message_key
-from mailin.senders import desk_addresses, own_addresses, without_tag
+from mailin.senders import without_tag
 from notifications.models import Notification
 
 _NUMBER = r"INC\d{7,}"
@@ -51,8 +52,7 @@ def _by_number(number: str) -> Incident | None:
     return Incident.objects.filter(number=number.upper()).first()
 
 
-def _by_plus_address(message: EmailMessage) -> Incident | None:
-    own = own_addresses()
+def _by_plus_address(message: EmailMessage, own: frozenset[str]) -> Incident | None:
     for address in recipients(message):
         match = _PLUS.match(address)
         if match and without_tag(address) in own:
@@ -114,9 +114,10 @@ def _by_subject(subject: str) -> Incident | None:
     return _by_number(match.group(1)) if match else None
 
 
-def find_thread(message: EmailMessage, subject: str) -> Thread | None:
-    """The incident the mail answers, the first way that finds one."""
-    if (incident := _by_plus_address(message)) is not None:
+def find_thread(message: EmailMessage, subject: str, *, own: frozenset[str]) -> Thread | None:
+    """The incident the mail answers, the first way that finds one. ``own`` is
+    ``OurAddresses.own``: a plus-address threads only on one of ours."""
+    if (incident := _by_plus_address(message, own)) is not None:
         return Thread(incident, "plus-address")
     if (incident := _by_references(message)) is not None:
         return Thread(incident, "In-Reply-To/References")
@@ -125,9 +126,9 @@ def find_thread(message: EmailMessage, subject: str) -> Thread | None:
     return None
 
 
-def desk_address_for(message: EmailMessage) -> DeskAddress | None:
-    """The configured desk address the mail was sent to, for its service and group."""
-    desks = {desk.address: desk for desk in desk_addresses()}
+def desk_address_for(message: EmailMessage, desks: Mapping[str, DeskAddress]) -> DeskAddress | None:
+    """The configured desk address the mail was sent to, for its service and group
+    (``desks`` is ``OurAddresses.desks``)."""
     for address in recipients(message):
         desk = desks.get(without_tag(address))
         if desk is not None:

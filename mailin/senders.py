@@ -1,5 +1,7 @@
 """Who a mail is from, and which addresses are the desk's own."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from email.errors import InvalidHeaderDefect
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -63,17 +65,37 @@ def sender_of(message: EmailMessage) -> Address | None:
         return None
 
 
-def desk_addresses() -> list[DeskAddress]:
-    """The configured addresses; ``NOTIFICATIONS_REPLY_TO`` is a desk address without a
-    row (new incidents from it get no service or group of their own)."""
-    return list(DeskAddress.objects.filter(is_active=True).select_related("service"))
+@dataclass(frozen=True)
+class OurAddresses:
+    """The desk's addresses as one mail reads them, from one query: what our own mail
+    comes from or asks replies to, and the active desk addresses with their routing.
+    ``NOTIFICATIONS_REPLY_TO`` is a desk address without a row (new incidents from it get
+    no service or group of their own)."""
 
-
-def own_addresses() -> set[str]:
+    own: frozenset[str]
     """Every address our own mail comes from or asks replies to, lower-cased."""
-    own = {settings.DEFAULT_FROM_EMAIL, settings.NOTIFICATIONS_REPLY_TO, settings.SERVER_EMAIL}
-    own.update(DeskAddress.objects.values_list("address", flat=True))
-    return {address.strip().lower() for address in own if address}
+    desks: Mapping[str, DeskAddress]
+    """The active configured desk addresses, by (lower-cased) address."""
+
+    def is_own(self, address: str) -> bool:
+        return without_tag(address) in self.own
+
+
+def our_addresses() -> OurAddresses:
+    """Read once per mail and handed down: the own-address check, plus-address threading
+    and desk routing all need them."""
+    rows = list(DeskAddress.objects.select_related("service", "assignment_group"))
+    configured = (
+        settings.DEFAULT_FROM_EMAIL,
+        settings.NOTIFICATIONS_REPLY_TO,
+        settings.SERVER_EMAIL,
+    )
+    own = {address.strip().lower() for address in configured if address}
+    # An inactive desk address is still ours: mail from it can only be a loop.
+    own.update(row.address.strip().lower() for row in rows)
+    return OurAddresses(
+        own=frozenset(own), desks={row.address: row for row in rows if row.is_active}
+    )
 
 
 def without_tag(address: str) -> str:
@@ -82,10 +104,6 @@ def without_tag(address: str) -> str:
     if not at:
         return address.strip().lower()
     return f"{local.split('+', 1)[0]}@{domain}"
-
-
-def is_own(address: str) -> bool:
-    return without_tag(address) in own_addresses()
 
 
 def find_user(address: str) -> User | None:

@@ -369,6 +369,16 @@ if MAIL_GATEWAY_PROTOCOL not in ("lmtp", "smtp"):
 # The largest mail either route takes, in bytes: a 25 MB attachment is about 34 MB once
 # base64-encoded. Larger: refused by the gateway (552), left in the mailbox's failed folder.
 MAIL_MAX_BYTES: int = env.int("MAIL_MAX_BYTES", default=40 * 1024 * 1024)
+# What a mail becomes (docs/mail.md#routing). A mail from an address no account has,
+# opening an incident: "create" makes an end-user account without a password for it,
+# "refuse" answers with a polite auto-reply (never to an automatic mail) and stores the
+# mail as rejected.
+MAIL_UNKNOWN_SENDERS: str = env.str("MAIL_UNKNOWN_SENDERS", default="create")
+if MAIL_UNKNOWN_SENDERS not in ("create", "refuse"):
+    raise ImproperlyConfigured("MAIL_UNKNOWN_SENDERS must be create or refuse.")
+# New incidents one sender may open by mail per hour; beyond it their mails are stored as
+# rejected, with no incident and no answer (a runaway script, a mail loop).
+MAIL_RATE_LIMIT_PER_HOUR: int = env.int("MAIL_RATE_LIMIT_PER_HOUR", default=20)
 # The sweep fires every escalation step that is due (Escalation.next_at): a page goes out
 # within this long of its time. One query on the partial index of active escalations.
 ESCALATION_SWEEP_INTERVAL: float = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)
@@ -609,13 +619,3 @@ HOME_REFRESH_SECONDS: int = env.int("HOME_REFRESH_SECONDS", default=60)
 # API POSTs sent with an Idempotency-Key (docs/api.md): how long the first answer is kept and
 # replayed to retries with that key; kernel.tasks.purge_idempotency_keys deletes older ones.
 IDEMPOTENCY_KEY_TTL_HOURS: int = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
-
-# Email in (docs/mail.md#routing). A mail from an address no account has, opening an
-# incident: "create" makes an end-user account without a password for it, "refuse" answers
-# with a polite auto-reply (never to an automatic mail) and stores the mail as rejected.
-MAIL_UNKNOWN_SENDERS: str = env.str("MAIL_UNKNOWN_SENDERS", default="create")
-if MAIL_UNKNOWN_SENDERS not in ("create", "refuse"):
-    raise ImproperlyConfigured("MAIL_UNKNOWN_SENDERS must be create or refuse.")
-# New incidents one sender may open by mail per hour; beyond it their mails are stored as
-# rejected, with no incident and no answer (a runaway script, a mail loop).
-MAIL_RATE_LIMIT_PER_HOUR: int = env.int("MAIL_RATE_LIMIT_PER_HOUR", default=20)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mailin.body import read_body
-from mailin.quotes import strip_reply
+from mailin.quotes import below_reply, strip_reply
 
 REPLIES = Path(__file__).parent / "corpus" / "replies"
 CASES = sorted(path.stem for path in REPLIES.glob("*.eml"))
@@ -121,3 +121,18 @@ def test_thousands_of_lines_beginning_with_a_sign_off_word_are_read_in_bounded_t
 
     assert time.monotonic() - started < 1.5
     assert kept == text
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_what_the_reply_cut_is_found_below_it_in_every_clients_mail(name: str) -> None:
+    # A reply that opens an incident keeps this below a line (docs/mail.md).
+    body = read_body(_message(name))
+    rest = below_reply(body.full, body.text)
+    assert rest and _expected(name) not in rest
+    assert body.full.rstrip().endswith(rest.rstrip()[-30:])
+
+
+def test_below_a_reply_that_is_not_found_in_its_mail_is_the_whole_mail() -> None:
+    full = "Hi,\n\nit  works.\n\n> old text"
+    assert below_reply(full, "Hi,\n\nit works.") == full
+    assert below_reply("Only this.", "Only this.") == ""

@@ -5,6 +5,7 @@ import pytest
 
 from incidents.models import Incident
 from mailin.models import Outcome
+from mailin.process import QUOTED
 from tests.mailin.mails import build
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +50,11 @@ def test_a_forwarded_mail_is_the_incidents_description(receive, caller, subject,
     assert incident.description.startswith(body.split("\n", 1)[0])
 
 
-def test_a_reply_opening_an_incident_still_loses_its_quote(receive, caller):
+def test_a_reply_opening_an_incident_keeps_its_quote_below_a_line(receive, caller):
+    # Not a forward: the reply first, what it quoted below (test_reply_without_thread.py).
     body = "The VPN drops every 5 minutes.\n\nOn Monday, Dana wrote:\n> Is the VPN fine?\n"
     receive(build(subject="Re: VPN", body=body))
 
-    assert Incident.objects.get().description == "The VPN drops every 5 minutes."
+    assert Incident.objects.get().description == (
+        f"The VPN drops every 5 minutes.{QUOTED}On Monday, Dana wrote:\n> Is the VPN fine?"
+    )
