@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field as ModelField
 from django.forms.models import BaseInlineFormSet
 
@@ -103,6 +103,9 @@ class KnownLabels:
 
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         known = getattr(self, "known", {})
+        # A value no row can have (``?schedule=garbage`` in a link, a crafted post) is
+        # shown as nothing chosen: Django's query would fail on it (a 500).
+        value = [v for v in value if self._may_be_a_key(v)]
         chosen = [str(v) for v in value if v not in (None, "")]
         if not chosen or any(v not in known for v in chosen):
             return super().optgroups(name, value, attr)  # type: ignore[misc]
@@ -113,6 +116,17 @@ class KnownLabels:
             option = self.create_option(name, v, known[v], set(chosen), len(options))  # type: ignore[attr-defined]
             options.append(option)
         return [(None, options, 0)]
+
+    def _may_be_a_key(self, value: Any) -> bool:
+        if value in (None, ""):
+            return True
+        remote = self.field.remote_field  # type: ignore[attr-defined]
+        target = remote.model._meta.get_field(remote.field_name)
+        try:
+            target.to_python(value)
+        except ValidationError:
+            return False
+        return True
 
 
 def tell_labels(widget: Any, objects: Any) -> None:

@@ -211,3 +211,20 @@ def test_the_console_refuses_an_agent_on_another_teams_schedule(agent, other_tea
     assert response.status_code == 200
     assert "Only Network&#x27;s members and manager" in response.content.decode()
     assert not Override.objects.exists()
+
+
+@pytest.mark.parametrize("picked", ["²", "garbage", "99999", "-1"])
+def test_the_overrides_page_shrugs_off_an_odd_schedule_link(agent, own_schedule, picked):
+    # ?schedule= is typed or pasted by people: a value that names no schedule leaves the
+    # page as a plain add form (in UTC), never an error page.
+    console = Client()
+    console.force_login(agent)
+    page = console.get(reverse("admin:oncall_override_add"), {"schedule": picked})
+    assert page.status_code == 200
+    assert "time zone (UTC)." in page.content.decode()
+    posted = console.post(
+        reverse("admin:oncall_override_add"),
+        {**_override_form(own_schedule, agent.pk), "schedule": picked},
+    )
+    assert posted.status_code == 200 and "errornote" in posted.content.decode()
+    assert not Override.objects.exists()
