@@ -101,6 +101,10 @@ class OverrideForm(forms.ModelForm):
             # A field already refused (the rules need the whole row), or a row left as it
             # was: saving the schedule's name does not re-judge last month's overrides.
             return
+        if self.instance.schedule.team_id is None:
+            # A new schedule whose team is not picked yet: its own form says so, and the
+            # rows are judged once it names one.
+            return
         try:
             override_check(self.instance, by=self.by)
         except WorkflowError as refusal:

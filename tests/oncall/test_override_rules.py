@@ -228,3 +228,36 @@ def test_the_overrides_page_shrugs_off_an_odd_schedule_link(agent, own_schedule,
     )
     assert posted.status_code == 200 and "errornote" in posted.content.decode()
     assert not Override.objects.exists()
+
+
+def test_a_new_schedule_without_a_team_is_refused_on_the_form_with_its_override(
+    manager, agent, team
+):
+    # The override row cannot be judged without the schedule's team: the page says the
+    # team is missing instead of failing.
+    console = Client()
+    console.force_login(manager)
+    form = {
+        "name": "Weekend",
+        "time_zone": "UTC",
+        **{f"rotations-{key}": value for key, value in _management(0).items()},
+        **{f"overrides-{key}": value for key, value in _management(1).items()},
+        "overrides-0-user": str(agent.pk),
+        "overrides-0-starts_at_0": "2026-07-01",
+        "overrides-0-starts_at_1": "18:00",
+        "overrides-0-ends_at_0": "2026-07-02",
+        "overrides-0-ends_at_1": "08:00",
+    }
+    response = console.post(reverse("admin:oncall_schedule_add"), form)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Schedule.objects.exists() and not Override.objects.exists()
+
+
+def _management(total: int) -> dict[str, str]:
+    return {
+        "TOTAL_FORMS": str(total),
+        "INITIAL_FORMS": "0",
+        "MIN_NUM_FORMS": "0",
+        "MAX_NUM_FORMS": "1000",
+    }
