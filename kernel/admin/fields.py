@@ -47,6 +47,18 @@ def time_zone_choices() -> list[tuple[str, Any]]:
     return [("UTC", "UTC"), *sorted(regions.items())]
 
 
+class ZoneSelect(forms.Select):
+    """The zone list, plus the zone stored if the list leaves it out (an alias such as
+    US/Eastern kept from before the picker): shown chosen, not silently the first zone."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        stored = str(value) if value not in (None, "") else ""
+        listed = {key for _, zones in time_zone_choices()[1:] for key, _ in zones}
+        if stored in known_time_zones() and stored != "UTC" and stored not in listed:
+            self.choices = [(stored, stored), *time_zone_choices()]
+        return super().get_context(name, value, attrs)
+
+
 class TimeZoneField(forms.ChoiceField):
     """A zone picked from the list; one typed by hand (a crafted post) that the zone
     database does not know is refused in ``validate_time_zone``'s words."""
@@ -59,6 +71,7 @@ class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
+        kwargs.setdefault("widget", ZoneSelect)
         super().__init__(choices=time_zone_choices, **kwargs)
 
     def valid_value(self, value: str) -> bool:

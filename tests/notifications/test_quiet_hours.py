@@ -190,3 +190,23 @@ def test_the_zone_is_picked_from_the_list_and_a_made_up_one_is_refused(agent):
         response.content.decode()
     )
     assert not QuietHours.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_zone_stored_before_the_picker_stays_picked(agent):
+    # Quiet hours typed in before the list (an alias the list leaves out, as US/Eastern):
+    # the page shows that zone chosen, and saving the start alone keeps it, where a list
+    # without it would have shown (and saved) UTC.
+    from django.urls import reverse
+
+    from tests.admin.conftest import client_for
+
+    hours = QuietHours.objects.create(user=agent, time_zone="US/Eastern")
+    client = client_for(agent)
+    change = reverse("admin:notifications_quiethours_change", args=[hours.pk])
+    html = client.get(change).content.decode()
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in html
+    response = client.post(change, {"start": "21:00", "end": "07:00", "time_zone": "US/Eastern"})
+    assert response.status_code == 302
+    hours.refresh_from_db()
+    assert (hours.start, hours.time_zone) == (time(21), "US/Eastern")
