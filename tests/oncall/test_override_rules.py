@@ -261,3 +261,22 @@ def _management(total: int) -> dict[str, str]:
         "MIN_NUM_FORMS": "0",
         "MAX_NUM_FORMS": "1000",
     }
+
+
+def test_the_console_keeps_overrides_within_the_apis_years(
+    agent, agent_api, own_schedule, other_agent
+):
+    # An override from year 1 to 9999 would cover the rota for ever (the latest override
+    # wins): the API refuses it, and so does the Overrides page, in the same words.
+    forever = {**_override_form(own_schedule, other_agent.pk), "starts_at_0": "0001-01-02"}
+    forever["ends_at_0"] = "9999-12-30"
+    console = Client()
+    console.force_login(agent)
+    response = console.post(reverse("admin:oncall_override_add"), forever)
+    assert response.status_code == 200
+    assert response.content.decode().count("Stay between 1970 and 9000.") == 2
+    body = {**_body(own_schedule, other_agent.pk), "starts_at": "0001-01-02T00:00:00Z"}
+    refused = agent_api.post(URL, body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["starts_at"] == ["Stay between 1970 and 9000."]
+    assert not Override.objects.exists()
