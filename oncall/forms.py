@@ -72,6 +72,10 @@ class RotationForm(forms.ModelForm):
 
     def clean_members(self) -> list[int]:
         members: list[int] = self.cleaned_data.get("members") or []
+        if "members" not in self.changed_data:
+            # As they were: a rota laid with a repeat before the rule does not block
+            # saving the page for something else (it is judged once someone edits it).
+            return members
         refusal = members_refusal(members)  # the API's rule too
         if refusal:
             raise forms.ValidationError(refusal, code="repeated")

@@ -280,3 +280,28 @@ def test_the_console_keeps_overrides_within_the_apis_years(
     assert refused.status_code == 400
     assert refused.json()["errors"]["starts_at"] == ["Stay between 1970 and 9000."]
     assert not Override.objects.exists()
+
+
+def test_a_rotation_made_with_a_repeat_before_the_rule_does_not_block_the_page(
+    manager, make_rotation, agent, other_agent
+):
+    # The API took [alice, bob, alice] until repeats were refused: saving the schedule's
+    # page for something else (tonight's override) goes through, the old rota untouched.
+    schedule = make_rotation([agent, other_agent, agent]).schedule
+    console = Client()
+    console.force_login(manager)
+    form = _form_of(schedule)
+    form.update(
+        {
+            "overrides-0-user": str(other_agent.pk),
+            "overrides-0-starts_at_0": "2026-07-01",
+            "overrides-0-starts_at_1": "18:00",
+            "overrides-0-ends_at_0": "2026-07-02",
+            "overrides-0-ends_at_1": "08:00",
+        }
+    )
+    saved = console.post(reverse("admin:oncall_schedule_change", args=[schedule.pk]), form)
+    assert saved.status_code == 302, saved.content.decode()[-3000:]
+    assert Override.objects.get().user == other_agent
+    members = schedule.rotations.get().members.all()
+    assert [m.user_id for m in members] == [agent.pk, other_agent.pk, agent.pk]
