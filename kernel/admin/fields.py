@@ -134,7 +134,8 @@ class KnownLabels:
         if value in (None, ""):
             return True
         remote = self.field.remote_field  # type: ignore[attr-defined]
-        target = remote.model._meta.get_field(remote.field_name)
+        opts = remote.model._meta
+        target = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
         try:
             target.to_python(value)
         except ValidationError:
