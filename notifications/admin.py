@@ -272,6 +272,25 @@ class QuietHoursAdmin(OwnRowsAdmin):
     list_display = ("user", "start", "end", "time_zone", "weekends")
     list_select_related = ("user",)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None or request.user.is_superuser:
+            return form  # a superuser picks the user: the form checks that one's set
+        owner = acting_user(request)
+
+        class OneEach(form):  # type: ignore[misc,valid-type]
+            def clean(self) -> dict[str, Any]:
+                # One set each (the database says so), where a second was a 500.
+                if QuietHours.objects.filter(user=owner).exists():
+                    raise forms.ValidationError(
+                        "You have quiet hours already: change those instead.", code="unique"
+                    )
+                return super().clean()
+
+        return OneEach
+
 
 @admin.register(Watch)
 class WatchAdmin(OwnRowsAdmin):

@@ -8,7 +8,7 @@ no history of their own (the admin's log records who changed them there)."""
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from oncall.models import (
     RotationMember,
     Schedule,
 )
+from oncall.schedules import YEARS
 
 
 def members_refusal(user_ids: Sequence[int]) -> str:
@@ -138,7 +139,7 @@ def cover_refusal(schedule: Schedule, user: User) -> str:
 def override_check(override: Override, *, by: User) -> None:
     """The rules for laying ``override`` (new or changed) on its schedule, as ``by``:
     ``MoveForbidden`` when they may not, ``MoveInvalid`` (keyed by field) for a person
-    who may not cover or an end not after the start."""
+    who may not cover, a time outside ``YEARS`` or an end not after the start."""
     schedule = override.schedule
     if not may_add_override(schedule, by):
         raise MoveForbidden(
@@ -149,10 +150,23 @@ def override_check(override: Override, *, by: User) -> None:
     refusal = cover_refusal(schedule, override.user)
     if refusal:
         errors["user"] = [refusal]
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(override, name)
+        # The API's bounds (``oncall.api.config._instant``): year 1 to 9999 would cover
+        # the rota for ever, as the latest override wins.
+        if moment and _utc_year(moment) not in YEARS:
+            errors[name] = [f"Stay between {YEARS[0]} and {YEARS[-1]}."]
     if override.starts_at and override.ends_at and override.ends_at <= override.starts_at:
-        errors["ends_at"] = ["The end must be after the start."]
+        errors.setdefault("ends_at", ["The end must be after the start."])
     if errors:
         raise MoveInvalid(errors)
+
+
+def _utc_year(moment: datetime) -> int:
+    try:
+        return moment.astimezone(UTC).year
+    except OverflowError:  # 1 January of year 1 east of UTC, 31 December 9999 west of it
+        return 0
 
 
 def override_save(override: Override, *, by: User) -> Override:

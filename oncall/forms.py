@@ -72,6 +72,10 @@ class RotationForm(forms.ModelForm):
 
     def clean_members(self) -> list[int]:
         members: list[int] = self.cleaned_data.get("members") or []
+        if "members" not in self.changed_data:
+            # As they were: a rota laid with a repeat before the rule does not block
+            # saving the page for something else (it is judged once someone edits it).
+            return members
         refusal = members_refusal(members)  # the API's rule too
         if refusal:
             raise forms.ValidationError(refusal, code="repeated")
@@ -100,6 +104,10 @@ class OverrideForm(forms.ModelForm):
         if self.errors or self.by is None or not self.has_changed():
             # A field already refused (the rules need the whole row), or a row left as it
             # was: saving the schedule's name does not re-judge last month's overrides.
+            return
+        if self.instance.schedule.team_id is None:
+            # A new schedule whose team is not picked yet: its own form says so, and the
+            # rows are judged once it names one.
             return
         try:
             override_check(self.instance, by=self.by)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from kernel.admin.fields import KnownAutocompleteSelect
 from kernel.admin.pages import acting_user
 from oncall.configuration import override_save
 from oncall.forms import OverrideForm
@@ -23,7 +24,7 @@ def _zone(request: HttpRequest, override: Override | None) -> ZoneInfo:
     override's, else UTC."""
     source = request.POST if request.method == "POST" else request.GET
     picked = source.get("schedule", "")
-    if picked.isdigit():
+    if picked.isascii() and picked.isdigit():  # "²" is a digit to str.isdigit, not to int
         schedule = Schedule.objects.filter(pk=int(picked)).first()
         if schedule is not None:
             return schedule.tz
@@ -39,6 +40,14 @@ class OverrideAdmin(admin.ModelAdmin):
     autocomplete_fields = ("schedule", "user")
     search_fields = ("schedule__name", "schedule__team__name", "reason")
     date_hierarchy = "starts_at"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Pickers that show a ``?schedule=`` naming no schedule as none picked, not a 500.
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = KnownAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

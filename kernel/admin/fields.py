@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field as ModelField
 from django.forms.models import BaseInlineFormSet
 
@@ -47,6 +47,18 @@ def time_zone_choices() -> list[tuple[str, Any]]:
     return [("UTC", "UTC"), *sorted(regions.items())]
 
 
+class ZoneSelect(forms.Select):
+    """The zone list, plus the zone stored if the list leaves it out (an alias such as
+    US/Eastern kept from before the picker): shown chosen, not silently the first zone."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        stored = str(value) if value not in (None, "") else ""
+        listed = {key for _, zones in time_zone_choices()[1:] for key, _ in zones}
+        if stored in known_time_zones() and stored != "UTC" and stored not in listed:
+            self.choices = [(stored, stored), *time_zone_choices()]
+        return super().get_context(name, value, attrs)
+
+
 class TimeZoneField(forms.ChoiceField):
     """A zone picked from the list; one typed by hand (a crafted post) that the zone
     database does not know is refused in ``validate_time_zone``'s words."""
@@ -59,6 +71,7 @@ class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
+        kwargs.setdefault("widget", ZoneSelect)
         super().__init__(choices=time_zone_choices, **kwargs)
 
     def valid_value(self, value: str) -> bool:
@@ -103,6 +116,9 @@ class KnownLabels:
 
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         known = getattr(self, "known", {})
+        # A value no row can have (``?schedule=garbage`` in a link, a crafted post) is
+        # shown as nothing chosen: Django's query would fail on it (a 500).
+        value = [v for v in value if self._may_be_a_key(v)]
         chosen = [str(v) for v in value if v not in (None, "")]
         if not chosen or any(v not in known for v in chosen):
             return super().optgroups(name, value, attr)  # type: ignore[misc]
@@ -113,6 +129,18 @@ class KnownLabels:
             option = self.create_option(name, v, known[v], set(chosen), len(options))  # type: ignore[attr-defined]
             options.append(option)
         return [(None, options, 0)]
+
+    def _may_be_a_key(self, value: Any) -> bool:
+        if value in (None, ""):
+            return True
+        remote = self.field.remote_field  # type: ignore[attr-defined]
+        opts = remote.model._meta
+        target = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+        try:
+            target.to_python(value)
+        except ValidationError:
+            return False
+        return True
 
 
 def tell_labels(widget: Any, objects: Any) -> None:

@@ -190,3 +190,40 @@ def test_the_zone_is_picked_from_the_list_and_a_made_up_one_is_refused(agent):
         response.content.decode()
     )
     assert not QuietHours.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_zone_stored_before_the_picker_stays_picked(agent):
+    # Quiet hours typed in before the list (an alias the list leaves out, as US/Eastern):
+    # the page shows that zone chosen, and saving the start alone keeps it, where a list
+    # without it would have shown (and saved) UTC.
+    from django.urls import reverse
+
+    from tests.admin.conftest import client_for
+
+    hours = QuietHours.objects.create(user=agent, time_zone="US/Eastern")
+    client = client_for(agent)
+    change = reverse("admin:notifications_quiethours_change", args=[hours.pk])
+    html = client.get(change).content.decode()
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in html
+    response = client.post(change, {"start": "21:00", "end": "07:00", "time_zone": "US/Eastern"})
+    assert response.status_code == 302
+    hours.refresh_from_db()
+    assert (hours.start, hours.time_zone) == (time(21), "US/Eastern")
+
+
+@pytest.mark.django_db
+def test_a_second_set_of_quiet_hours_is_refused_on_the_form(agent):
+    # A second set for the same person was a 500 (one per user in the database).
+    from django.urls import reverse
+
+    from tests.admin.conftest import client_for
+
+    client = client_for(agent)
+    hours = QuietHours.objects.create(user=agent, time_zone="Europe/Berlin")
+    add = reverse("admin:notifications_quiethours_add")
+    response = client.post(add, {"start": "21:00", "end": "07:00", "time_zone": "UTC"})
+    assert response.status_code == 200
+    assert "You have quiet hours already: change those instead." in response.content.decode()
+    hours.refresh_from_db()
+    assert (QuietHours.objects.count(), hours.time_zone) == (1, "Europe/Berlin")

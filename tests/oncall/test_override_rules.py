@@ -211,3 +211,97 @@ def test_the_console_refuses_an_agent_on_another_teams_schedule(agent, other_tea
     assert response.status_code == 200
     assert "Only Network&#x27;s members and manager" in response.content.decode()
     assert not Override.objects.exists()
+
+
+@pytest.mark.parametrize("picked", ["²", "garbage", "99999", "-1"])
+def test_the_overrides_page_shrugs_off_an_odd_schedule_link(agent, own_schedule, picked):
+    # ?schedule= is typed or pasted by people: a value that names no schedule leaves the
+    # page as a plain add form (in UTC), never an error page.
+    console = Client()
+    console.force_login(agent)
+    page = console.get(reverse("admin:oncall_override_add"), {"schedule": picked})
+    assert page.status_code == 200
+    assert "time zone (UTC)." in page.content.decode()
+    posted = console.post(
+        reverse("admin:oncall_override_add"),
+        {**_override_form(own_schedule, agent.pk), "schedule": picked},
+    )
+    assert posted.status_code == 200 and "errornote" in posted.content.decode()
+    assert not Override.objects.exists()
+
+
+def test_a_new_schedule_without_a_team_is_refused_on_the_form_with_its_override(
+    manager, agent, team
+):
+    # The override row cannot be judged without the schedule's team: the page says the
+    # team is missing instead of failing.
+    console = Client()
+    console.force_login(manager)
+    form = {
+        "name": "Weekend",
+        "time_zone": "UTC",
+        **{f"rotations-{key}": value for key, value in _management(0).items()},
+        **{f"overrides-{key}": value for key, value in _management(1).items()},
+        "overrides-0-user": str(agent.pk),
+        "overrides-0-starts_at_0": "2026-07-01",
+        "overrides-0-starts_at_1": "18:00",
+        "overrides-0-ends_at_0": "2026-07-02",
+        "overrides-0-ends_at_1": "08:00",
+    }
+    response = console.post(reverse("admin:oncall_schedule_add"), form)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Schedule.objects.exists() and not Override.objects.exists()
+
+
+def _management(total: int) -> dict[str, str]:
+    return {
+        "TOTAL_FORMS": str(total),
+        "INITIAL_FORMS": "0",
+        "MIN_NUM_FORMS": "0",
+        "MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_the_console_keeps_overrides_within_the_apis_years(
+    agent, agent_api, own_schedule, other_agent
+):
+    # An override from year 1 to 9999 would cover the rota for ever (the latest override
+    # wins): the API refuses it, and so does the Overrides page, in the same words.
+    forever = {**_override_form(own_schedule, other_agent.pk), "starts_at_0": "0001-01-02"}
+    forever["ends_at_0"] = "9999-12-30"
+    console = Client()
+    console.force_login(agent)
+    response = console.post(reverse("admin:oncall_override_add"), forever)
+    assert response.status_code == 200
+    assert response.content.decode().count("Stay between 1970 and 9000.") == 2
+    body = {**_body(own_schedule, other_agent.pk), "starts_at": "0001-01-02T00:00:00Z"}
+    refused = agent_api.post(URL, body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["starts_at"] == ["Stay between 1970 and 9000."]
+    assert not Override.objects.exists()
+
+
+def test_a_rotation_made_with_a_repeat_before_the_rule_does_not_block_the_page(
+    manager, make_rotation, agent, other_agent
+):
+    # The API took [alice, bob, alice] until repeats were refused: saving the schedule's
+    # page for something else (tonight's override) goes through, the old rota untouched.
+    schedule = make_rotation([agent, other_agent, agent]).schedule
+    console = Client()
+    console.force_login(manager)
+    form = _form_of(schedule)
+    form.update(
+        {
+            "overrides-0-user": str(other_agent.pk),
+            "overrides-0-starts_at_0": "2026-07-01",
+            "overrides-0-starts_at_1": "18:00",
+            "overrides-0-ends_at_0": "2026-07-02",
+            "overrides-0-ends_at_1": "08:00",
+        }
+    )
+    saved = console.post(reverse("admin:oncall_schedule_change", args=[schedule.pk]), form)
+    assert saved.status_code == 302, saved.content.decode()[-3000:]
+    assert Override.objects.get().user == other_agent
+    members = schedule.rotations.get().members.all()
+    assert [m.user_id for m in members] == [agent.pk, other_agent.pk, agent.pk]

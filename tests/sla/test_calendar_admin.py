@@ -218,3 +218,11 @@ def test_the_change_page_costs_the_same_with_ten_or_two_hundred_holidays(
 
     manager_client.get(url)  # the session's first page reads what later pages have cached
     assert queries_with(200) == queries_with(10) <= 12
+
+
+def test_a_calendar_zone_stored_before_the_picker_stays_picked(manager_client):
+    # A zone the list leaves out (GMT, typed in before the picker): shown chosen, not UTC
+    # in its place for the next save to keep.
+    calendar = Calendar.objects.create(name="London", time_zone="GMT")
+    page = manager_client.get(f"/admin/sla/calendar/{calendar.pk}/change/").content.decode()
+    assert '<option value="GMT" selected>GMT</option>' in page
