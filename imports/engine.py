@@ -8,6 +8,7 @@ past, it pages and mails nobody today."""
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,7 +211,7 @@ class _Importer:
         if not cases:
             return
         ids = allocate_ids(Incident, len(cases))
-        columns = incident_columns()
+        row_values = itemgetter(*incident_columns())
         incidents: list[tuple[Any, ...]] = []
         history: list[tuple[Any, ...]] = []
         timeline: list[tuple[Any, ...]] = []
@@ -222,7 +223,7 @@ class _Importer:
         opened: list[int] = []
         for case, incident_id in zip(cases, ids, strict=True):
             done = self.replay(case, case.updates, new_row(case, incident_id, self.label), True)
-            incidents.append(tuple(done.row[c] for c in columns))
+            incidents.append(row_values(done.row))
             history.extend(done.history)
             timeline.extend(done.timeline)
             at = case.updates[-1].at

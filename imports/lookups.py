@@ -105,9 +105,13 @@ class Lookups:
             people.add(case.opened_by)
             category = ""
             group = ""
+            previous: dict[str, Any] | None = None
             for update in case.updates:
                 people.add(update.by)
                 fields = update.fields
+                if fields == previous:
+                    continue  # the same fields as the update before: nothing new to find
+                previous = fields
                 for name in PEOPLE:
                     if fields.get(name):
                         people.add(str(fields[name]))
