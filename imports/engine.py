@@ -21,7 +21,7 @@ from changes.models import ChangeIncident, ChangeTimelineEntry
 from imports.bulk import allocate_ids, refresh_statistics, update_rows, write_rows
 from imports.formats.base import Case, Format, ReadOptions, Rejected, Update
 from imports.lookups import Lookups
-from imports.models import ImportedChange, ImportedIncident, ImportedProblem, ImportRun, RunStatus
+from imports.models import ImportedChange, ImportedIncident, ImportedProblem, RunStatus
 from imports.readahead import read_ahead
 from imports.replay import (
     TIMELINE_COLUMNS,
@@ -32,6 +32,7 @@ from imports.replay import (
     new_row,
     replay,
 )
+from imports.runs import run_close, run_open
 from imports.summary import ImportSummary
 from incidents.models import Incident, IncidentTimelineEntry, Status
 from kernel import events
@@ -70,7 +71,7 @@ def import_incidents(
     it rolls back, so the summary says what a real run would do. The run is logged
     (``ImportRun``) either way."""
     summary = ImportSummary(source=fmt.name, time_zone=str(options.time_zone), dry_run=dry_run)
-    run = ImportRun.objects.create(
+    run = run_open(
         format=fmt.name,
         paths=[str(p) for p in paths],
         options={"time_zone": str(options.time_zone), "batch_size": batch_size},
@@ -92,11 +93,11 @@ def import_incidents(
         summary.seconds = time.perf_counter() - started
         run.status, run.error = RunStatus.FAILED, f"{type(exc).__name__}: {exc}"[:5000]
         run.finished_at, run.summary = timezone.now(), summary.as_json()
-        run.save()
+        run_close(run)
         raise
     summary.seconds = time.perf_counter() - started
     run.status, run.finished_at, run.summary = RunStatus.FINISHED, timezone.now(), summary.as_json()
-    run.save()
+    run_close(run)
     return summary
 
 
