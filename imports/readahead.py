@@ -93,8 +93,8 @@ def _read(
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's to handle
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    chunk: list[Case | Rejected] = []
     try:
-        chunk: list[Case | Rejected] = []
         for item in fmt.read(paths, options):
             chunk.append(item)
             if len(chunk) >= CHUNK:
@@ -104,6 +104,8 @@ def _read(
             channel.put((_ITEMS, chunk))
         channel.put((_DONE, None))
     except Exception as exc:  # handed to the engine, which raises it
+        if chunk:  # what was read before the failure is imported, as it would be in-process
+            channel.put((_ITEMS, chunk))
         exc.add_note(f"In the import's reading process:\n{traceback.format_exc()}")
         try:
             # The queue pickles in a thread of its own, where a failure would be lost (our
