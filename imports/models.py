@@ -14,6 +14,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     FINISHED = "finished", "Finished"
     FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted"
+    """Its process ended before it could say how it went (``imports.runs``)."""
 
 
 class ImportRun(models.Model):

@@ -69,6 +69,15 @@ def _listed() -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def _positions() -> dict[str, tuple[int, str]]:
+    """Column -> (its place among the listed fields, field name): ``_listed`` by column."""
+    return {column: (i, name) for i, (name, column) in enumerate(_listed())}
+
+
+_NOTHING = object()
+
+
+@cache
 def _defaults() -> dict[str, Any]:
     row: dict[str, Any] = {}
     for f in Incident._meta.concrete_fields:
@@ -143,22 +152,39 @@ def replay(
     # A snapshot of our own desk records the override reason: kept as given, not "imported".
     reason_given: str | None = None
     last = len(updates) - 1
-    defaults, listed, values = _defaults(), _listed(), _values()
+    defaults, position, values = _defaults(), _positions(), _values()
+    milestones = tuple(case.milestones) if case.snapshot else ()
+    # The source value each reference was last resolved from (and the category it was
+    # resolved under): a log repeats most values row after row, and the id in ``state``
+    # is already the one they stand for.
+    resolved: dict[str, tuple[Any, str | None]] = {}
     for index, update in enumerate(updates):
-        before = dict(state)
-        for name, value in update.fields.items():
+        # Only the columns this update can change are compared afterwards: the fields it
+        # carries, the priority the matrix derives, and (a snapshot's last update) the
+        # milestones. A copy of the whole row per update cost more than the rest.
+        fields = update.fields
+        before: dict[str, Any] = {REFERENCES.get(name, name): None for name in fields}
+        before["priority"] = None
+        if index == last:
+            before.update(dict.fromkeys(milestones))
+        for column in before:
+            before[column] = state[column]
+        old_status, old_hold = state["status"], state["hold_reason"]
+        for name, value in fields.items():
             if name in REFERENCES:
                 if name == "category":
                     category = str(value) if value not in (None, "") else None
-                state[REFERENCES[name]] = lookups.reference(name, value, category)
+                if resolved.get(name, _NOTHING) != (value, category):
+                    state[REFERENCES[name]] = lookups.reference(name, value, category)
+                    resolved[name] = (value, category)
             elif value is None:
                 state[name] = defaults[name]
             else:
                 state[name] = value[: LENGTHS[name]] if name in LENGTHS else value
-        if "priority" in update.fields and update.fields["priority"] is not None:
+        if "priority" in fields and fields["priority"] is not None:
             recorded_priority = True
-        if "priority_override_reason" in update.fields:
-            reason_given = str(update.fields["priority_override_reason"] or "")
+        if "priority_override_reason" in fields:
+            reason_given = str(fields["priority_override_reason"] or "")
         pair = (state["impact"], state["urgency"])
         derived = matrix.get(pair, DEFAULT_MATRIX.get(pair, Priority.PLANNING))
         if not recorded_priority:
@@ -171,7 +197,7 @@ def replay(
             state["priority_override_reason"] = "imported"
         else:
             state["priority_override_reason"] = ""
-        old, new = (None if first and index == 0 else before["status"]), update.state
+        old, new = (None if first and index == 0 else old_status), update.state
         state["status"] = new
         state["hold_reason"] = update.hold_reason if new == Status.ON_HOLD else ""
         moved = old != new
@@ -184,9 +210,9 @@ def replay(
         if moved and old in REOPENABLE and new in OPEN:
             state["reopen_count"] += 1
             state["resolved_at"] = state["closed_at"] = None
-        reassigned = any(state[c] != before[c] for c in ASSIGNMENT)
+        reassigned = any(state[c] != before[c] for c in ASSIGNMENT if c in before)
         group = "assignment_group_id"
-        if old is not None and is_reassignment(before[group], state[group]):
+        if old is not None and group in before and is_reassignment(before[group], state[group]):
             state["reassignment_count"] += 1
         state["updated_at"] = update.at
         if index == last:
@@ -200,10 +226,11 @@ def replay(
             data.update({"from": old, "to": new})
         else:
             verb = "assigned" if reassigned else "updated"
-        if state["hold_reason"] and state["hold_reason"] != before["hold_reason"]:
+        if state["hold_reason"] and state["hold_reason"] != old_hold:
             data["hold_reason"] = state["hold_reason"]
         if old is not None:
-            data["fields"] = [name for name, column in listed if state[column] != before[column]]
+            changed = [position[c] for c, v in before.items() if c in position and state[c] != v]
+            data["fields"] = [name for _, name in sorted(changed)]
         author = lookups.user(update.by)
         reason = f"Imported from {source}, line {update.line}"[:100]
         done.history.append(

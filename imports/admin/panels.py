@@ -2,6 +2,8 @@
 plugged in by ``imports.wiring``): the source, its number and line, the source's columns
 we have no field for, and the source's own counters beside ours. One query."""
 
+from pathlib import PurePath
+
 from django.http import HttpRequest
 
 from imports.models import ImportedIncident
@@ -17,7 +19,9 @@ def imported_panel(request: HttpRequest, incident: Incident) -> Panel | None:
         return None
     rows = [
         PanelRow(
-            f"{key.number}, {key.path} line {key.line}", note=f"updates up to {key.last_sequence}"
+            # The file's name only: the server's directories are nobody's business here.
+            f"{key.number}, {PurePath(key.path).name} line {key.line}",
+            note=f"updates up to {key.last_sequence}",
         )
     ]
     for counter, theirs in sorted(key.counters.items()):
