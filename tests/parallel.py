@@ -1,4 +1,4 @@
-"""Keeps the pytest-xdist workers of one run apart (``make test`` runs two).
+"""Keeps the pytest-xdist workers of one run apart (``make test`` runs three).
 
 Every worker is a process of its own with its own test database (pytest-django names it
 ``test_<name>_gw<N>``). What Django reads from the environment is set here, before
@@ -7,7 +7,7 @@ pyproject's addopts, so it runs before any conftest):
 
 - ``CELERY_BROKER_URL``: worker ``gwN`` uses the Redis database N above the one given, so
   the worker tests of one worker never empty the queue another worker's Celery worker
-  reads. ``redis://127.0.0.1:6379/14`` with two workers uses databases 14 and 15.
+  reads. ``redis://127.0.0.1:6379/13`` with three workers uses databases 13, 14 and 15.
 - ``TEST_PORT_RANGE``: when set, each worker takes its own slice of it, so two workers
   never pick the same free port for their servers (without it ports come from the kernel,
   which never hands one out twice).

@@ -103,21 +103,29 @@ def at(text: str) -> datetime:
 
 # --- a real server for concurrent senders -----------------------------------------------------
 
-from tests.notifications.conftest import database_url  # noqa: E402,F401 (a fixture)
 
-
-@pytest.fixture
-def alert_server(database_url: str, tmp_path):  # noqa: F811
+@pytest.fixture(scope="module")
+def alert_server(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory):
     """The app under gunicorn (2 processes x 16 threads, as deploy/ runs it but smaller) on
-    the test database, for posts that must really run at once; its base URL."""
+    the test database, for posts that must really run at once; its base URL. One per
+    module: its tests are transactional (they commit what it must see, and the rows are
+    deleted after each), and it keeps no state of its own between requests."""
     import os
     import subprocess
     import sys
     import urllib.request
 
+    from django.db import connection
+
     from tests.notifications.harness import ROOT, wait_until
     from tests.services import free_port
 
+    db = connection.settings_dict
+    auth = (db["USER"] or "postgres") + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    database_url = (
+        f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    tmp_path = tmp_path_factory.mktemp("alert-server")
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("ab")
     env = {

@@ -6,47 +6,24 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
-from django.test import override_settings
 
-from catalog.models import Category, Service, Team
 from metrics.backlog import backlog
 from metrics.breakdown import DIMENSIONS, all_breakdowns, breakdown
 from metrics.compliance import compliance
 from metrics.durations import summary, summary_by_priority
 from metrics.mtbf import mtbf_per_service, services_and_mtbf
 from metrics.trend import weekly
-from sla.defaults import sla_defaults_create
-from tests.conftest import _user
 from tests.metrics import reference as ref
-from tests.metrics.conftest import sampled_scopes
-from tests.metrics.data import Desk, build_desk
+from tests.metrics.conftest import desk_for_the_module, sampled_scopes
+from tests.metrics.data import Desk
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def desk(django_db_setup: None, django_db_blocker: Any) -> Iterator[Desk]:
-    """The generated desk (``tests.metrics.conftest.desk``: the same people, catalog and
-    incidents) built once for this module, whose tests only read it: 40 incidents through
-    the workflow take seconds. Rolled back after the last test; each test's own
-    transaction nests inside this one. Its foreign keys are checked once here, so no
-    test's savepoint checks them again."""
-    md5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests.conftest's
-    blocker, fast = django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=md5)
-    with blocker, fast, transaction.atomic():
-        agent = _user("alice", groups=("Agents",), staff=True)
-        other_agent = _user("bob", groups=("Agents",), staff=True)
-        manager = _user("maria", groups=("Managers",), staff=True)
-        team = Team.objects.create(name="Service Desk", email="desk@example.com", manager=manager)
-        team.members.add(agent, other_agent, manager)
-        service = Service.objects.create(name="Email", owner_team=team, criticality=2)
-        category = Category.objects.create(name="Software")
-        sla_defaults_create()
-        built = build_desk(agent, manager, team, service, category)
-        connection.check_constraints()
+    with desk_for_the_module(django_db_blocker) as built:
         yield built
-        transaction.set_rollback(True)
 
 
 def close(a, b) -> bool:

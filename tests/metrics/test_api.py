@@ -3,15 +3,34 @@ CSV of every table, agents only."""
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from metrics.forms import ScopeForm
 from metrics.tables import incidents_table
+from tests.metrics.conftest import desk_for_the_module
+from tests.metrics.data import Desk
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def desk(django_db_setup: None, django_db_blocker: Any) -> Iterator[Desk]:
+    """Built once: these tests only read it."""
+    with desk_for_the_module(django_db_blocker) as built:
+        yield built
+
+
+@pytest.fixture
+def agent(desk: Desk) -> User:
+    """The desk's agent (the desk holds this module's people)."""
+    return User.objects.get(username="alice")
+
 
 URLS = (
     "/api/v1/metrics/incidents/",

@@ -3,6 +3,8 @@ mean the same as PostgreSQL's, on bare numbers and on a whole report run on SQLi
 copy of the same incidents."""
 
 import random
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -16,10 +18,18 @@ from metrics.scope import Scope
 from metrics.sqlite import register
 from metrics.trend import weekly
 from tests.metrics import reference as ref
-from tests.metrics.conftest import sampled_scopes
+from tests.metrics.conftest import desk_for_the_module, sampled_scopes
+from tests.metrics.data import Desk
 
 pytestmark = pytest.mark.django_db
 ALIAS = "metrics_sqlite"
+
+
+@pytest.fixture(scope="module")
+def desk(django_db_setup: None, django_db_blocker: Any) -> Iterator[Desk]:
+    """Built once: these tests only read it (each copies it to SQLite)."""
+    with desk_for_the_module(django_db_blocker) as built:
+        yield built
 
 
 def samples(count: int = 300) -> list[tuple[list[float], float]]:
