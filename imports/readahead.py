@@ -45,7 +45,7 @@ def read_ahead(
     """``fmt.read(paths, options)``, read in a forked process; read in-process where
     ``fork`` is not available or not safe."""
     # fork() is only safe in a process with one thread (the management command's).
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if "fork" not in multiprocessing.get_all_start_methods() or not _single_threaded():
         yield from fmt.read(paths, options)
         return
     context = multiprocessing.get_context("fork")
@@ -70,6 +70,18 @@ def read_ahead(
             reader.join()
         channel.close()
         channel.join_thread()
+
+
+def _single_threaded() -> bool:
+    """One thread in the whole process: Python's, and on Linux the kernel's count too,
+    which also sees threads a C library started (Python 3.12 warns of a fork beside
+    those, and a lock one of them holds would deadlock the reader)."""
+    if threading.active_count() > 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (not Linux): Python's own count is all there is
+        return True
 
 
 def _receive(channel: "Queue[tuple[str, Any]]", reader: BaseProcess) -> tuple[str, Any]:
