@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -42,7 +41,7 @@ from oncall.models import (
     Rotation,
     Schedule,
 )
-from oncall.override_admin import OverrideAdmin
+from oncall.override_admin import InZone, OverrideAdmin
 from oncall.schedules import on_call_each, shifts
 from oncall.views import feed_url
 
@@ -163,7 +162,7 @@ def _name(user_id: int, names: dict[int, str]) -> str:
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(InZone, admin.ModelAdmin):
     list_display = ("name", "team", "time_zone", "on_call_now")
     list_filter = ("team",)
     search_fields = ("name", "team__name")
@@ -174,21 +173,9 @@ class ScheduleAdmin(admin.ModelAdmin):
     inlines = (RotationInline, OverrideInline)
     actions = ("rotate_calendar_link",)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Overrides are typed and shown in the schedule's zone, not the server's: Django's
-        # forms read naive input in, and render in, the current time zone.
-        schedule = self.get_object(request, unquote(object_id)) if object_id else None
-        with timezone.override(_zone_of(request, schedule)):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if isinstance(response, TemplateResponse):
-                response.render()  # while the zone holds
-        return response
+    def zone_for(self, request: HttpRequest, obj: Any) -> ZoneInfo:
+        # Overrides are typed and shown in the schedule's zone, not the server's.
+        return _zone_of(request, obj)
 
     def get_formset_kwargs(
         self, request: HttpRequest, obj: Any, inline: Any, prefix: str

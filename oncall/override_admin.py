@@ -31,7 +31,32 @@ def _zone(request: HttpRequest, override: Override | None) -> ZoneInfo:
     return override.schedule.tz if override is not None else ZoneInfo("UTC")
 
 
-class OverrideAdmin(admin.ModelAdmin):
+class InZone:
+    """A ModelAdmin mixin: the change form reads and renders its times in ``zone_for``'s
+    zone instead of the server's (Django's forms read naive input in, and render in, the
+    current time zone): a schedule's page and the Overrides page alike."""
+
+    def zone_for(self, request: HttpRequest, obj: Any) -> ZoneInfo:
+        raise NotImplementedError
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id)) if object_id else None  # type: ignore[attr-defined]
+        with timezone.override(self.zone_for(request, obj)):
+            response: HttpResponse = super().changeform_view(  # type: ignore[misc]
+                request, object_id, form_url, extra_context
+            )
+            if isinstance(response, TemplateResponse):
+                response.render()  # while the zone holds
+        return response
+
+
+class OverrideAdmin(InZone, admin.ModelAdmin):
     form = OverrideForm
     fields = ("schedule", "user", "starts_at", "ends_at", "reason")
     list_display = ("schedule", "user", "starts_at", "ends_at", "reason")
@@ -66,20 +91,9 @@ class OverrideAdmin(admin.ModelAdmin):
                 field.help_text = f"In the schedule's time zone ({zone.key})."
         return ByForm
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        override = self.get_object(request, unquote(object_id)) if object_id else None
+    def zone_for(self, request: HttpRequest, obj: Any) -> ZoneInfo:
         # Typed and shown in the schedule's zone, not the server's (as on its page).
-        with timezone.override(_zone(request, override)):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if isinstance(response, TemplateResponse):
-                response.render()  # while the zone holds
-        return response
+        return _zone(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Override, form: Any, change: bool) -> None:
         override_save(obj, by=acting_user(request))
