@@ -14,6 +14,7 @@ from accounts.models import User
 from alerts.models import Runbook
 from catalog.models import Service
 from oncall.models import Rotation
+from statuspage.models import Subscriber
 
 ODD_VALUES = ["garbage", "²", "99999999999999999999", "424242"]
 
@@ -96,3 +97,20 @@ def test_a_runbook_posted_with_no_such_service_is_a_form_error(
     assert page.status_code == 200
     assert "errornote" in page.content.decode()
     assert not Runbook.objects.exists()
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_a_subscriber_saved_with_no_such_service_is_a_form_error(
+    root: Client, service: Service, value: str
+) -> None:
+    # Subscribers have no add page: their pickers are met on the change page only.
+    subscriber = Subscriber.objects.create(email="pat@example.com")
+    subscriber.services.add(service)
+    page = root.post(
+        reverse("admin:statuspage_subscriber_change", args=[subscriber.pk]),
+        {"services": [str(service.pk), value]},
+    )
+    assert page.status_code == 200
+    assert "errornote" in page.content.decode()
+    _assert_not_picked(page, "services", value)
+    assert list(subscriber.services.all()) == [service]
