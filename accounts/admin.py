@@ -4,6 +4,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from accounts.models import ApiToken, ReportingGrant, User
 from accounts.token_admin import ApiTokenAdmin
 
@@ -18,7 +19,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ReportingGrant)
-class ReportingGrantAdmin(SimpleHistoryAdmin):
+class ReportingGrantAdmin(SafePickers, SimpleHistoryAdmin):
     """Managers let one end user report for (and follow the incidents of) another."""
 
     list_display = ("reporter", "on_behalf_of", "granted_by", "created_at")

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from catalog.models import Category, ConfigurationItem, Location, Service, Team
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(SafePickers, SimpleHistoryAdmin):
     list_display = ("name", "email", "manager", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "email")
@@ -14,7 +15,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(SafePickers, SimpleHistoryAdmin):
     list_display = ("name", "owner_team", "criticality", "is_public", "is_active")
     list_filter = ("criticality", "is_public", "is_active", "owner_team")
     search_fields = ("name", "description")
@@ -23,7 +24,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(SafePickers, SimpleHistoryAdmin):
     list_display = ("__str__", "parent", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "parent__name")
@@ -39,7 +40,7 @@ class LocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConfigurationItem)
-class ConfigurationItemAdmin(SimpleHistoryAdmin):
+class ConfigurationItemAdmin(SafePickers, SimpleHistoryAdmin):
     list_display = ("name", "kind", "subtype", "service", "is_active")
     list_filter = ("is_active", "kind")
     search_fields = ("name", "kind", "subtype")

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accounts.admin_pickers import SafePickers
 from incidents.attachments import download_response
 from kernel.admin.pages import acting_user
 from mailin.models import DeskAddress, InboundMail
@@ -121,7 +122,7 @@ class InboundMailAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeskAddress)
-class DeskAddressAdmin(admin.ModelAdmin):
+class DeskAddressAdmin(SafePickers, admin.ModelAdmin):
     list_display = ("address", "service", "assignment_group", "is_active")
     list_filter = ("is_active",)
     search_fields = ("address",)

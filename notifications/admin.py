@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accounts.admin_pickers import SafePickers
 from kernel.admin.fields import ChoiceListField, TimeZoneField
 from kernel.admin.pages import acting_user
 from kernel.admin.secrets import SecretShownOnceAdmin
@@ -180,7 +181,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(SecretShownOnceAdmin):
+class EndpointAdmin(SafePickers, SecretShownOnceAdmin):
     secret_noun = "signing secret"
     rotate_consequence = (
         "every webhook sent from then on, retries included, is signed with the new one, and "
@@ -299,7 +300,7 @@ class WatchAdmin(OwnRowsAdmin):
 
 
 @admin.register(ServiceSubscription)
-class ServiceSubscriptionAdmin(OwnRowsAdmin):
+class ServiceSubscriptionAdmin(SafePickers, OwnRowsAdmin):
     list_display = ("user", "service")
     autocomplete_fields = ("service",)
     list_select_related = ("user", "service")

@@ -20,7 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from kernel.admin.fields import KnownAutocompleteSelect, KnownLabelsFormSet
+from accounts.admin_pickers import SafePickers
+from kernel.admin.fields import KnownLabelsFormSet
 from kernel.admin.pages import acting_user
 from kernel.zones import known_time_zones
 from oncall.configuration import override_save
@@ -56,21 +57,12 @@ def _zone_of(request: HttpRequest, schedule: Schedule | None) -> ZoneInfo:
     return ZoneInfo(name if name in known_time_zones() else "UTC")
 
 
-class KnownPickers:
+class KnownPickers(SafePickers):
     """Inline rows fetched with their foreign keys, whose pickers name them without a query
     per row (``kernel.admin.fields.KnownLabelsFormSet``)."""
 
     formset: Any = KnownLabelsFormSet
     related: Any = ()
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name in getattr(self, "autocomplete_fields", ()):
-            kwargs["widget"] = KnownAutocompleteSelect(
-                db_field,
-                self.admin_site,  # type: ignore[attr-defined]
-                using=kwargs.get("using"),
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related(*self.related)  # type: ignore[misc]
@@ -104,7 +96,7 @@ class MembersShown:
 
 
 @admin.register(Rotation)
-class RotationAdmin(MembersShown, admin.ModelAdmin):
+class RotationAdmin(SafePickers, MembersShown, admin.ModelAdmin):
     form = RotationForm
     fields = ("schedule", "period", "handoff_time", "starts_on", "members")
     list_display = ("schedule", "period", "handoff_time", "starts_on")
@@ -162,7 +154,7 @@ def _name(user_id: int, names: dict[int, str]) -> str:
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(InZone, admin.ModelAdmin):
+class ScheduleAdmin(InZone, SafePickers, admin.ModelAdmin):
     list_display = ("name", "team", "time_zone", "on_call_now")
     list_filter = ("team",)
     search_fields = ("name", "team__name")
@@ -301,7 +293,7 @@ class EscalationLevelInline(KnownPickers, admin.TabularInline):
 
 
 @admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
+class EscalationPolicyAdmin(SafePickers, admin.ModelAdmin):
     form = EscalationPolicyForm
     list_display = ("name", "team", "pages_for_shown", "repeat", "is_active")
     list_filter = ("is_active", "team")

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from accounts.admin_pickers import tell_labels
 from accounts.models import User, agents_q
 from incidents.models import Severity
 from kernel.admin.fields import (
@@ -14,7 +15,6 @@ from kernel.admin.fields import (
     MinutesField,
     OrderedUsersField,
     TimeZoneField,
-    tell_labels,
 )
 from kernel.admin.pages import attach_errors
 from kernel.enums import Priority

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from kernel.admin.fields import KnownAutocompleteSelect
+from accounts.admin_pickers import SafePickers
 from kernel.admin.pages import acting_user
 from oncall.configuration import override_save
 from oncall.forms import OverrideForm
@@ -56,7 +56,7 @@ class InZone:
         return response
 
 
-class OverrideAdmin(InZone, admin.ModelAdmin):
+class OverrideAdmin(InZone, SafePickers, admin.ModelAdmin):
     form = OverrideForm
     fields = ("schedule", "user", "starts_at", "ends_at", "reason")
     list_display = ("schedule", "user", "starts_at", "ends_at", "reason")
@@ -65,14 +65,6 @@ class OverrideAdmin(InZone, admin.ModelAdmin):
     autocomplete_fields = ("schedule", "user")
     search_fields = ("schedule__name", "schedule__team__name", "reason")
     date_hierarchy = "starts_at"
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # Pickers that show a ``?schedule=`` naming no schedule as none picked, not a 500.
-        if db_field.name in self.autocomplete_fields:
-            kwargs["widget"] = KnownAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from accounts.admin_pickers import SafePickers
 from incidents.models import Incident
 from kernel.admin.pages import acting_user, attach_errors
 from kernel.admin.panels import Panel, PanelRow
@@ -98,7 +99,7 @@ class PublicIncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(SafePickers, admin.ModelAdmin):
     list_display = ("email", "confirmed_at", "unsubscribed_at", "created_at")
     list_filter = (
         ("confirmed_at", admin.EmptyFieldListFilter),

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from alerts.integrations import endpoint_url, integration_rotate_secret, sender_setup
 from alerts.models import GroupBy, Integration, RoutingRule
 from kernel.admin.pages import acting_user
@@ -52,7 +53,7 @@ class IntegrationForm(forms.ModelForm):
         return cleaned
 
 
-class RoutingRuleInline(admin.TabularInline):
+class RoutingRuleInline(SafePickers, admin.TabularInline):
     model = RoutingRule
     fields = ("position", "label", "value", "service", "impact", "urgency", "severity")
     autocomplete_fields = ("service",)
@@ -61,7 +62,7 @@ class RoutingRuleInline(admin.TabularInline):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(SecretShownOnceAdmin, SimpleHistoryAdmin):
+class IntegrationAdmin(SafePickers, SecretShownOnceAdmin, SimpleHistoryAdmin):
     secret_noun = "secret"
     rotate_consequence = (
         "the monitoring tool's posts are refused (401) until it is given the new one, and a "

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from alerts.models import Runbook
 from alerts.runbooks import links_for, reading_path, render
 from incidents.models import Incident
@@ -56,7 +57,7 @@ class RunbookForm(forms.ModelForm):
 
 
 @admin.register(Runbook)
-class RunbookAdmin(SimpleHistoryAdmin):
+class RunbookAdmin(SafePickers, SimpleHistoryAdmin):
     form = RunbookForm
     list_display = ("title", "names", "service_names", "updated_at", "read_link")
     list_filter = ("services",)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.admin_pickers import SafePickers
 from alerts.models import Silence
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -66,7 +67,7 @@ class ActiveNowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Silence)
-class SilenceAdmin(admin.ModelAdmin):
+class SilenceAdmin(SafePickers, admin.ModelAdmin):
     form = SilenceForm
     list_display = ("reason", "service", "matchers", "starts_at", "ends_at", "active", "created_by")
     list_filter = (ActiveNowFilter, "service")

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from changes.admin.from_template import create_change_link
 from changes.models import BlackoutWindow, ChangeTemplate
 
@@ -25,7 +26,7 @@ class ChangeTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BlackoutWindow)
-class BlackoutWindowAdmin(SimpleHistoryAdmin):
+class BlackoutWindowAdmin(SafePickers, SimpleHistoryAdmin):
     list_display = ("name", "start", "end", "service")
     list_filter = ("service",)
     search_fields = ("name", "reason")

@@ -9,11 +9,12 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field as ModelField
 from django.forms.models import BaseInlineFormSet
 
+from accounts.admin_pickers import KnownLabels, tell_labels
 from kernel.zones import known_time_zones
 
 
@@ -107,56 +108,9 @@ class MinutesField(forms.IntegerField):
             return True
 
 
-class KnownLabels:
-    """An autocomplete that names the chosen options it was told about (``known``: value
-    to label) without a query; Django's asks the database once per widget, so once per
-    row of an inline. Unknown values (a re-shown form) fall back to Django's query."""
-
-    known: dict[str, str]
-
-    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
-        known = getattr(self, "known", {})
-        # A value no row can have (``?schedule=garbage`` in a link, a crafted post) is
-        # shown as nothing chosen: Django's query would fail on it (a 500).
-        value = [v for v in value if self._may_be_a_key(v)]
-        chosen = [str(v) for v in value if v not in (None, "")]
-        if not chosen or any(v not in known for v in chosen):
-            return super().optgroups(name, value, attr)  # type: ignore[misc]
-        options: list[Any] = []
-        if not self.is_required and not self.allow_multiple_selected:  # type: ignore[attr-defined]
-            options.append(self.create_option(name, "", "", False, 0))  # type: ignore[attr-defined]
-        for v in chosen:
-            option = self.create_option(name, v, known[v], set(chosen), len(options))  # type: ignore[attr-defined]
-            options.append(option)
-        return [(None, options, 0)]
-
-    def _may_be_a_key(self, value: Any) -> bool:
-        if value in (None, ""):
-            return True
-        remote = self.field.remote_field  # type: ignore[attr-defined]
-        opts = remote.model._meta
-        target = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
-        try:
-            target.to_python(value)
-        except ValidationError:
-            return False
-        return True
-
-
-def tell_labels(widget: Any, objects: Any) -> None:
-    """Let ``widget`` (or the one the admin wrapped) name these objects without a query."""
-    inner = getattr(widget, "widget", widget)
-    if isinstance(inner, KnownLabels):
-        inner.known = {str(obj.pk): str(obj) for obj in objects}
-
-
-class KnownAutocompleteSelect(KnownLabels, AutocompleteSelect):
-    pass
-
-
 class KnownLabelsFormSet(BaseInlineFormSet):
     """Rows whose foreign keys were fetched with them (``select_related``) tell their
-    ``KnownAutocompleteSelect`` pickers the chosen object: no query per row."""
+    pickers (``accounts.admin_pickers``) the chosen object: no query per row."""
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
         form = super()._construct_form(i, **kwargs)  # type: ignore[misc]

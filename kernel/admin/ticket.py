@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accounts.admin_pickers import SafePickers
 from kernel.admin.actions import admin_actions_for
 from kernel.admin.lists import (
     EstimatedCountPaginator,
@@ -69,7 +70,7 @@ class ShowsModelErrors(forms.ModelForm):
         super()._update_errors(errors)  # type: ignore[misc]  # a ModelForm hook the stubs omit
 
 
-class TicketAdmin[T: Ticket](TicketPagesAdmin[T]):
+class TicketAdmin[T: Ticket](SafePickers, TicketPagesAdmin[T]):
     """Base admin for a ticket type: its list, its change form, and saving through its
     ``workflow``."""
 

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from catalog.models import Team
 from kernel.admin.actions import ask
 from kernel.admin.pages import acting_user, attach_errors
@@ -122,7 +123,7 @@ def wont_do_selected(
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(SafePickers, SimpleHistoryAdmin):
     list_display = ("title", "kind", "owner", "due", "state", "postmortem", "problem", "change")
     list_filter = (
         OverdueFilter,

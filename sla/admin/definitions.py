@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_pickers import SafePickers
 from incidents.models import HoldReason, Severity
 from kernel.enums import Priority
 from sla.models import SlaDefinition
@@ -56,7 +57,7 @@ class SlaDefinitionForm(forms.ModelForm):
 
 
 @admin.register(SlaDefinition)
-class SlaDefinitionAdmin(SimpleHistoryAdmin):
+class SlaDefinitionAdmin(SafePickers, SimpleHistoryAdmin):
     form = SlaDefinitionForm
     list_display = (
         "name",
