@@ -40,14 +40,18 @@ def runs_interrupted() -> int:
     if connection.vendor != "postgresql":
         return 0
     marked = 0
-    for run in ImportRun.objects.filter(status=RunStatus.RUNNING).order_by("id"):
-        if not _lock("pg_try_advisory_lock", run.pk):
+    running = ImportRun.objects.filter(status=RunStatus.RUNNING)
+    for run_id in running.order_by("id").values_list("id", flat=True):
+        if not _lock("pg_try_advisory_lock", run_id):
             continue  # its run holds it: alive
-        run.status, run.finished_at = RunStatus.INTERRUPTED, timezone.now()
-        run.error = "Interrupted: the run's process ended before it finished (killed?)."
-        run.save(update_fields=["status", "finished_at", "error"])
-        _lock("pg_advisory_unlock", run.pk)
-        marked += 1
+        # Still running now that its lock is free? A run that finished since the list was
+        # read let its lock go after saving its end, which must stand.
+        marked += running.filter(pk=run_id).update(
+            status=RunStatus.INTERRUPTED,
+            finished_at=timezone.now(),
+            error="Interrupted: the run's process ended before it finished (killed?).",
+        )
+        _lock("pg_advisory_unlock", run_id)
     return marked
 
 

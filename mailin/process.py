@@ -6,7 +6,7 @@ import email
 import email.policy
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from email.message import EmailMessage
 
@@ -167,6 +167,13 @@ def _route(current: InboundMail) -> Result:
     traits = loops.traits(message)
     user = find_user(address)
     thread = find_thread(message, subject, own=ours.own)
+    if thread is not None:
+        # Its state read under the row lock: an agent's close (or the nightly one) at the
+        # same moment waits for this mail, or this mail for it and then sees it closed.
+        # Read without the lock, a resolved incident closed meanwhile refused the comment
+        # and the caller's reply failed.
+        locked = Incident.objects.select_for_update(of=("self",)).get(pk=thread.incident.pk)
+        thread = replace(thread, incident=locked)
     if thread is not None and not thread.incident.is_finished:
         return _answer(current, raw, message, thread.incident, thread.how, user, traits)
     if traits.answers_us:

@@ -2,15 +2,20 @@
 incident reopened through the same move as the portal's "still broken" (reopen count,
 history row, timeline event, the usual notices). Nobody else's mail reopens anything."""
 
+import threading
+import time
+
 import pytest
 from django.core import mail
+from django.db import connections, transaction
 
 from accounts.models import ReportingGrant, User
 from incidents.models import Incident, Status
 from incidents.workflow import incident_move
 from kernel.enums import TimelineKind
 from mailin.imap import Mailbox, mailbox_poll
-from mailin.models import MailStatus, Outcome
+from mailin.models import MailStatus, Outcome, Via
+from mailin.receive import mail_receive
 from tests.mailin.dovecot import Dovecot, make_mail
 from tests.mailin.mails import build, sent_to
 
@@ -154,6 +159,39 @@ def test_a_reply_after_an_agent_reopened_it_is_a_comment_and_counts_no_second_re
     resolved.refresh_from_db()
     assert (resolved.status, resolved.reopen_count) == (Status.IN_PROGRESS, 1)
     assert inbound.outcome == Outcome.COMMENT and "Reopened" not in inbound.reason
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_arriving_as_an_agent_closes_the_incident_opens_a_follow_up(
+    resolved: Incident, agent: User
+) -> None:
+    """The agent's close commits while the mail is being processed (two connections): the
+    reply is not lost to a failure, it opens a follow-up as it would a second later."""
+    closing = threading.Event()
+
+    def close() -> None:
+        try:
+            with transaction.atomic():
+                Incident.objects.select_for_update().get(pk=resolved.pk)
+                closing.set()
+                time.sleep(1)  # the mail comes in meanwhile
+                incident_move(resolved, "close", by=agent)
+        finally:
+            connections.close_all()
+
+    agent_closes = threading.Thread(target=close)
+    agent_closes.start()
+    try:
+        assert closing.wait(10)
+        inbound = mail_receive(reply(resolved, body="Still broken."), via=Via.IMAP)
+    finally:
+        agent_closes.join(20)
+
+    assert (inbound.status, inbound.outcome) == (MailStatus.PROCESSED, Outcome.FOLLOW_UP)
+    assert inbound.incident is not None and inbound.incident != resolved
+    assert inbound.incident.description.startswith(f"This follows up {resolved.number}")
+    resolved.refresh_from_db()
+    assert (resolved.status, resolved.reopen_count) == (Status.CLOSED, 0)
 
 
 def test_a_reply_polled_from_the_mailbox_reopens_it(
