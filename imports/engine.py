@@ -8,6 +8,7 @@ past, it pages and mails nobody today."""
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,13 +83,15 @@ def import_incidents(
     started = time.perf_counter()
     importer = _Importer(fmt, summary, batch_size, progress)
     try:
-        with events.muted():
+        # Closed however the run ends, so a failed batch stops the reading process now,
+        # not when the generator is collected (a long-lived process: a worker, a shell).
+        with events.muted(), closing(read_ahead(fmt, paths, options)) as items:
             if dry_run:
                 with transaction.atomic():
-                    importer.run(read_ahead(fmt, paths, options))
+                    importer.run(items)
                     transaction.set_rollback(True)
             else:
-                importer.run(read_ahead(fmt, paths, options))
+                importer.run(items)
     except BaseException as exc:  # a failed run is logged, then the failure goes on up
         summary.seconds = time.perf_counter() - started
         run.status, run.error = RunStatus.FAILED, f"{type(exc).__name__}: {exc}"[:5000]

@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -41,7 +41,7 @@ _FAILED = "failed"
 
 def read_ahead(
     fmt: Format, paths: Sequence[Path], options: ReadOptions
-) -> Iterator[Case | Rejected]:
+) -> Generator[Case | Rejected]:
     """``fmt.read(paths, options)``, read in a forked process; read in-process where
     ``fork`` is not available or not safe."""
     # fork() is only safe in a process with one thread (the management command's).
