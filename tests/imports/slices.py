@@ -29,7 +29,7 @@ def numbers_in(path: Path) -> set[str]:
         return {line.split(",", 1)[0] for line in text}
 
 
-def tests_database_url() -> str:
+def the_tests_database_url() -> str:
     """The database the tests run on, for another process."""
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")

@@ -27,7 +27,7 @@ def test_a_killed_run_shows_interrupted_after_the_next_run_and_a_live_one_stays_
     path = slices.servicenow_slice(data_dir, tmp_path / "slice.csv", rows=12_000)
     process = slices.manage(
         "import_incidents", "-v0", "--format", "servicenow", "--batch-size", "5", str(path),
-        database_url=slices.tests_database_url(),
+        database_url=slices.the_tests_database_url(),
     )  # fmt: skip
     deadline = time.monotonic() + 120
     while not ImportRun.objects.filter(format="servicenow").exists():

@@ -12,7 +12,7 @@ from imports.formats import FORMATS
 from imports.models import ImportedIncident, ImportRun
 from incidents.models import Incident, IncidentTimelineEntry
 from tests.imports.cases import OPTIONS
-from tests.imports.slices import manage, numbers_in, servicenow_slice, tests_database_url
+from tests.imports.slices import manage, numbers_in, servicenow_slice, the_tests_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BATCH = 5
@@ -23,7 +23,7 @@ def test_a_killed_import_resumes_where_it_stopped(data_dir, tmp_path):
     numbers = numbers_in(path)
     process = manage(
         "import_incidents", "-v0", "--format", "servicenow", "--batch-size", str(BATCH), str(path),
-        database_url=tests_database_url(),
+        database_url=the_tests_database_url(),
     )  # fmt: skip
     deadline = time.monotonic() + 120
     while ImportedIncident.objects.count() < 3 * BATCH:
