@@ -4,10 +4,12 @@
 from incidents.admin.attachments import attachment_panel
 from incidents.admin.home import incident_queues
 from incidents.models import Incident, IncidentTimelineEntry
+from incidents.reply_hint import reopen_by_reply_link
 from incidents.visibility import visible_incidents
 from incidents.workflow import incident_recalculate_priority
 from kernel.admin.home import register_home_queues
 from kernel.admin.panels import register_admin_panel
+from kernel.notices import NoticeKind, register_personal_link
 from kernel.priority import register_priority_recalculation
 from kernel.search import Searchable, register_searchable
 
@@ -16,6 +18,8 @@ def connect() -> None:
     """Idempotent: ``ready()`` may run more than once (tests)."""
     # Admin: the incident's files under its change form.
     register_admin_panel(Incident, attachment_panel)
+    # A caller's "resolved" mail says a reply reopens it (their delegates' too; nobody else's).
+    register_personal_link(NoticeKind.STATE_CHANGED, reopen_by_reply_link)
     # The priority matrix's "apply" button re-prioritises open incidents through this.
     register_priority_recalculation(Incident, incident_recalculate_priority)
     # The agents' home: my open incidents, unassigned in my groups.

@@ -13,9 +13,11 @@ from accounts.models import ReportingGrant, User
 from incidents.models import Incident, Status
 from incidents.workflow import incident_move
 from kernel.enums import TimelineKind
+from kernel.notices import Recipient, personal_link
 from mailin.imap import Mailbox, mailbox_poll
 from mailin.models import MailStatus, Outcome, Via
 from mailin.receive import mail_receive
+from notifications.models import Notification
 from tests.mailin.dovecot import Dovecot, make_mail
 from tests.mailin.mails import build, sent_to
 
@@ -210,3 +212,26 @@ def test_a_reply_polled_from_the_mailbox_reopens_it(
 
     assert_reopened_by(resolved, caller, "Reopened by a reply by mail from the caller.")
     assert resolved.timeline.get(kind=TimelineKind.COMMENT).body == "Still broken, sorry."
+
+
+def test_the_callers_resolved_mail_says_a_reply_reopens_it_and_nobody_elses_does(
+    incident_in, agent: User, django_capture_on_commit_callbacks
+) -> None:
+    """The caller learns from the "resolved" mail itself that replying reopens the
+    incident (the thank-you reply would otherwise surprise them); the assignee's copy of
+    the same event says nothing of it: their reply is a comment and reopens nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = incident_in(Status.RESOLVED)
+    caller_mail = [m for m in mail.outbox if "carl@example.com" in m.to and "resolved" in m.subject]
+    assert len(caller_mail) == 1, [(m.to, m.subject) for m in mail.outbox]
+    text = caller_mail[0].body
+    assert "Still not working? Reply to this email and the incident reopens" in text
+    assert f"/portal/incidents/{incident.number}/" in text or incident.portal_path() in text
+    # Anyone else the same event reaches (an agent watching it, say) gets no such line.
+    sent = Notification.objects.get(
+        recipient__email="carl@example.com", channel="email", subject__endswith=": resolved"
+    )
+    assert personal_link(sent.kind, sent.payload, Recipient(user_id=agent.pk)) is None
+    # Once it is closed (or reopened), the caller's mail no longer says so either.
+    Incident.objects.filter(pk=incident.pk).update(status=Status.CLOSED)
+    assert personal_link(sent.kind, sent.payload, sent.addressed_to) is None
