@@ -45,7 +45,8 @@ def runs_interrupted() -> int:
         if not _lock("pg_try_advisory_lock", run_id):
             continue  # its run holds it: alive
         # Still running now that its lock is free? A run that finished since the list was
-        # read let its lock go after saving its end, which must stand.
+        # read let its lock go after saving its end, which must stand: hence one
+        # conditional UPDATE (the run log keeps no history rows, so none is skipped).
         marked += running.filter(pk=run_id).update(
             status=RunStatus.INTERRUPTED,
             finished_at=timezone.now(),

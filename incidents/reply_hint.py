@@ -8,11 +8,10 @@ nothing of it. Registered as the personal link of state-change notices
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-
 from accounts.models import User
 from incidents.models import Incident, Status
 from kernel.notices import ActionLink, Recipient
+from notifications.events import portal_url
 
 LABEL = "Still not working? Reply to this email and the incident reopens, or reopen it here"
 
@@ -28,4 +27,4 @@ def reopen_by_reply_link(data: Mapping[str, Any], recipient: Recipient) -> Actio
     user = User.objects.filter(pk=recipient.user_id, is_active=True).first()
     if user is None or not incident.is_requester(user):
         return None
-    return ActionLink(LABEL, settings.SITE_URL.rstrip("/") + incident.portal_path())
+    return ActionLink(LABEL, portal_url(incident))
