@@ -9,10 +9,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User, agents_q
 from catalog.models import Team
@@ -118,17 +119,29 @@ def may_add_override(schedule: Schedule, user: User) -> bool:
 def _in_team(team_id: int | None, user_id: int | None) -> bool:
     if team_id is None or user_id is None:
         return False
-    return Team.objects.filter(Q(members=user_id) | Q(manager=user_id), pk=team_id).exists()
+    return _team_of(team_id, user_id).exists()
+
+
+def _team_of(team_id: int, user: Any) -> QuerySet[Team]:
+    """The team ``team_id`` if ``user`` (an id, or ``OuterRef``) is its member or manager."""
+    return Team.objects.filter(Q(members=user) | Q(manager=user), pk=team_id)
 
 
 def cover_refusal(schedule: Schedule, user: User) -> str:
     """Why ``user`` may not cover ``schedule``'s shifts, or "": only an agent who is in
     the schedule's team (a member or its manager) or already takes turns on it. Paging
     someone from elsewhere would hand them a team's incidents they never signed up for."""
-    if not User.objects.filter(agents_q(), pk=user.pk).exists():
+    # One query answers both: an agent? in the team? (no row: not an agent)
+    in_team = (
+        User.objects.filter(agents_q(), pk=user.pk)
+        .annotate(in_team=Exists(_team_of(schedule.team_id or 0, OuterRef("pk"))))  # 0: none
+        .values_list("in_team", flat=True)
+        .first()
+    )
+    if in_team is None:
         return f"{user} is not an agent: only agents are on call."
     turns = RotationMember.objects.filter(rotation__schedule_id=schedule.pk, user_id=user.pk)
-    if _in_team(schedule.team_id, user.pk) or (schedule.pk is not None and turns.exists()):
+    if in_team or (schedule.pk is not None and turns.exists()):
         return ""
     return (
         f"{user} is not in {schedule.team}: only its members and manager, or those taking "
