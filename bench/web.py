@@ -56,9 +56,10 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.tokens import api_token_issue  # noqa: E402
-from catalog.models import Service  # noqa: E402
+from catalog.models import Service, Team  # noqa: E402
 from demo.data import TITLES as DEMO_TITLES  # noqa: E402
 from incidents.models import Incident  # noqa: E402
+from oncall.models import Schedule  # noqa: E402
 
 TITLES = [title for titles in DEMO_TITLES.values() for title in titles]
 
@@ -193,6 +194,24 @@ def main() -> None:
         {"Content-Type": "application/json"},
         json.dumps({"number": "N{n}", "title": "Checkout page slow"}),
     )
+    # An agent covering a shift on their own team's schedule (oncall.configuration's rules).
+    team = Team.objects.filter(members=agent).first() or Team.objects.create(name="Bench on call")
+    team.members.add(agent)
+    schedule, _ = Schedule.objects.get_or_create(team=team, name="Bench", time_zone="UTC")
+    covering = Request(
+        "POST",
+        ["/api/v1/oncall/overrides/"],
+        api_post,
+        json.dumps(
+            {
+                "schedule": schedule.pk,
+                "user": agent.pk,
+                "starts_at": "2030-01-01T00:00:00Z",
+                "ends_at": "2030-01-01T08:00:00Z",
+                "reason": "Covering {n}",
+            }
+        ),
+    )
     listing = Request("GET", ["/api/v1/incidents/?status=2&page_size=50"], api)
     c_listing = Request("GET", ["/tickets/?status=2"])
     scenarios = [
@@ -207,6 +226,7 @@ def main() -> None:
         ),
         Scenario("API create, sequential", 1, creating, c_creating, 0.3),
         Scenario("API create, 8 connections", 8, creating, c_creating, 0.3),
+        Scenario("API on-call override create, sequential", 1, covering, c_creating, 0.3),
         Scenario(
             "Admin changelist, 2 connections",
             2,
